@@ -1,0 +1,58 @@
+# Helpers for .ci/run: each makes one thing true or says clearly why it cannot.
+
+section() { printf '\n=== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+
+use_jdk_21_or_newer() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java || true)")")" 2>/dev/null)" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    if [ "$(java_major "$candidate/bin/java")" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$candidate"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      echo "using JDK $(java_major "$JAVA_HOME/bin/java") at $JAVA_HOME"
+      return 0
+    fi
+  done
+  echo "no JDK 21 or newer found (looked at JAVA_HOME, java on PATH and /usr/lib/jvm/*): install one and set JAVA_HOME" >&2
+  exit 1
+}
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    echo "PostgreSQL is up on 127.0.0.1:5432"
+  else
+    if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+      section "installing PostgreSQL from Debian packages"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+      local hba
+      hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n 1)
+      # Local CI only: trust loopback connections, as the developers' machines do.
+      sed -i -E 's/^(host\s+all\s+all\s+(127\.0\.0\.1\/32|::1\/128)\s+)\S+/\1trust/' "$hba"
+    fi
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL did not start" >&2; exit 1; }
+  fi
+  if ! psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname = 'test'" | grep -q 1; then
+    psql -h 127.0.0.1 -U postgres -c "create database test"
+  fi
+}
+
+ensure_redis() {
+  if redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
+    echo "Redis is up on 127.0.0.1:6379"
+    return 0
+  fi
+  if ! command -v redis-server >/dev/null; then
+    section "installing Redis from Debian packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && return 0; sleep 1; done
+  echo "Redis did not start" >&2
+  exit 1
+}

@@ -1,0 +1,20 @@
+package dev.queuebench.api;
+
+/**
+ * A durable job queue: at-least-once delivery, leases with fencing, retries with backoff, dead letters, delayed
+ * jobs, priorities, batches. Every method is safe to call from many threads at once; one instance per process is
+ * the norm. See {@code shared/CONTRACT.md}; the TCK is the executable form of that contract.
+ */
+public interface QueueBackend extends JobProducer, JobConsumer, QueueAdmin, AutoCloseable {
+    /** The provider name, e.g. {@code postgres}. */
+    String name();
+
+    /** The claim strategy in use, one of the provider's {@link QueueBackendProvider#strategies()}. */
+    String strategy();
+
+    Capabilities capabilities();
+
+    /** Releases every resource; idempotent. Later calls of any other method throw {@link BackendClosedException}. */
+    @Override
+    void close();
+}
