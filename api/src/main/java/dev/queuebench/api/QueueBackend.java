@@ -1,5 +1,7 @@
 package dev.queuebench.api;
 
+import java.util.Map;
+
 /**
  * A durable job queue: at-least-once delivery, leases with fencing, retries with backoff, dead letters, delayed
  * jobs, priorities, batches. Every method is safe to call from many threads at once; one instance per process is
@@ -13,6 +15,11 @@ public interface QueueBackend extends JobProducer, JobConsumer, QueueAdmin, Auto
     String strategy();
 
     Capabilities capabilities();
+
+    /** Facts about the server and settings behind this backend for reports, e.g. {@code server_version}; no secrets. */
+    default Map<String, String> serverInfo() {
+        return Map.of();
+    }
 
     /** Releases every resource; idempotent. Later calls of any other method throw {@link BackendClosedException}. */
     @Override
