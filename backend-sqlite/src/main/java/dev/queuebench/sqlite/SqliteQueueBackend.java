@@ -1,0 +1,416 @@
+package dev.queuebench.sqlite;
+
+import dev.queuebench.api.Backoff;
+import dev.queuebench.api.BackendClosedException;
+import dev.queuebench.api.Capabilities;
+import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.api.Capabilities.Ordering;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.DeadJob;
+import dev.queuebench.api.FailResult;
+import dev.queuebench.api.Footprint;
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.api.QueueException;
+import dev.queuebench.api.QueueMetrics;
+import dev.queuebench.api.QueueMetrics.Op;
+import dev.queuebench.api.QueueNames;
+import dev.queuebench.api.QueueStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A durable queue in one SQLite file (WAL). Every write is one short transaction on a writer connection; claims
+ * follow the configured {@link ClaimQuery}. Times are the process clock in epoch microseconds. A waiting claim polls
+ * (SQLite has no notifications) from 1 ms doubling to {@code pollInterval}, and is woken at once by an enqueue of
+ * this backend instance.
+ */
+final class SqliteQueueBackend implements QueueBackend {
+    private static final int MAX_PAYLOAD_BYTES = 16 << 20;
+    private static final String LEASE_EXPIRED = "lease expired";
+    private static final int STATE_DEAD = 2;
+
+    private final SqliteConfig config;
+    private final Capabilities capabilities;
+    private final Backoff backoff;
+    private final QueueMetrics metrics;
+    private final Connections connections;
+    private final Map<String, Wakeup> wakeups = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Opens the file (creating it and its schema if needed); fails fast naming the path. */
+    SqliteQueueBackend(SqliteConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.capabilities = new Capabilities(
+                config.synchronous().equals("FULL") ? Durability.DURABLE : Durability.CRASH_SAFE,
+                Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, false);
+        this.backoff = config.backoff();
+        this.metrics = new QueueMetrics(registry, SqliteBackendProvider.NAME);
+        this.connections = new Connections(config, metrics);
+    }
+
+    @Override
+    public String name() {
+        return SqliteBackendProvider.NAME;
+    }
+
+    @Override
+    public String strategy() {
+        return config.strategy().strategyName();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** SQLite's version, journal mode, synchronous level, busy timeout and file; nothing secret. */
+    @Override
+    public Map<String, String> serverInfo() {
+        ensureOpen();
+        return connections.onReader("", session -> {
+            Map<String, String> info = new LinkedHashMap<>();
+            info.put("sqlite_version", scalar(session, "SELECT sqlite_version()"));
+            info.put("journal_mode", scalar(session, "PRAGMA journal_mode"));
+            info.put("synchronous", config.synchronous());
+            info.put("busy_timeout_ms", Long.toString(config.busyTimeout().toMillis()));
+            info.put("schema_version", scalar(session, "PRAGMA user_version"));
+            info.put("path", config.path().toString());
+            return info;
+        });
+    }
+
+    @Override
+    public String enqueue(String queue, JobRequest request) {
+        checkQueue(queue);
+        capabilities.requireFits(request);
+        String id = metrics.time(Op.ENQUEUE, queue, () -> connections.onWriter(queue,
+                session -> insert(session, queue, request, nowMicros())));
+        wakeup(queue).signal();
+        return id;
+    }
+
+    @Override
+    public List<String> enqueueAll(String queue, List<JobRequest> requests) {
+        checkQueue(queue);
+        requests.forEach(capabilities::requireFits);
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = metrics.time(Op.ENQUEUE_ALL, queue, () -> connections.inTransaction(queue, session -> {
+            long now = nowMicros();
+            List<String> created = new ArrayList<>(requests.size());
+            for (JobRequest request : requests) {
+                created.add(insert(session, queue, request, now));
+            }
+            return created;
+        }));
+        wakeup(queue).signal();
+        return ids;
+    }
+
+    @Override
+    public List<ClaimedJob> claim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
+        checkQueue(queue);
+        if (maxJobs < 1) {
+            throw new IllegalArgumentException("maxJobs must be at least 1, was " + maxJobs);
+        }
+        List<ClaimedJob> claimed = metrics.time(Op.CLAIM, queue, () -> {
+            Wakeup wakeup = wakeup(queue);
+            long deadline = System.nanoTime() + waitTimeout.toNanos();
+            long pause = TimeUnit.MILLISECONDS.toNanos(1);
+            while (true) {
+                long seen = wakeup.version();
+                List<ClaimedJob> jobs = config.strategy().claim(connections, metrics, queue, maxJobs, leaseDuration);
+                long remaining = deadline - System.nanoTime();
+                if (!jobs.isEmpty() || remaining <= 0) {
+                    return jobs;
+                }
+                wakeup.awaitChange(seen, Math.min(remaining, pause));
+                ensureOpen();
+                pause = Math.min(pause * 2, config.pollInterval().toNanos());
+            }
+        });
+        if (claimed.isEmpty()) {
+            metrics.emptyClaim(queue);
+        }
+        return claimed;
+    }
+
+    @Override
+    public boolean complete(ClaimedJob job) {
+        checkQueue(job.queue());
+        return metrics.time(Op.COMPLETE, job.queue(), () -> fenced(job)
+                && connections.onWriter(job.queue(), session -> completeStatement(session, job).executeUpdate() == 1));
+    }
+
+    /** One transaction for the whole batch; each job answered on its own by its fence. */
+    @Override
+    public List<Boolean> completeAll(List<ClaimedJob> jobs) {
+        jobs.forEach(job -> checkQueue(job.queue()));
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        String queue = jobs.getFirst().queue();
+        return metrics.time(Op.COMPLETE_ALL, queue, () -> connections.inTransaction(queue, session -> {
+            List<Boolean> answers = new ArrayList<>(jobs.size());
+            for (ClaimedJob job : jobs) {
+                answers.add(fenced(job) && completeStatement(session, job).executeUpdate() == 1);
+            }
+            return answers;
+        }));
+    }
+
+    @Override
+    public FailResult fail(ClaimedJob job, String error) {
+        checkQueue(job.queue());
+        return metrics.time(Op.FAIL, job.queue(), () -> {
+            if (!fenced(job)) {
+                return FailResult.leaseLost();
+            }
+            long now = nowMicros();
+            long retryAt = now + micros(backoff.delayAfter(job.attempt()));
+            Integer state = connections.onWriter(job.queue(), session -> {
+                PreparedStatement fail = fence(session.prepare(SqlFile.FAIL), job, now);
+                fail.setLong(4, retryAt);
+                fail.setString(5, error);
+                try (ResultSet rs = fail.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : null;
+                }
+            });
+            if (state == null) {
+                return FailResult.leaseLost();
+            }
+            if (state == STATE_DEAD) {
+                return FailResult.dead();
+            }
+            wakeup(job.queue()).signal();
+            return FailResult.retryAt(instant(retryAt));
+        });
+    }
+
+    @Override
+    public boolean extendLease(ClaimedJob job, Duration leaseDuration) {
+        checkQueue(job.queue());
+        return metrics.time(Op.EXTEND_LEASE, job.queue(), () -> fenced(job)
+                && connections.onWriter(job.queue(), session -> {
+                    long now = nowMicros();
+                    PreparedStatement extend = fence(session.prepare(SqlFile.EXTEND_LEASE), job, now);
+                    extend.setLong(4, now + micros(leaseDuration));
+                    return extend.executeUpdate() == 1;
+                }));
+    }
+
+    @Override
+    public QueueStats stats(String queue) {
+        checkQueue(queue);
+        return connections.onReader(queue, session -> {
+            PreparedStatement stats = session.prepare(SqlFile.STATS);
+            stats.setString(1, queue);
+            stats.setLong(2, nowMicros());
+            try (ResultSet rs = stats.executeQuery()) {
+                rs.next();
+                return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+        });
+    }
+
+    @Override
+    public List<DeadJob> deadLetters(String queue, int limit) {
+        checkQueue(queue);
+        return connections.onReader(queue, session -> {
+            PreparedStatement dead = session.prepare(SqlFile.DEAD_LETTERS);
+            dead.setString(1, queue);
+            dead.setLong(2, nowMicros());
+            dead.setInt(3, Math.max(limit, 0));
+            List<DeadJob> jobs = new ArrayList<>();
+            try (ResultSet rs = dead.executeQuery()) {
+                while (rs.next()) {
+                    byte[] payload = rs.getBytes(2);
+                    jobs.add(new DeadJob(Long.toString(rs.getLong(1)), queue, payload == null ? new byte[0] : payload,
+                            rs.getInt(3), rs.getString(4), instant(rs.getLong(5))));
+                }
+            }
+            return jobs;
+        });
+    }
+
+    @Override
+    public long requeueDead(String queue) {
+        checkQueue(queue);
+        long count = connections.inTransaction(queue, session -> {
+            long now = nowMicros();
+            ClaimQuery.settleExpired(session, queue, now);
+            PreparedStatement requeue = session.prepare(SqlFile.REQUEUE_DEAD);
+            requeue.setString(1, queue);
+            requeue.setLong(2, now);
+            return (long) requeue.executeUpdate();
+        });
+        wakeup(queue).signal();
+        return count;
+    }
+
+    @Override
+    public long purge(String queue) {
+        checkQueue(queue);
+        return connections.inTransaction(queue, session -> {
+            long count = 0;
+            for (String sql : SqlFile.PURGE) {
+                PreparedStatement purge = session.prepare(sql);
+                purge.setString(1, queue);
+                count += purge.executeUpdate();
+            }
+            return count;
+        });
+    }
+
+    /** Database and WAL file sizes, page count and free pages. */
+    @Override
+    public Footprint footprint() {
+        ensureOpen();
+        Map<String, Long> figures = new LinkedHashMap<>();
+        try {
+            figures.put("database_bytes", Files.exists(config.path()) ? Files.size(config.path()) : 0);
+        } catch (java.io.IOException e) {
+            throw new QueueException("cannot read the size of " + config.path(), e);
+        }
+        figures.put("wal_bytes", connections.walBytes());
+        connections.onReader("", session -> {
+            figures.put("page_size_bytes", Long.parseLong(scalar(session, "PRAGMA page_size")));
+            figures.put("page_count", Long.parseLong(scalar(session, "PRAGMA page_count")));
+            figures.put("freelist_pages", Long.parseLong(scalar(session, "PRAGMA freelist_count")));
+            return null;
+        });
+        return Footprint.of(figures);
+    }
+
+    /** Ends waiting claims and closes every connection; idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            wakeups.values().forEach(Wakeup::signal);
+            connections.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String insert(Connections.Session session, String queue, JobRequest request, long now)
+            throws SQLException {
+        PreparedStatement insert = session.prepare(SqlFile.ENQUEUE);
+        insert.setString(1, queue);
+        insert.setInt(2, request.priority());
+        insert.setLong(3, request.runAt() == null ? now : micros(request.runAt()));
+        insert.setInt(4, request.maxAttempts());
+        insert.setLong(5, now);
+        insert.setBytes(6, request.payload());
+        try (ResultSet rs = insert.executeQuery()) {
+            rs.next();
+            return Long.toString(rs.getLong(1));
+        }
+    }
+
+    private static PreparedStatement completeStatement(Connections.Session session, ClaimedJob job)
+            throws SQLException {
+        return fence(session.prepare(SqlFile.COMPLETE), job, nowMicros());
+    }
+
+    /** Binds the fence every settling statement starts with: ?1 id, ?2 lease token, ?3 now. */
+    private static PreparedStatement fence(PreparedStatement statement, ClaimedJob job, long now) throws SQLException {
+        statement.setLong(1, Long.parseLong(job.id()));
+        statement.setLong(2, Long.parseLong(job.leaseToken()));
+        statement.setLong(3, now);
+        return statement;
+    }
+
+    /** False when the job's id or token cannot be one of ours: such a lease is never valid. */
+    private static boolean fenced(ClaimedJob job) {
+        return isLong(job.id()) && isLong(job.leaseToken());
+    }
+
+    private static boolean isLong(String text) {
+        try {
+            Long.parseLong(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String scalar(Connections.Session session, String sql) throws SQLException {
+        try (ResultSet rs = session.prepare(sql).executeQuery()) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+
+    private void checkQueue(String queue) {
+        ensureOpen();
+        QueueNames.requireValid(queue);
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new BackendClosedException(SqliteBackendProvider.NAME);
+        }
+    }
+
+    private Wakeup wakeup(String queue) {
+        return wakeups.computeIfAbsent(queue, q -> new Wakeup());
+    }
+
+    static long nowMicros() {
+        return micros(Instant.now());
+    }
+
+    static long micros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    static long micros(Duration duration) {
+        return TimeUnit.NANOSECONDS.toMicros(duration.toNanos());
+    }
+
+    static Instant instant(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
+    /** A per-queue version bumped by this instance's enqueues, on which waiting claims sleep between polls. */
+    private static final class Wakeup {
+        private long version;
+
+        synchronized long version() {
+            return version;
+        }
+
+        synchronized void signal() {
+            version++;
+            notifyAll();
+        }
+
+        /** Returns when the version moved past {@code seen} or after {@code nanos}, whichever comes first. */
+        synchronized void awaitChange(long seen, long nanos) {
+            long deadline = System.nanoTime() + nanos;
+            try {
+                for (long left = nanos; version == seen && left > 0; left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueException("interrupted while waiting for a job", e);
+            }
+        }
+    }
+}
