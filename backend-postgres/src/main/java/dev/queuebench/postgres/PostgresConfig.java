@@ -1,0 +1,184 @@
+package dev.queuebench.postgres;
+
+import dev.queuebench.api.Backoff;
+import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.api.QueueBackends;
+import dev.queuebench.api.Secrets;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.postgresql.Driver;
+
+/**
+ * The postgres backend's configuration, parsed and validated from a {@link BackendConfig}: an immutable value whose
+ * {@link #toString()} never shows the password.
+ *
+ * @param parameters further pgjdbc connection properties from the URL's query string, e.g. {@code sslmode}
+ */
+record PostgresConfig(
+        String host,
+        int port,
+        String database,
+        String user,
+        String password,
+        Map<String, String> parameters,
+        String schema,
+        String strategy,
+        int poolSize,
+        boolean notifyOnEnqueue,
+        Duration pollInterval,
+        Duration connectTimeout,
+        Backoff backoff) {
+
+    static final String URL = "url";
+    static final String SCHEMA = "schema";
+    static final String POOL_SIZE = "poolSize";
+    static final String NOTIFY = "notify";
+    static final String POLL_INTERVAL = "pollInterval";
+    static final String CONNECT_TIMEOUT = "connectTimeout";
+
+    static final String DEFAULT_URL = "postgresql://postgres@localhost:5432/test";
+    static final String DEFAULT_SCHEMA = "queuebench";
+
+    /** Lower-case SQL identifiers, short enough to leave room for the notification channel's prefix. */
+    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
+    private static final String URL_FORMS =
+            "postgresql://user:password@host:port/database?param=value or jdbc:postgresql://host:port/database?user=...";
+
+    PostgresConfig {
+        parameters = Map.copyOf(parameters);
+    }
+
+    /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
+    static PostgresConfig from(BackendConfig config, List<String> strategies) {
+        Properties url = parseUrl(config.string(URL, DEFAULT_URL));
+        String host = url.getProperty("PGHOST", "localhost");
+        String portText = url.getProperty("PGPORT", "5432");
+        if (host.contains(",") || portText.contains(",")) {
+            throw new ConfigurationException("'" + URL + "' must name one host, was '" + host + "'");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new ConfigurationException("'" + URL + "' has port '" + portText + "'; a port is 1 to 65535");
+        }
+        String database = url.getProperty("PGDBNAME", "");
+        String user = url.getProperty("user", "postgres");
+        String password = url.getProperty("password");
+        Map<String, String> parameters = new TreeMap<>();
+        for (String name : url.stringPropertyNames()) {
+            if (!List.of("PGHOST", "PGPORT", "PGDBNAME", "user", "password").contains(name)) {
+                parameters.put(name, url.getProperty(name));
+            }
+        }
+        String schema = config.string(SCHEMA, DEFAULT_SCHEMA);
+        if (!SCHEMA_NAME.matcher(schema).matches()) {
+            throw new ConfigurationException("'" + SCHEMA + "' must be 1 to 48 of a-z 0-9 _ (not starting with a"
+                    + " digit), was '" + schema + "'");
+        }
+        return new PostgresConfig(
+                host,
+                port,
+                database.isEmpty() ? "test" : database,
+                user,
+                password,
+                parameters,
+                schema,
+                config.oneOf(QueueBackends.STRATEGY_KEY, strategies, strategies.getFirst()),
+                config.integer(POOL_SIZE, 10, 1, 200),
+                config.bool(NOTIFY, true),
+                config.duration(POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1)),
+                config.duration(CONNECT_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofMinutes(1)),
+                Backoff.from(config));
+    }
+
+    /** {@code host:port}, for messages. */
+    String address() {
+        return host + ":" + port;
+    }
+
+    /** The channel LISTEN/NOTIFY uses for this schema's queues; the payload is the queue name. */
+    String channel() {
+        return "queuebench_" + schema;
+    }
+
+    /** The URL with the password masked: safe for messages and reports. */
+    String redactedUrl() {
+        return "postgresql://" + user + (password == null ? "" : ":" + Secrets.MASK) + "@" + address() + "/" + database
+                + (parameters.isEmpty() ? "" : "?" + Secrets.redact(String.join("&",
+                        parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresConfig[url=" + redactedUrl() + ", schema=" + schema + ", strategy=" + strategy + ", poolSize="
+                + poolSize + ", notify=" + notifyOnEnqueue + ", pollInterval=" + pollInterval + ", connectTimeout="
+                + connectTimeout + ", backoff=" + backoff + "]";
+    }
+
+    /**
+     * Both URL forms as pgjdbc connection properties ({@code PGHOST}, {@code PGPORT}, {@code PGDBNAME}, {@code user},
+     * {@code password} and the query parameters). A {@code postgresql://} URL's user and password come from its
+     * user-info part, percent-decoded.
+     */
+    private static Properties parseUrl(String raw) {
+        String jdbcUrl;
+        Properties credentials = new Properties();
+        if (raw.startsWith("jdbc:postgresql:")) {
+            jdbcUrl = raw;
+        } else if (raw.startsWith("postgresql://") || raw.startsWith("postgres://")) {
+            URI uri;
+            try {
+                uri = new URI(raw);
+            } catch (URISyntaxException e) {
+                throw badUrl(raw, "it is not a valid URI (percent-encode special characters in the password)");
+            }
+            if (uri.getRawUserInfo() != null) {
+                String[] userInfo = uri.getRawUserInfo().split(":", 2);
+                credentials.setProperty("user", decode(userInfo[0]));
+                if (userInfo.length == 2) {
+                    credentials.setProperty("password", decode(userInfo[1]));
+                }
+            }
+            if (uri.getHost() == null) {
+                throw badUrl(raw, "it names no host");
+            }
+            jdbcUrl = "jdbc:postgresql://" + uri.getRawAuthority().substring(uri.getRawAuthority().indexOf('@') + 1)
+                    + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        } else {
+            throw badUrl(raw, "use " + URL_FORMS);
+        }
+        Properties parsed = Driver.parseURL(jdbcUrl, credentials);
+        if (parsed == null) {
+            throw badUrl(raw, "use " + URL_FORMS);
+        }
+        return parsed;
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** An error that shows the URL only with any password cut out, even from a URL too broken to parse. */
+    private static ConfigurationException badUrl(String raw, String why) {
+        int at = raw.lastIndexOf('@');
+        int scheme = raw.indexOf("://");
+        String shown = at > scheme && scheme >= 0 && raw.substring(scheme + 3, at).contains(":")
+                ? raw.substring(0, raw.indexOf(':', scheme + 3)) + ":" + Secrets.MASK + raw.substring(at)
+                : raw;
+        return new ConfigurationException("'" + URL + "' is not a PostgreSQL URL: '" + shown + "'; " + why);
+    }
+}

@@ -1,0 +1,601 @@
+package dev.queuebench.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.queuebench.api.BackendClosedException;
+import dev.queuebench.api.Capabilities;
+import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.api.Capabilities.Ordering;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.api.DeadJob;
+import dev.queuebench.api.FailResult;
+import dev.queuebench.api.Footprint;
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.api.QueueException;
+import dev.queuebench.api.QueueMetrics;
+import dev.queuebench.api.QueueMetrics.Op;
+import dev.queuebench.api.QueueNames;
+import dev.queuebench.api.QueueStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The postgres backend: one jobs table per schema, a HikariCP pool of autocommit connections (every operation is
+ * one statement, or two for the admin ones), and a {@link WakeUpListener} for waiting claims. The SQL of each
+ * operation is in the {@code .sql} resource named after it.
+ */
+final class PostgresQueueBackend implements QueueBackend {
+    private static final int MAX_PAYLOAD_BYTES = 16 << 20;
+    /** Tries of an operation that meets a lock error (it rolled back, so trying again is safe). */
+    private static final int LOCK_ERROR_TRIES = 3;
+    /** Shortest sleep of a waiting claim that saw a due job it could not take (another claim held it locked). */
+    private static final Duration MIN_WAIT = Duration.ofMillis(5);
+
+    private final PostgresConfig config;
+    private final ClaimQuery claimQuery;
+    private final QueueMetrics metrics;
+    private final HikariDataSource pool;
+    private final WakeUpListener wakeUps;
+    private final Capabilities capabilities;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A unit of work on one pooled connection. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private PostgresQueueBackend(PostgresConfig config, MeterRegistry registry, HikariDataSource pool,
+            WakeUpListener wakeUps, Durability durability) {
+        this.config = config;
+        this.claimQuery = ClaimQuery.forStrategy(config.strategy());
+        this.metrics = new QueueMetrics(registry, PostgresBackendProvider.NAME);
+        this.pool = pool;
+        this.wakeUps = wakeUps;
+        this.capabilities = new Capabilities(durability, Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, config.notifyOnEnqueue());
+    }
+
+    /**
+     * Connects (failing within about {@code connectTimeout} when the server cannot be reached), installs the schema
+     * if needed, and starts listening for enqueues when notify is on.
+     */
+    static PostgresQueueBackend open(PostgresConfig config, MeterRegistry registry) {
+        PGSimpleDataSource connections = dataSource(config);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig(config, connections));
+        } catch (RuntimeException e) {
+            throw PostgresErrors.openFailed(e, config);
+        }
+        try {
+            Durability durability;
+            try (Connection connection = pool.getConnection()) {
+                Schema.install(connection, config.schema());
+                durability = durability(settings(connection));
+            }
+            WakeUpListener wakeUps = config.notifyOnEnqueue()
+                    ? WakeUpListener.listening(connections, config.channel(), min(config.pollInterval(), Duration.ofSeconds(1)))
+                    : WakeUpListener.pollingOnly();
+            return new PostgresQueueBackend(config, registry, pool, wakeUps, durability);
+        } catch (SQLException e) {
+            pool.close();
+            throw PostgresErrors.translate(e, config, "installing schema '" + config.schema() + "'");
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return PostgresBackendProvider.NAME;
+    }
+
+    @Override
+    public String strategy() {
+        return claimQuery.strategy();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** Server version and the settings that shape results (durability, memory, vacuum), plus this backend's own. */
+    @Override
+    public Map<String, String> serverInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("address", config.address());
+        info.put("database", config.database());
+        info.put("schema", config.schema());
+        info.put("schema_version", Integer.toString(Schema.VERSION));
+        info.put("strategy", strategy());
+        info.put("notify", Boolean.toString(config.notifyOnEnqueue()));
+        info.put("pool_size", Integer.toString(config.poolSize()));
+        info.put("poll_interval_ms", Long.toString(config.pollInterval().toMillis()));
+        info.putAll(withConnection(null, "reading server settings", PostgresQueueBackend::settings));
+        return info;
+    }
+
+    // ---------------------------------------------------------------- producer
+
+    /** Stores the job in one statement (which also sends the queue's NOTIFY) and returns its id. */
+    @Override
+    public String enqueue(String queue, JobRequest request) {
+        requireOpen(queue);
+        capabilities.requireFits(request);
+        return metrics.time(Op.ENQUEUE, queue, () -> withConnection(queue, "enqueuing", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Sql.ENQUEUE)) {
+                ps.setString(1, queue);
+                ps.setInt(2, request.priority());
+                if (request.runAt() == null) {
+                    ps.setNull(3, Types.BIGINT);
+                } else {
+                    ps.setLong(3, epochMicros(request.runAt()));
+                }
+                ps.setInt(4, request.maxAttempts());
+                ps.setBytes(5, request.payload());
+                setNotify(ps, 6, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return Long.toString(rs.getLong(1));
+                }
+            }
+        }));
+    }
+
+    /** Stores every job in one statement, all or none, and returns their ids in order. */
+    @Override
+    public List<String> enqueueAll(String queue, List<JobRequest> requests) {
+        requireOpen(queue);
+        requests.forEach(capabilities::requireFits);
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        int n = requests.size();
+        Integer[] priorities = new Integer[n];
+        Long[] runAts = new Long[n];
+        Integer[] maxAttempts = new Integer[n];
+        byte[][] payloads = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            JobRequest request = requests.get(i);
+            priorities[i] = request.priority();
+            runAts[i] = request.runAt() == null ? null : epochMicros(request.runAt());
+            maxAttempts[i] = request.maxAttempts();
+            payloads[i] = request.payload();
+        }
+        return metrics.time(Op.ENQUEUE_ALL, queue, () -> withConnection(queue, "enqueuing a batch", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Sql.ENQUEUE_ALL)) {
+                ps.setString(1, queue);
+                ps.setArray(2, c.createArrayOf("integer", priorities));
+                ps.setArray(3, c.createArrayOf("bigint", runAts));
+                ps.setArray(4, c.createArrayOf("integer", maxAttempts));
+                ps.setArray(5, c.createArrayOf("bytea", payloads));
+                setNotify(ps, 6, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    Long[] ids = (Long[]) rs.getArray(1).getArray();
+                    List<String> result = new ArrayList<>(ids.length);
+                    for (Long id : ids) {
+                        result.add(id.toString());
+                    }
+                    return result;
+                }
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- consumer
+
+    /**
+     * Leases up to {@code maxJobs} jobs; when none is claimable, waits for a NOTIFY of the queue, the next job's
+     * run_at or lease expiry, or the poll interval, whichever comes first, and tries again until the wait is over.
+     */
+    @Override
+    public List<ClaimedJob> claim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
+        requireOpen(queue);
+        if (maxJobs < 1) {
+            throw new IllegalArgumentException("maxJobs must be at least 1, was " + maxJobs);
+        }
+        List<ClaimedJob> claimed = metrics.time(Op.CLAIM, queue, () -> claimWaiting(queue, maxJobs, leaseDuration,
+                waitTimeout));
+        if (claimed.isEmpty()) {
+            metrics.emptyClaim(queue);
+        }
+        return claimed;
+    }
+
+    private List<ClaimedJob> claimWaiting(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        long leaseMicros = leaseDuration.toNanos() / 1_000;
+        while (true) {
+            long seen = wakeUps.generation(queue);
+            ClaimQuery.Attempt attempt = withConnection(queue, "claiming",
+                    c -> claimQuery.claim(c, queue, maxJobs, leaseMicros));
+            metrics.claimConflicts(queue, attempt.conflicts());
+            if (!attempt.jobs().isEmpty()) {
+                return attempt.jobs();
+            }
+            if (attempt.died() > 0 || attempt.conflicts() > 0) {
+                continue; // it met jobs, only not ones it could lease: others may be right behind them
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return List.of();
+            }
+            Duration sleep = min(min(Duration.ofNanos(remaining), config.pollInterval()), untilNextDue(queue));
+            try {
+                wakeUps.await(queue, seen, sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueException("interrupted while waiting for a job on queue " + queue, e);
+            }
+            requireOpen(queue);
+        }
+    }
+
+    /** How long until the queue's next live job becomes claimable, at least {@link #MIN_WAIT}; long when none. */
+    private Duration untilNextDue(String queue) {
+        Double seconds = withConnection(queue, "claiming", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Sql.NEXT_DUE)) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    double value = rs.getDouble(1);
+                    return rs.wasNull() ? null : value;
+                }
+            }
+        });
+        if (seconds == null) {
+            return config.pollInterval();
+        }
+        Duration due = Duration.ofNanos((long) (seconds * 1e9));
+        return due.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : due;
+    }
+
+    /** Deletes the job if this claim's lease is still valid; one statement. */
+    @Override
+    public boolean complete(ClaimedJob job) {
+        requireOpen(job.queue());
+        Long id = parseId(job.id());
+        UUID token = parseToken(job.leaseToken());
+        if (id == null || token == null) {
+            return false;
+        }
+        return metrics.time(Op.COMPLETE, job.queue(), () -> withConnection(job.queue(), "completing a job", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE)) {
+                ps.setLong(1, id);
+                ps.setObject(2, token);
+                return ps.executeUpdate() == 1;
+            }
+        }));
+    }
+
+    /**
+     * Completes the jobs in one statement, each fenced on its own lease; the answers are in the jobs' order. Timed
+     * under the first job's queue.
+     */
+    @Override
+    public List<Boolean> completeAll(List<ClaimedJob> jobs) {
+        jobs.forEach(job -> requireOpen(job.queue()));
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        // Rows are locked in id order, the order every other multi-row statement here locks them in.
+        List<ClaimedJob> valid = jobs.stream()
+                .filter(job -> parseId(job.id()) != null && parseToken(job.leaseToken()) != null)
+                .sorted(Comparator.comparingLong(job -> parseId(job.id())))
+                .toList();
+        String queue = jobs.getFirst().queue();
+        Set<String> completed = valid.isEmpty() ? Set.of() : metrics.time(Op.COMPLETE_ALL, queue,
+                () -> withConnection(queue, "completing a batch", c -> {
+                    try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE_ALL)) {
+                        ps.setArray(1, c.createArrayOf("bigint",
+                                valid.stream().map(job -> parseId(job.id())).toArray(Long[]::new)));
+                        ps.setArray(2, c.createArrayOf("uuid",
+                                valid.stream().map(job -> parseToken(job.leaseToken())).toArray(UUID[]::new)));
+                        Set<String> deleted = new HashSet<>();
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                deleted.add(rs.getLong(1) + "/" + rs.getString(2));
+                            }
+                        }
+                        return deleted;
+                    }
+                }));
+        List<Boolean> answers = new ArrayList<>(jobs.size());
+        for (ClaimedJob job : jobs) {
+            UUID token = parseToken(job.leaseToken());
+            answers.add(token != null && completed.contains(parseId(job.id()) + "/" + token));
+        }
+        return answers;
+    }
+
+    /** Schedules a retry after the configured backoff, or makes the job dead on its last attempt; one statement. */
+    @Override
+    public FailResult fail(ClaimedJob job, String error) {
+        requireOpen(job.queue());
+        Long id = parseId(job.id());
+        UUID token = parseToken(job.leaseToken());
+        if (id == null || token == null) {
+            return FailResult.leaseLost();
+        }
+        long backoffMicros = config.backoff().delayAfter(job.attempt()).toNanos() / 1_000;
+        return metrics.time(Op.FAIL, job.queue(), () -> withConnection(job.queue(), "failing a job", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Sql.FAIL)) {
+                ps.setString(1, error);
+                ps.setLong(2, backoffMicros);
+                ps.setLong(3, id);
+                ps.setObject(4, token);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return FailResult.leaseLost();
+                    }
+                    return rs.getBoolean(1) ? FailResult.dead() : FailResult.retryAt(instant(rs, 2));
+                }
+            }
+        }));
+    }
+
+    /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
+    @Override
+    public boolean extendLease(ClaimedJob job, Duration leaseDuration) {
+        requireOpen(job.queue());
+        Long id = parseId(job.id());
+        UUID token = parseToken(job.leaseToken());
+        if (id == null || token == null) {
+            return false;
+        }
+        return metrics.time(Op.EXTEND_LEASE, job.queue(), () -> withConnection(job.queue(), "extending a lease", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Sql.EXTEND_LEASE)) {
+                ps.setLong(1, leaseDuration.toNanos() / 1_000);
+                ps.setLong(2, id);
+                ps.setObject(3, token);
+                return ps.executeUpdate() == 1;
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /** Exact counts by state once the queue is quiet; settles expired last attempts first. */
+    @Override
+    public QueueStats stats(String queue) {
+        requireOpen(queue);
+        return withConnection(queue, "counting jobs", c -> {
+            reapExpired(c, queue);
+            try (PreparedStatement ps = c.prepareStatement(Sql.STATS)) {
+                ps.setString(1, queue);
+                ps.setString(2, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                }
+            }
+        });
+    }
+
+    /** Up to {@code limit} dead jobs, oldest first; settles expired last attempts first. */
+    @Override
+    public List<DeadJob> deadLetters(String queue, int limit) {
+        requireOpen(queue);
+        return withConnection(queue, "reading dead letters", c -> {
+            reapExpired(c, queue);
+            try (PreparedStatement ps = c.prepareStatement(Sql.DEAD_LETTERS)) {
+                ps.setString(1, queue);
+                ps.setInt(2, limit);
+                List<DeadJob> dead = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        dead.add(new DeadJob(Long.toString(rs.getLong(1)), queue, rs.getBytes(2), rs.getInt(3),
+                                rs.getString(4), instant(rs, 5)));
+                    }
+                }
+                return dead;
+            }
+        });
+    }
+
+    /** Makes every dead job ready with attempts reset; returns how many. */
+    @Override
+    public long requeueDead(String queue) {
+        requireOpen(queue);
+        return withConnection(queue, "requeueing dead jobs", c -> {
+            reapExpired(c, queue);
+            try (PreparedStatement ps = c.prepareStatement(Sql.REQUEUE_DEAD)) {
+                ps.setString(1, queue);
+                return (long) ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes every job of the queue in one statement; returns how many. */
+    @Override
+    public long purge(String queue) {
+        requireOpen(queue);
+        return withConnection(queue, "purging", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Sql.PURGE)) {
+                ps.setString(1, queue);
+                ps.setString(2, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** The jobs table's heap and index bytes and its live and dead tuples (as last counted by the server). */
+    @Override
+    public Footprint footprint() {
+        ensureOpen();
+        return withConnection(null, "measuring the footprint", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Sql.FOOTPRINT); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Footprint.of(Map.of(
+                        "table_bytes", rs.getLong(1),
+                        "index_bytes", rs.getLong(2),
+                        "live_tuples", rs.getLong(3),
+                        "dead_tuples", rs.getLong(4)));
+            }
+        });
+    }
+
+    /** Stops the listener, then closes the pool; idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            wakeUps.close();
+            pool.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /**
+     * Runs {@code work} on a pooled connection; a lock error is counted and the work tried again (it rolled back),
+     * any other driver error becomes a {@link QueueException} naming the server.
+     */
+    private <T> T withConnection(String queue, String doing, Work<T> work) {
+        for (int tries = 1; ; tries++) {
+            ensureOpen();
+            try (Connection connection = pool.getConnection()) {
+                return work.run(connection);
+            } catch (SQLException e) {
+                if (PostgresErrors.isLockError(e)) {
+                    metrics.lockError(queue == null ? "" : queue);
+                    if (tries < LOCK_ERROR_TRIES) {
+                        continue;
+                    }
+                }
+                ensureOpen();
+                throw PostgresErrors.translate(e, config, doing);
+            }
+        }
+    }
+
+    private static void reapExpired(Connection c, String queue) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(Sql.REAP_EXPIRED)) {
+            ps.setString(1, queue);
+            ps.executeUpdate();
+        }
+    }
+
+    private void setNotify(PreparedStatement ps, int index, String queue) throws SQLException {
+        ps.setBoolean(index, config.notifyOnEnqueue());
+        ps.setString(index + 1, config.channel());
+        ps.setString(index + 2, queue);
+    }
+
+    private void requireOpen(String queue) {
+        ensureOpen();
+        QueueNames.requireValid(queue);
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new BackendClosedException(PostgresBackendProvider.NAME);
+        }
+    }
+
+    private static PGSimpleDataSource dataSource(PostgresConfig config) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        config.parameters().forEach((name, value) -> {
+            try {
+                ds.setProperty(name, value);
+            } catch (SQLException e) {
+                throw new ConfigurationException("'" + PostgresConfig.URL + "' has parameter '" + name
+                        + "', which pgjdbc does not know; see the pgjdbc connection properties", e);
+            }
+        });
+        ds.setServerNames(new String[] {config.host()});
+        ds.setPortNumbers(new int[] {config.port()});
+        ds.setDatabaseName(config.database());
+        ds.setUser(config.user());
+        ds.setPassword(config.password());
+        ds.setCurrentSchema(config.schema());
+        ds.setApplicationName("queuebench");
+        int timeoutSeconds = (int) Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
+        ds.setConnectTimeout(timeoutSeconds);
+        ds.setLoginTimeout(timeoutSeconds);
+        ds.setTcpKeepAlive(true);
+        return ds;
+    }
+
+    private static HikariConfig poolConfig(PostgresConfig config, PGSimpleDataSource connections) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setDataSource(connections);
+        hikari.setPoolName("queuebench-postgres-" + config.schema());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setAutoCommit(true);
+        long timeoutMillis = config.connectTimeout().toMillis();
+        hikari.setConnectionTimeout(timeoutMillis);
+        hikari.setValidationTimeout(Math.max(250, timeoutMillis / 2));
+        hikari.setInitializationFailTimeout(1); // one try at startup, bounded by pgjdbc's connectTimeout
+        return hikari;
+    }
+
+    /** The server settings {@code server_info.sql} reads, by name. */
+    private static Map<String, String> settings(Connection c) throws SQLException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(Sql.SERVER_INFO); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                settings.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return settings;
+    }
+
+    /** DURABLE when a commit waits for its WAL flush and fsync is on, else CRASH_SAFE. */
+    private static Durability durability(Map<String, String> settings) {
+        boolean durable = !"off".equals(settings.get("synchronous_commit")) && "on".equals(settings.get("fsync"));
+        return durable ? Durability.DURABLE : Durability.CRASH_SAFE;
+    }
+
+    private static long epochMicros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static UUID parseToken(String token) {
+        try {
+            return token == null ? null : UUID.fromString(token);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+-- Strategy optimistic, step 2: leases those of the candidates that are still claimable. A candidate another
+-- claimer took meanwhile fails the WHERE clause (PostgreSQL re-checks it on the row's newest version after waiting
+-- for that claimer's lock) and is not returned: that is a claim conflict.
+-- The SET list is the one of claim_skip_locked.sql.
+-- Parameters: lease in microseconds, candidate ids (bigint[]).
+-- Returns: the job columns after the claim.
+UPDATE jobs AS j
+SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.attempt ELSE j.attempt + 1 END,
+    dead        = (j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts),
+    last_error  = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN 'lease expired' ELSE j.last_error END,
+    lease_token = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN NULL ELSE gen_random_uuid() END,
+    run_at      = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.run_at
+                       ELSE now() + ? * interval '1 microsecond' END
+WHERE j.id = ANY (?::bigint[]) AND NOT j.dead AND j.run_at <= now()
+RETURNING j.id, j.priority, j.attempt, j.max_attempts, j.enqueued_at, j.run_at, j.lease_token, j.dead,
+          NULL::timestamptz AS due, j.payload

@@ -1,0 +1,24 @@
+-- Strategy skip-locked: leases up to n claimable jobs of a queue in claim order, in one statement. Rows another
+-- claim holds locked are skipped, never waited for, so concurrent claimers never conflict.
+-- A claimable row whose lease expired on its last attempt is not leased but made dead ('lease expired'); it comes
+-- back with dead = true and the caller drops it.
+-- Parameters: lease in microseconds, queue, n.
+-- Returns: the job columns after the claim, and due (run_at before it) to restore claim order.
+UPDATE jobs AS j
+SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.attempt ELSE j.attempt + 1 END,
+    dead        = (j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts),
+    last_error  = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN 'lease expired' ELSE j.last_error END,
+    lease_token = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN NULL ELSE gen_random_uuid() END,
+    run_at      = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.run_at
+                       ELSE now() + ? * interval '1 microsecond' END
+FROM (
+    SELECT id, run_at
+    FROM jobs
+    WHERE queue = ? AND NOT dead AND run_at <= now()
+    ORDER BY priority DESC, run_at, id
+    LIMIT ?
+    FOR UPDATE SKIP LOCKED
+) AS candidate
+WHERE j.id = candidate.id
+RETURNING j.id, j.priority, j.attempt, j.max_attempts, j.enqueued_at, j.run_at, j.lease_token, j.dead,
+          candidate.run_at AS due, j.payload
