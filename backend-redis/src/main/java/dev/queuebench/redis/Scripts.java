@@ -1,0 +1,132 @@
+package dev.queuebench.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The backend's Lua scripts, read once from the resources next to this class (each is {@code common.lua} followed
+ * by its own file), loaded with SCRIPT LOAD and called with EVALSHA; a NOSCRIPT answer (after SCRIPT FLUSH, a
+ * restart or a failover) loads the script again and repeats the call once.
+ */
+final class Scripts {
+    /** One script per state change; the file header is its specification. */
+    enum Script {
+        ENQUEUE("enqueue.lua"),
+        CLAIM("claim.lua"),
+        COMPLETE("complete.lua"),
+        FAIL("fail.lua"),
+        EXTEND("extend.lua"),
+        REQUEUE_DEAD("requeue_dead.lua"),
+        PURGE("purge.lua"),
+        STATS("stats.lua"),
+        DEAD_LETTERS("dead_letters.lua");
+
+        private final String file;
+
+        Script(String file) {
+            this.file = file;
+        }
+    }
+
+    private final RedisClusterAsyncCommands<String, byte[]> commands;
+    private final Map<Script, String> sources = new EnumMap<>(Script.class);
+    private final Map<Script, String> digests = new EnumMap<>(Script.class);
+
+    /** Reads every script from the class path; nothing is sent to Redis yet. */
+    Scripts(RedisClusterAsyncCommands<String, byte[]> commands) {
+        this.commands = commands;
+        String common = resource("common.lua");
+        for (Script script : Script.values()) {
+            String source = common + "\n" + resource(script.file);
+            sources.put(script, source);
+            digests.put(script, sha1(source));
+        }
+    }
+
+    /** Loads every script into Redis (on every node of a cluster); completes when all are loaded. */
+    CompletableFuture<Void> loadAll() {
+        return CompletableFuture.allOf(sources.values().stream()
+                .map(source -> commands.scriptLoad(source).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /** Calls the script with the queue's KEYS and ARGV = [key base, args...]; reloads it once on NOSCRIPT. */
+    CompletableFuture<List<Object>> run(Script script, Keys keys, byte[]... args) {
+        byte[][] argv = new byte[args.length + 1][];
+        argv[0] = keys.base();
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return evalsha(script, keys, argv).toCompletableFuture().exceptionallyCompose(failure -> {
+            if (unwrap(failure) instanceof RedisNoScriptException) {
+                return commands.scriptLoad(sources.get(script)).thenCompose(sha -> evalsha(script, keys, argv));
+            }
+            return CompletableFuture.failedFuture(failure);
+        });
+    }
+
+    private CompletionStage<List<Object>> evalsha(Script script, Keys keys, byte[][] argv) {
+        return commands.evalsha(digests.get(script), ScriptOutputType.MULTI, keys.all(), argv);
+    }
+
+    /** A number as a script argument. */
+    static byte[] arg(long number) {
+        return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Text as a script argument. */
+    static byte[] arg(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Lua number of a script's answer. */
+    static long number(Object value) {
+        return (Long) value;
+    }
+
+    /** A Lua string of a script's answer. */
+    static String text(Object value) {
+        return value == null ? null : new String((byte[]) value, StandardCharsets.UTF_8);
+    }
+
+    /** The failure inside CompletionException wrappers. */
+    static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String resource(String file) {
+        try (InputStream in = Scripts.class.getResourceAsStream(file)) {
+            if (in == null) {
+                throw new IllegalStateException("script " + file + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read script " + file, e);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-1", e);
+        }
+    }
+}
