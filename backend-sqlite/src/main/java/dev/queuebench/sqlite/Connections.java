@@ -205,14 +205,14 @@ final class Connections implements AutoCloseable {
             all = new ArrayList<>(opened);
         }
         long deadline = System.nanoTime() + config.busyTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
-        int returned = 0;
-        while (returned < all.size() && System.nanoTime() < deadline) {
-            returned += writers.size() + readers.size();
-            writers.clear();
-            readers.clear();
-            if (returned < all.size()) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        List<Session> returned = new ArrayList<>();
+        while (true) {
+            writers.drainTo(returned);
+            readers.drainTo(returned);
+            if (returned.size() >= all.size() || System.nanoTime() > deadline) {
+                break;
             }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         Collections.reverse(all);
         all.forEach(Session::closeQuietly);

@@ -19,7 +19,7 @@ import java.util.List;
  * @param busyTimeout       how long a write waits for another connection's write lock before it fails
  * @param synchronous       {@code NORMAL} (WAL: survives a process crash) or {@code FULL} (also a power loss)
  * @param writerConnections connections that write; SQLite admits one writer at a time, so 1 is usually best
- * @param readerConnections connections for reads (stats, dead letters, optimistic candidates) that never block writes
+ * @param readerConnections connections for reads (stats, dead letters, footprint) that never wait for writes
  * @param pollInterval      the longest pause between polls of a waiting claim
  */
 record SqliteConfig(
