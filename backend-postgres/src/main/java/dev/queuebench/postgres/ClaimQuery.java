@@ -9,9 +9,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The two ways to lease jobs, chosen by {@code strategy}; each makes one attempt and reports what it met. */
 enum ClaimQuery {
@@ -20,14 +18,10 @@ enum ClaimQuery {
         @Override
         Attempt claim(Connection connection, String queue, int maxJobs, long leaseMicros) throws SQLException {
             try (PreparedStatement claim = connection.prepareStatement(Sql.CLAIM_SKIP_LOCKED)) {
-                claim.setLong(1, leaseMicros);
-                claim.setString(2, queue);
-                claim.setInt(3, maxJobs);
-                List<Row> rows = rows(claim, queue);
-                rows.sort(Comparator.comparingInt((Row r) -> -r.job().priority())
-                        .thenComparing(Row::due)
-                        .thenComparingLong(r -> Long.parseLong(r.job().id())));
-                return Attempt.of(rows, 0);
+                claim.setString(1, queue);
+                claim.setInt(2, maxJobs);
+                claim.setLong(3, leaseMicros);
+                return Attempt.of(rows(claim, queue), 0);
             }
         }
     },
@@ -53,12 +47,8 @@ enum ClaimQuery {
                 Array ids = connection.createArrayOf("bigint", candidates.toArray(Long[]::new));
                 claim.setLong(1, leaseMicros);
                 claim.setArray(2, ids);
+                claim.setArray(3, ids);
                 List<Row> rows = rows(claim, queue);
-                Map<String, Integer> rank = new HashMap<>();
-                for (int i = 0; i < candidates.size(); i++) {
-                    rank.put(Long.toString(candidates.get(i)), i);
-                }
-                rows.sort(Comparator.comparingInt(r -> rank.get(r.job().id())));
                 return Attempt.of(rows, candidates.size() - rows.size());
             }
         }
@@ -99,7 +89,7 @@ enum ClaimQuery {
         static Attempt of(List<Row> rows, int conflicts) {
             List<ClaimedJob> jobs = new ArrayList<>(rows.size());
             int died = 0;
-            for (Row row : rows) {
+            for (Row row : rows.stream().sorted(Comparator.comparingInt(Row::rank)).toList()) {
                 if (row.dead()) {
                     died++;
                 } else {
@@ -110,8 +100,8 @@ enum ClaimQuery {
         }
     }
 
-    /** One row a claim statement returned: the job as leased, whether it died instead, and its run_at before. */
-    private record Row(ClaimedJob job, boolean dead, OffsetDateTime due) {}
+    /** One row a claim statement returned: the job as leased, whether it died instead, and its place in claim order. */
+    private record Row(ClaimedJob job, boolean dead, int rank) {}
 
     private static List<Row> rows(PreparedStatement claim, String queue) throws SQLException {
         List<Row> rows = new ArrayList<>();
@@ -127,7 +117,7 @@ enum ClaimQuery {
                         rs.getObject("enqueued_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("run_at", OffsetDateTime.class).toInstant(),
                         rs.getString("lease_token"));
-                rows.add(new Row(job, rs.getBoolean("dead"), rs.getObject("due", OffsetDateTime.class)));
+                rows.add(new Row(job, rs.getBoolean("dead"), rs.getInt("rank")));
             }
         }
         return rows;

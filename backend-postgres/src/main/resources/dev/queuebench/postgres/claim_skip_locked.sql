@@ -2,8 +2,21 @@
 -- claim holds locked are skipped, never waited for, so concurrent claimers never conflict.
 -- A claimable row whose lease expired on its last attempt is not leased but made dead ('lease expired'); it comes
 -- back with dead = true and the caller drops it.
--- Parameters: lease in microseconds, queue, n.
--- Returns: the job columns after the claim, and due (run_at before it) to restore claim order.
+-- The picked ids travel as one array, so the update finds them by the primary key whatever row count the planner
+-- guesses for LIMIT ? (a generic plan guesses a tenth of the table, and would hash-join a scan of all of it).
+-- Parameters: queue, n, lease in microseconds.
+-- Returns: the job columns after the claim, and rank, the job's place in claim order (1 = first).
+WITH picked AS (
+    SELECT array_agg(id ORDER BY priority DESC, run_at, id) AS ids
+    FROM (
+        SELECT id, priority, run_at
+        FROM jobs
+        WHERE queue = ? AND NOT dead AND run_at <= now()
+        ORDER BY priority DESC, run_at, id
+        LIMIT ?
+        FOR UPDATE SKIP LOCKED
+    ) AS candidate
+)
 UPDATE jobs AS j
 SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.attempt ELSE j.attempt + 1 END,
     dead        = (j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts),
@@ -11,14 +24,6 @@ SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_att
     lease_token = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN NULL ELSE gen_random_uuid() END,
     run_at      = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.run_at
                        ELSE now() + ? * interval '1 microsecond' END
-FROM (
-    SELECT id, run_at
-    FROM jobs
-    WHERE queue = ? AND NOT dead AND run_at <= now()
-    ORDER BY priority DESC, run_at, id
-    LIMIT ?
-    FOR UPDATE SKIP LOCKED
-) AS candidate
-WHERE j.id = candidate.id
+WHERE j.id = ANY ((SELECT ids FROM picked)::bigint[])
 RETURNING j.id, j.priority, j.attempt, j.max_attempts, j.enqueued_at, j.run_at, j.lease_token, j.dead,
-          candidate.run_at AS due, j.payload
+          array_position((SELECT ids FROM picked), j.id) AS rank, j.payload
