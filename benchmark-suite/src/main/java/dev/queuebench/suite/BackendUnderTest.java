@@ -1,0 +1,147 @@
+package dev.queuebench.suite;
+
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.suite.ResultRecord.Latency;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * One opened backend (one strategy) and what every suite needs to run cases against it: the registry the backend
+ * records to, the run's options and the progress line. {@link #runCase} repeats a case, folds the repetitions into a
+ * {@link ResultRecord}, prints it, and shouts when a job was lost.
+ */
+public record BackendUnderTest(
+        QueueBackend backend, CompositeMeterRegistry registry, RunOptions options, Progress progress) {
+
+    /** A case's identity and the options that rerun it alone. */
+    public record CaseSpec(String suite, String name, int workers, int batch, String task, Map<String, String> parameters) {}
+
+    /** Key in {@link ResultRecord#details()} naming why a case could not run. */
+    public static final String COULD_NOT_RUN = "could_not_run";
+
+    public String name() {
+        return backend.name();
+    }
+
+    public String strategy() {
+        return backend.strategy();
+    }
+
+    /** A copy of this backend-under-test for another opened backend (another strategy of the same provider). */
+    public BackendUnderTest with(QueueBackend other, CompositeMeterRegistry otherRegistry) {
+        return new BackendUnderTest(other, otherRegistry, options, progress);
+    }
+
+    /**
+     * Runs {@code body} {@code repeats} times and reports the median repetition by throughput with min and max.
+     * A repetition that throws ends the case: it is reported with {@value #COULD_NOT_RUN} in its details.
+     */
+    public ResultRecord runCase(CaseSpec spec, int repeats, Supplier<CaseOutcome> body) {
+        return runCase(spec, repeats, () -> {}, body);
+    }
+
+    /** {@link #runCase(CaseSpec, int, Supplier)} with an unmeasured {@code warmUp} run once before the repetitions. */
+    public ResultRecord runCase(CaseSpec spec, int repeats, Runnable warmUp, Supplier<CaseOutcome> body) {
+        List<CaseOutcome> outcomes = new ArrayList<>();
+        String failure = null;
+        for (int i = 0; i <= repeats && failure == null; i++) {
+            try {
+                if (i == 0) {
+                    warmUp.run();
+                } else {
+                    outcomes.add(body.get());
+                }
+            } catch (RuntimeException e) {
+                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (options.verbose()) {
+                    e.printStackTrace();
+                }
+            } finally {
+                progress.end();
+            }
+        }
+        ResultRecord record = fold(spec, outcomes, failure);
+        progress.println(line(record));
+        if (record.jobsLost() > 0) {
+            printLossBanner(record);
+        }
+        return record;
+    }
+
+    private ResultRecord fold(CaseSpec spec, List<CaseOutcome> outcomes, String failure) {
+        List<CaseOutcome> sorted = new ArrayList<>(outcomes);
+        sorted.sort(Comparator.comparingDouble(CaseOutcome::throughput));
+        CaseOutcome median = sorted.isEmpty() ? null : sorted.get(sorted.size() / 2);
+        long lost = outcomes.stream().mapToLong(o -> o.verdict().lost()).sum();
+        long duplicated = outcomes.stream().mapToLong(o -> o.verdict().duplicated()).sum();
+        List<String> lostSample = outcomes.stream().flatMap(o -> o.verdict().lostSample().stream()).limit(10).toList();
+        Map<String, Object> details = new LinkedHashMap<>(median == null ? Map.of() : median.details());
+        if (median != null && median.firstError() != null) {
+            details.put("first_error", median.firstError());
+        }
+        if (failure != null) {
+            details.put(COULD_NOT_RUN, failure);
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("backend", name());
+        parameters.put("strategy", strategy());
+        parameters.put("suite", spec.suite());
+        parameters.put("scenario", options.scenario().label());
+        parameters.putAll(new TreeMap<>(spec.parameters()));
+        String rerun = "./mvnw -pl benchmark-suite exec:java " + parameters.entrySet().stream()
+                .map(e -> "-D" + e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+        double throughput = median == null ? 0 : round(median.throughput());
+        return new ResultRecord(
+                name(), strategy(), spec.suite(), spec.name(), spec.workers(), spec.batch(), spec.task(),
+                median == null ? 0 : median.verdict().enqueued(),
+                median == null ? 0 : median.verdict().completed(),
+                median == null ? 0 : median.verdict().dead(),
+                lost, duplicated,
+                median == null ? 0 : median.durationMs(),
+                throughput,
+                sorted.isEmpty() ? 0 : round(sorted.getFirst().throughput()),
+                sorted.isEmpty() ? 0 : round(sorted.getLast().throughput()),
+                outcomes.size(),
+                spec.workers() == 0 ? 0 : round(throughput / spec.workers()),
+                median == null ? new Latency(0, 0, 0, 0, 0, 0, 0, 0) : median.latency(),
+                median == null ? 0 : median.conflicts(),
+                median == null || median.claims() == 0 ? 0 : (double) median.conflicts() / median.claims(),
+                median == null ? 0 : median.lockErrors(),
+                (median == null ? 0 : median.errors()) + (failure == null ? 0 : 1),
+                median == null ? null : median.memory(),
+                List.of(),
+                median == null ? Map.of() : median.operations(),
+                parameters, rerun, details, lostSample);
+    }
+
+    /** Prints a loss where nobody can miss it: on standard error, framed. */
+    static void printLossBanner(ResultRecord r) {
+        String rule = "!".repeat(100);
+        System.err.println(rule);
+        System.err.printf(Locale.ROOT, "!!! JOBS LOST: %d job(s) of %s/%s %s %s were never completed nor dead%n",
+                r.jobsLost(), r.backend(), r.strategy(), r.suite(), r.caseName());
+        System.err.println("!!! lost ids (up to 10): " + r.lostSample());
+        System.err.println(rule);
+    }
+
+    private static String line(ResultRecord r) {
+        String failed = r.details().containsKey(COULD_NOT_RUN) ? "  COULD NOT RUN: " + r.details().get(COULD_NOT_RUN) : "";
+        return String.format(Locale.ROOT,
+                "%s/%s %-11s %-28s W=%-2d batch=%-3d %,10.0f jobs/s (min %,.0f max %,.0f) p99 %.1f ms  lost %d dup %d%s",
+                r.backend(), r.strategy(), r.suite(), r.caseName(), r.workers(), r.batch(), r.throughputJobsPerSec(),
+                r.throughputMin(), r.throughputMax(), r.latencyMs().p99(), r.jobsLost(), r.jobsDuplicated(), failed);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.queuebench.suite;
+
+import dev.queuebench.suite.ResultRecord.Latency;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Latency from a job's intended enqueue time to its handler's start, in an HdrHistogram (microsecond resolution,
+ * three significant digits). Only jobs intended at or after {@code measureFromNanos} count, so a warm-up phase can
+ * run through the same workers unrecorded. Thread-safe: every worker records into it.
+ */
+public final class LatencyRecorder {
+    private final Recorder recorder = new Recorder(3);
+    private final boolean recordAll;
+    private final long measureFromNanos;
+    private final Histogram total = new Histogram(3);
+
+    /** Records every job. */
+    public LatencyRecorder() {
+        this.recordAll = true;
+        this.measureFromNanos = 0;
+    }
+
+    /** Records jobs intended at or after {@code measureFromNanos} ({@link System#nanoTime()}). */
+    public LatencyRecorder(long measureFromNanos) {
+        this.recordAll = false;
+        this.measureFromNanos = measureFromNanos;
+    }
+
+    /** Records one handler start at {@code startNanos} for a job intended at {@code intendedNanos}. */
+    public void record(long intendedNanos, long startNanos) {
+        if (recordAll || intendedNanos - measureFromNanos >= 0) {
+            recorder.recordValue(TimeUnit.NANOSECONDS.toMicros(Math.max(0, startNanos - intendedNanos)));
+        }
+    }
+
+    /** The percentiles of everything recorded so far, in milliseconds. */
+    public synchronized Latency summary() {
+        total.add(recorder.getIntervalHistogram());
+        return new Latency(
+                ms(total.getValueAtPercentile(50)),
+                ms(total.getValueAtPercentile(90)),
+                ms(total.getValueAtPercentile(95)),
+                ms(total.getValueAtPercentile(99)),
+                ms(total.getValueAtPercentile(99.9)),
+                ms(total.getMaxValue()),
+                total.getTotalCount() == 0 ? 0 : Math.round(total.getMean()) / 1000.0,
+                total.getTotalCount());
+    }
+
+    private static double ms(long micros) {
+        return micros / 1000.0;
+    }
+}

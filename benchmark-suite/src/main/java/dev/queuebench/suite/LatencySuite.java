@@ -1,0 +1,73 @@
+package dev.queuebench.suite;
+
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.suite.BackendUnderTest.CaseSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Latency: an {@link OpenLoopProducer} enqueues at a fixed rate while W workers drain; latency is each handler's
+ * start minus its job's intended enqueue time. The first second (a fifth of the run at most) is a warm-up that the
+ * histogram skips. Per-operation latency comes from the backend's timers ({@link CaseMeters}).
+ */
+public final class LatencySuite {
+    static final String NAME = "latency";
+    private static final String QUEUE = "qb_latency";
+
+    /** Runs one case per rate against {@code target}. */
+    public List<ResultRecord> run(BackendUnderTest target) {
+        RunOptions options = target.options();
+        Scenario scenario = options.scenario();
+        int workers = options.singleWorkers();
+        int batch = options.batches().isEmpty() ? 1 : options.batches().getFirst();
+        Duration duration = Duration.ofSeconds(options.durationSeconds().orElse(scenario.latencySeconds));
+        List<Integer> rates = options.rates().isEmpty() ? scenario.latencyRates : options.rates();
+        List<ResultRecord> records = new ArrayList<>();
+        for (int rate : rates) {
+            CaseSpec spec = new CaseSpec(NAME, "open_loop_" + rate + "_per_s", workers, batch, Task.NOOP.label(), Map.of(
+                    "rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
+                    "workers", Integer.toString(workers), "batch", Integer.toString(batch)));
+            records.add(target.runCase(spec, scenario.repeats,
+                    () -> openLoop(target, rate, duration, workers, batch, spec.name())));
+        }
+        return records;
+    }
+
+    /** One fixed-rate run: measured from intended enqueue time to handler start, after a warm-up. */
+    static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
+            String phase) {
+        QueueBackend backend = target.backend();
+        Progress progress = target.progress();
+        backend.purge(QUEUE);
+        Duration warmUp = Duration.ofMillis(Math.min(1000, duration.toMillis() / 5));
+        Ledger ledger = new Ledger();
+        LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos());
+        try (CaseMeters meters = new CaseMeters(target.registry())) {
+            progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
+            long start = System.nanoTime();
+            OpenLoopProducer.Outcome produced;
+            WorkerPool pool = new WorkerPool(backend, List.of(QUEUE), workers, batch, Task.NOOP,
+                    target.options().virtualThreads(), ledger, latency, progress);
+            try (pool) {
+                produced = new OpenLoopProducer(backend, QUEUE, rate, target.options().payloadBytes(), ledger)
+                        .run(duration.plus(warmUp));
+                Drain.awaitDrained(backend, List.of(QUEUE), ledger);
+            }
+            long elapsed = Math.max(1, System.nanoTime() - start);
+            Ledger.Verdict verdict = ledger.check();
+            backend.purge(QUEUE);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("target_rate_per_sec", rate);
+            details.put("warm_up_ms", warmUp.toMillis());
+            details.put("producer_max_behind_ms", Math.round(produced.maxBehindMs() * 10) / 10.0);
+            details.put("enqueue_errors", produced.errors());
+            String firstError = produced.firstError() != null ? produced.firstError() : pool.firstError();
+            return new CaseOutcome(elapsed / 1_000_000, verdict.completed() * 1e9 / elapsed, verdict,
+                    latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(),
+                    pool.errors() + produced.errors(), firstError, meters.operations(), details, null);
+        }
+    }
+}

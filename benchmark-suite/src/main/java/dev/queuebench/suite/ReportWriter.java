@@ -1,0 +1,107 @@
+package dev.queuebench.suite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.queuebench.suite.RunReport.Environment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Writes a run folder {@code results/<yyyyMMdd_HHmmss>/} (UTC): {@code <suite>_results_<stamp>.json} per suite that
+ * ran, {@code benchmark_results_<stamp>.json} with everything, {@code benchmark_report_<stamp>.md} and the
+ * {@code charts/*.svg} it links to. Reads a run's combined file back for {@code -Dbaseline}.
+ */
+public final class ReportWriter {
+    /** The stamp of folder and file names, from the run's start in UTC. */
+    public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportWriter() {}
+
+    /** Writes every file of the run into a new folder under {@code resultsDir}; returns the folder. */
+    public static Path write(RunReport report, Path resultsDir, String stamp, List<String> suites,
+            Optional<RunReport> baseline) {
+        try {
+            Path folder = newFolder(resultsDir, stamp);
+            for (String suite : suites) {
+                JSON.writeValue(folder.resolve(suite + "_results_" + stamp + ".json").toFile(), report.onlySuite(suite));
+            }
+            JSON.writeValue(folder.resolve("benchmark_results_" + stamp + ".json").toFile(), report);
+            List<String> charts = Charts.write(report, folder.resolve("charts"));
+            Files.writeString(folder.resolve("benchmark_report_" + stamp + ".md"),
+                    MarkdownReport.render(report, baseline, charts), StandardCharsets.UTF_8);
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run folder under " + resultsDir.toAbsolutePath(), e);
+        }
+    }
+
+    /** Parses a combined (or per-suite) results file. */
+    public static RunReport read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), RunReport.class);
+    }
+
+    /** The combined results of an earlier run folder. */
+    public static RunReport readRun(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            Path combined = files.filter(f -> f.getFileName().toString().startsWith("benchmark_results_")
+                            && f.getFileName().toString().endsWith(".json"))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no benchmark_results_*.json in " + folder));
+            return read(combined);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the baseline run " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Git commit, JDK, OS, cores, max heap, and each backend's server facts. */
+    public static Environment environment(boolean virtualThreads, Map<String, Map<String, String>> servers) {
+        return new Environment(gitCommit(),
+                System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax(),
+                virtualThreads, servers);
+    }
+
+    /** {@code git rev-parse HEAD} of the working directory, or {@code unknown}. */
+    static String gitCommit() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (git.waitFor(5, TimeUnit.SECONDS) && git.exitValue() == 0 && out.matches("[0-9a-f]{40}")) {
+                return out;
+            }
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "unknown";
+    }
+
+    private static Path newFolder(Path resultsDir, String stamp) throws IOException {
+        Files.createDirectories(resultsDir);
+        for (int n = 1; ; n++) {
+            Path folder = resultsDir.resolve(n == 1 ? stamp : stamp + "_" + n);
+            try {
+                return Files.createDirectory(folder);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // two runs in one second: take the next free name
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.queuebench.suite;
+
+import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.api.QueueBackendProvider;
+import dev.queuebench.api.QueueBackends;
+import dev.queuebench.api.Secrets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Everything one run needs, validated once: both entry points ({@link Main}'s system properties and the CLI's long
+ * options) hand their strings to {@link #parse}, which names the option and what it accepts on the first bad one.
+ * Override lists are empty when the scenario's values apply.
+ */
+public record RunOptions(
+        List<String> backends,
+        List<String> suites,
+        Scenario scenario,
+        List<Integer> workers,
+        Optional<Integer> jobs,
+        List<Integer> batches,
+        List<Integer> rates,
+        Optional<Integer> durationSeconds,
+        List<Task> tasks,
+        int payloadBytes,
+        Optional<String> strategy,
+        Map<String, String> locations,
+        Path resultsDir,
+        Optional<Path> baseline,
+        Optional<Path> targetsFile,
+        boolean strict,
+        boolean verbose,
+        boolean virtualThreads,
+        Map<String, String> given) {
+
+    public static final List<String> SUITES = List.of("throughput", "latency", "concurrency", "stress", "memory");
+
+    /** Every option with its help text, in the order the usage text shows them. */
+    public static final Map<String, String> OPTIONS = options(
+            "backend", "a provider name, a comma list, or all (default sqlite)",
+            "suite", "comma list of " + String.join(",", SUITES) + " (default all five)",
+            "scenario", String.join(", ", Scenario.labels()) + " (default default)",
+            "workers", "worker count(s), comma list, overriding the scenario's",
+            "jobs", "jobs per drain, overriding the scenario's",
+            "batch", "claim size and acknowledgement batch, comma list; 1 = one at a time",
+            "rate", "open-loop rate(s) in jobs/s for latency and memory, comma list",
+            "duration", "seconds of each latency and memory run",
+            "task", "comma list of " + String.join(",", Task.labels()),
+            "payloadBytes", "payload size of ordinary jobs (default " + Scenario.DEFAULT_PAYLOAD_BYTES + ")",
+            "strategy", "one claim strategy instead of the default (concurrency: instead of all)",
+            "processes", "worker processes; only 1 so far",
+            "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL)",
+            "redis.url", "Redis URL (or QUEUEBENCH_REDIS_URL)",
+            "sqlite.path", "SQLite file (default target/queuebench-sqlite/<stamp>.db)",
+            "results", "output folder (default results)",
+            "baseline", "an earlier run folder to compare with",
+            "targets", "a targets file, JSON or YAML",
+            "strict", "true: a missed target also exits 1",
+            "verbose", "true: stack traces with errors",
+            "virtualThreads", "true: workers on virtual threads");
+
+    /** The option names. */
+    public static final List<String> KEYS = List.copyOf(OPTIONS.keySet());
+
+    /** Where each backend lives: option name → (provider config key, environment variable or null). */
+    private static final Map<String, String[]> LOCATION_OPTIONS = Map.of(
+            "postgres.url", new String[] {"url", "QUEUEBENCH_POSTGRES_URL"},
+            "redis.url", new String[] {"url", "QUEUEBENCH_REDIS_URL"},
+            "sqlite.path", new String[] {"path", null});
+
+    public RunOptions {
+        backends = List.copyOf(backends);
+        suites = List.copyOf(suites);
+        workers = List.copyOf(workers);
+        batches = List.copyOf(batches);
+        rates = List.copyOf(rates);
+        tasks = List.copyOf(tasks);
+        locations = Map.copyOf(locations);
+        given = Map.copyOf(new TreeMap<>(given));
+    }
+
+    /**
+     * Validates {@code options} (keys of {@link #KEYS}; others are ignored, as Maven passes its own properties) and
+     * reads backend locations from {@code env} when no option gives them.
+     *
+     * @throws ConfigurationException naming the first bad option and what it accepts
+     */
+    public static RunOptions parse(Map<String, String> options, Map<String, String> env) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String key : KEYS) {
+            String value = options.get(key);
+            if (value != null && !value.isBlank()) {
+                given.put(key, value.trim());
+            }
+        }
+        List<QueueBackendProvider> providers = QueueBackends.providers();
+        List<String> backends = backends(given.getOrDefault("backend", "sqlite"), providers);
+        Optional<String> strategy = Optional.ofNullable(given.get("strategy"));
+        strategy.ifPresent(s -> requireStrategy(s, backends, providers));
+        integer(given, "processes", 1, 1, 1); // workers in other processes are not built yet: only 1 passes
+        return new RunOptions(
+                backends,
+                words(given, "suite", SUITES, SUITES),
+                Scenario.valueOf(words(given, "scenario", Scenario.labels(), List.of("default")).getFirst()
+                        .toUpperCase(Locale.ROOT)),
+                integers(given, "workers", 1, 1024),
+                Optional.ofNullable(given.containsKey("jobs") ? integer(given, "jobs", 0, 1, 100_000_000) : null),
+                integers(given, "batch", 1, 10_000),
+                integers(given, "rate", 1, 1_000_000),
+                Optional.ofNullable(given.containsKey("duration") ? integer(given, "duration", 0, 1, 86_400) : null),
+                words(given, "task", Task.labels(), List.of()).stream()
+                        .map(t -> Task.valueOf(t.toUpperCase(Locale.ROOT)))
+                        .toList(),
+                integer(given, "payloadBytes", Scenario.DEFAULT_PAYLOAD_BYTES, Payload.HEADER_BYTES, 16 << 20),
+                strategy,
+                locations(given, env),
+                Path.of(given.getOrDefault("results", "results")),
+                Optional.ofNullable(given.get("baseline")).map(b -> existing("baseline", b, true)),
+                Optional.ofNullable(given.get("targets")).map(t -> existing("targets", t, false)),
+                bool(given, "strict"),
+                bool(given, "verbose"),
+                bool(given, "virtualThreads"),
+                given);
+    }
+
+    /** The provider configuration keys for one backend's location, if an option or the environment gives it. */
+    public Map<String, String> backendValues(String backend) {
+        return locationValues(backend, locations);
+    }
+
+    /** {@code url}/{@code path} for {@code backend} from location options ({@code postgres.url}, ...). */
+    static Map<String, String> locationValues(String backend, Map<String, String> locations) {
+        Map<String, String> values = new TreeMap<>();
+        LOCATION_OPTIONS.forEach((option, target) -> {
+            if (option.startsWith(backend + ".") && locations.containsKey(option)) {
+                values.put(target[0], locations.get(option));
+            }
+        });
+        return values;
+    }
+
+    /** The scenario's values unless {@code -Dworkers} overrides them. */
+    public List<Integer> workersOr(List<Integer> scenarioValues) {
+        return workers.isEmpty() ? scenarioValues : workers;
+    }
+
+    /** One worker count for the suites that do not sweep workers. */
+    public int singleWorkers() {
+        return workers.isEmpty() ? Scenario.DEFAULT_WORKERS : workers.getFirst();
+    }
+
+    /** The command that reproduces this run from a fresh clone (locations redacted). */
+    public String reproduceCommand() {
+        String props = given.entrySet().stream()
+                .map(e -> "-D" + e.getKey() + "=" + Secrets.redact(e.getValue()))
+                .collect(Collectors.joining(" "));
+        return ("./mvnw -pl benchmark-suite -am compile exec:java " + props).trim();
+    }
+
+    private static List<String> backends(String raw, List<QueueBackendProvider> providers) {
+        List<String> names = providers.stream().map(QueueBackendProvider::name).toList();
+        if (raw.equalsIgnoreCase("all")) {
+            if (names.isEmpty()) {
+                throw new ConfigurationException("option 'backend': no backend found on the class path");
+            }
+            return names;
+        }
+        List<String> chosen = new ArrayList<>();
+        for (String name : split(raw)) {
+            String match = names.stream().filter(n -> n.equalsIgnoreCase(name)).findFirst()
+                    .orElseThrow(() -> new ConfigurationException("option 'backend': unknown backend '" + name
+                            + "'; available: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ", or all"));
+            if (!chosen.contains(match)) {
+                chosen.add(match);
+            }
+        }
+        return chosen;
+    }
+
+    private static void requireStrategy(String strategy, List<String> backends, List<QueueBackendProvider> providers) {
+        for (QueueBackendProvider p : providers) {
+            if (backends.contains(p.name()) && !p.strategies().contains(strategy)) {
+                throw new ConfigurationException("option 'strategy': backend '" + p.name() + "' offers "
+                        + p.strategies() + ", not '" + strategy + "'");
+            }
+        }
+    }
+
+    /** Location options given, or else taken from their environment variables. */
+    static Map<String, String> locations(Map<String, String> given, Map<String, String> env) {
+        Map<String, String> locations = new TreeMap<>();
+        LOCATION_OPTIONS.forEach((option, target) -> {
+            String value = given.get(option);
+            if (value == null && target[1] != null) {
+                value = env.get(target[1]);
+            }
+            if (value != null && !value.isBlank()) {
+                locations.put(option, value.trim());
+            }
+        });
+        return locations;
+    }
+
+    private static List<String> words(Map<String, String> given, String key, List<String> allowed,
+            List<String> defaults) {
+        String raw = given.get(key);
+        if (raw == null) {
+            return defaults;
+        }
+        List<String> chosen = new ArrayList<>();
+        for (String word : split(raw)) {
+            String match = allowed.stream().filter(a -> a.equalsIgnoreCase(word)).findFirst()
+                    .orElseThrow(() -> new ConfigurationException("option '" + key + "' accepts "
+                            + (defaults.size() > 1 ? "a comma list of " : "") + String.join(", ", allowed)
+                            + "; was '" + raw + "'"));
+            if (!chosen.contains(match)) {
+                chosen.add(match);
+            }
+        }
+        return chosen;
+    }
+
+    private static List<Integer> integers(Map<String, String> given, String key, int min, int max) {
+        String raw = given.get(key);
+        if (raw == null) {
+            return List.of();
+        }
+        List<Integer> values = new ArrayList<>();
+        for (String part : split(raw)) {
+            values.add(parseInt(key, part, raw, min, max, "a comma list of whole numbers"));
+        }
+        return values;
+    }
+
+    private static int integer(Map<String, String> given, String key, int defaultValue, int min, int max) {
+        String raw = given.get(key);
+        return raw == null ? defaultValue : parseInt(key, raw, raw, min, max, "a whole number");
+    }
+
+    private static int parseInt(String key, String part, String raw, int min, int max, String what) {
+        try {
+            int value = Integer.parseInt(part.replace("_", ""));
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw new ConfigurationException(
+                "option '" + key + "' must be " + what + " from " + min + " to " + max + "; was '" + raw + "'");
+    }
+
+    private static boolean bool(Map<String, String> given, String key) {
+        String raw = given.getOrDefault(key, "false");
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new ConfigurationException("option '" + key + "' must be true or false; was '" + raw + "'");
+        };
+    }
+
+    private static Path existing(String key, String raw, boolean directory) {
+        Path path = Path.of(raw);
+        boolean ok = directory ? Files.isDirectory(path) : Files.isRegularFile(path);
+        if (!ok) {
+            throw new ConfigurationException("option '" + key + "' must name an existing "
+                    + (directory ? "run folder" : "file") + "; '" + raw + "' is not one");
+        }
+        return path;
+    }
+
+    private static Map<String, String> options(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    private static List<String> split(String raw) {
+        return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

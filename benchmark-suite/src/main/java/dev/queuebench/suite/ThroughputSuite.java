@@ -1,0 +1,108 @@
+package dev.queuebench.suite;
+
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.suite.BackendUnderTest.CaseSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Throughput: the enqueue rate, one job at a time and in batches; then drains of a pre-filled queue with W workers
+ * for each task type, through the one-at-a-time path ({@code batch} 1: {@code complete}) and the batched path
+ * ({@code completeAll}). Jobs/s are counted over the measured drain only, after a warm-up drain.
+ */
+public final class ThroughputSuite {
+    static final String NAME = "throughput";
+    private static final String QUEUE = "qb_throughput";
+    private static final int DRAIN_WORKERS = 4;
+
+    /** Runs every throughput case against {@code target}. */
+    public List<ResultRecord> run(BackendUnderTest target) {
+        RunOptions options = target.options();
+        Scenario scenario = options.scenario();
+        int jobs = options.jobs().orElse(scenario.throughputJobs);
+        List<ResultRecord> records = new ArrayList<>();
+        for (int batch : batches(options)) {
+            String name = batch == 1 ? "enqueue_single" : "enqueue_batched";
+            CaseSpec spec = new CaseSpec(NAME, name, 1, batch, Task.NOOP.label(),
+                    Map.of("batch", Integer.toString(batch), "jobs", Integer.toString(jobs)));
+            records.add(target.runCase(spec, scenario.repeats,
+                    () -> enqueueCase(target, jobs / 10, batch, name + " (warm-up)"),
+                    () -> enqueueCase(target, jobs, batch, name)));
+        }
+        List<Task> tasks = options.tasks().isEmpty() ? List.of(Task.values()) : options.tasks();
+        for (Task task : tasks) {
+            int taskJobs = jobsFor(task, jobs);
+            for (int workers : options.workersOr(scenario.throughputWorkers)) {
+                for (int batch : batches(options)) {
+                    String name = "drain_" + task.label() + (batch == 1 ? "_single" : "_batched");
+                    Drain.Spec drain = new Drain.Spec(List.of(QUEUE), taskJobs, options.payloadBytes(), 0, workers,
+                            batch, task, false);
+                    CaseSpec spec = new CaseSpec(NAME, name, workers, batch, task.label(), Map.of(
+                            "workers", Integer.toString(workers), "batch", Integer.toString(batch),
+                            "task", task.label(), "jobs", Integer.toString(jobs)));
+                    String phase = name + " W=" + workers;
+                    records.add(target.runCase(spec, scenario.repeats, () -> Drain.warmUp(target, drain, phase),
+                            () -> Drain.run(target, drain, phase)));
+                }
+            }
+        }
+        return records;
+    }
+
+    /** Jobs of a drain: {@code noop} as given, {@code cpu} a tenth, {@code io} a fiftieth (at least 20). */
+    static int jobsFor(Task task, int jobs) {
+        return switch (task) {
+            case NOOP -> jobs;
+            case CPU -> Math.max(20, jobs / 10);
+            case IO -> Math.max(20, jobs / 50);
+        };
+    }
+
+    /** The one-at-a-time path and the batched one, unless {@code -Dbatch} names its own. */
+    static List<Integer> batches(RunOptions options) {
+        return options.batches().isEmpty() ? List.of(1, Scenario.DEFAULT_BATCH) : options.batches();
+    }
+
+    /**
+     * Enqueues {@code jobs} from one thread, one {@code enqueue} at a time ({@code batch} 1) or {@code enqueueAll}
+     * of {@code batch}; the rate counts that phase alone. The jobs are then drained, unmeasured, for the ledger.
+     */
+    private static CaseOutcome enqueueCase(BackendUnderTest target, int jobs, int batch, String phase) {
+        QueueBackend backend = target.backend();
+        Progress progress = target.progress();
+        backend.purge(QUEUE);
+        Ledger ledger = new Ledger();
+        LatencyRecorder latency = new LatencyRecorder();
+        try (CaseMeters meters = new CaseMeters(target.registry())) {
+            progress.begin(phase, jobs);
+            long start = System.nanoTime();
+            for (int done = 0; done < jobs; ) {
+                int n = Math.min(batch, jobs - done);
+                byte[] payload = new Payload(System.nanoTime(), Payload.Behaviour.SUCCEED)
+                        .encode(target.options().payloadBytes());
+                if (n == 1) {
+                    ledger.enqueued(List.of(backend.enqueue(QUEUE, JobRequest.of(payload))));
+                } else {
+                    ledger.enqueued(backend.enqueueAll(QUEUE, Collections.nCopies(n, JobRequest.of(payload))));
+                }
+                done += n;
+                progress.advance(n);
+            }
+            long enqueueNanos = Math.max(1, System.nanoTime() - start);
+            progress.begin(phase + " (draining for the ledger)", jobs);
+            WorkerPool pool = new WorkerPool(backend, List.of(QUEUE), DRAIN_WORKERS, Scenario.DEFAULT_BATCH, Task.NOOP,
+                    target.options().virtualThreads(), ledger, latency, progress);
+            try (pool) {
+                Drain.awaitDrained(backend, List.of(QUEUE), ledger);
+            }
+            Ledger.Verdict verdict = ledger.check();
+            backend.purge(QUEUE);
+            return new CaseOutcome(enqueueNanos / 1_000_000, jobs * 1e9 / enqueueNanos, verdict, latency.summary(),
+                    meters.claimConflicts(), meters.claims(), meters.lockErrors(), pool.errors(), pool.firstError(),
+                    meters.operations(), Map.of(), null);
+        }
+    }
+}
