@@ -1,0 +1,97 @@
+package dev.queuebench.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.api.QueueBackends;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Configuration is checked before anything connects, names the bad key, and never shows a password. */
+class RedisConfigTest {
+    @Test
+    void defaultsReachTheLocalServerWithTheLuaStrategy() {
+        RedisConfig config = RedisConfig.from(BackendConfig.empty());
+
+        assertThat(config.address()).isEqualTo("localhost:6379");
+        assertThat(config.prefix()).isEqualTo("qb");
+        assertThat(config.strategy()).isEqualTo("lua");
+        assertThat(config.cluster()).isFalse();
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void fullUrlIsParsedAndThePasswordNeverShown() {
+        RedisConfig config = RedisConfig.from(BackendConfig.of(Map.of(
+                "url", "rediss://bob:p%40ss:word@cache.example:6380/2", "strategy", "WATCH")));
+
+        assertThat(config.tls()).isTrue();
+        assertThat(config.username()).isEqualTo("bob");
+        assertThat(config.password()).isEqualTo("p@ss:word");
+        assertThat(config.database()).isEqualTo(2);
+        assertThat(config.address()).isEqualTo("cache.example:6380");
+        assertThat(config.strategy()).isEqualTo("watch");
+        assertThat(config.toString()).contains("rediss://bob:****@cache.example:6380/2").doesNotContain("p@ss", "word");
+        assertThat(config.redactedUrl()).doesNotContain("p@ss");
+    }
+
+    @Test
+    void badUrlsAreRejectedNamingTheKeyAndTheFormWithoutThePassword() {
+        for (String url : new String[] {"http://u:hunter2@host:6379", "redis://hunter2@host:6379",
+                "redis://:hunter2@host:6379/db1", "redis://:hunter2@host:6379?timeout=5", "redis://:hunter2@:6379"}) {
+            assertThatThrownBy(() -> RedisConfig.from(BackendConfig.of(Map.of("url", url))))
+                    .as(url)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("'url'")
+                    .hasMessageContaining("host:port[/db]")
+                    .hasMessageNotContaining("hunter2");
+        }
+    }
+
+    @Test
+    void badValuesAreRejectedNamingTheirKey() {
+        Map<String, String> bad = Map.of(
+                "prefix", "{tag}",
+                "clientName", "has space",
+                "cluster", "maybe",
+                "pollInterval", "often",
+                "commandTimeout", "0ms",
+                "strategy", "optimistic");
+        bad.forEach((key, value) -> assertThatThrownBy(() -> RedisConfig.from(BackendConfig.of(Map.of(key, value))))
+                .as(key)
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'" + key + "'"));
+    }
+
+    @Test
+    void clusterAllowsOnlyDatabaseZero() {
+        assertThatThrownBy(() -> RedisConfig.from(BackendConfig.of(Map.of("url", "redis://h:7000/3", "cluster", "true"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("database 0");
+    }
+
+    @Test
+    void providerIsFoundByNameAndRejectsUndeclaredKeys() {
+        assertThat(QueueBackends.provider("redis").strategies()).containsExactly("lua", "watch");
+        assertThatThrownBy(() -> QueueBackends.open("redis", BackendConfig.of(Map.of("host", "localhost"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'host'");
+    }
+
+    @Test
+    void durabilityIsVolatileUnlessAnAppendOnlyFileIsSynced() {
+        assertThat(ServerSettings.durability(Map.of("appendonly", "no", "save", "3600 1"))).isEqualTo(Durability.VOLATILE);
+        assertThat(ServerSettings.durability(Map.of("appendonly", "yes", "appendfsync", "no")))
+                .isEqualTo(Durability.VOLATILE);
+        assertThat(ServerSettings.durability(Map.of("appendonly", "yes", "appendfsync", "everysec")))
+                .isEqualTo(Durability.CRASH_SAFE);
+        assertThat(ServerSettings.durability(Map.of("appendonly", "yes", "appendfsync", "always")))
+                .isEqualTo(Durability.DURABLE);
+        assertThat(ServerSettings.durability(Map.of("appendonly", "yes", "appendfsync", "always",
+                "maxmemory-policy", "allkeys-lru"))).isEqualTo(Durability.VOLATILE);
+    }
+}
