@@ -71,7 +71,7 @@ public record BackendUnderTest(
         ResultRecord record = fold(spec, outcomes, failure);
         progress.println(line(record));
         if (record.jobsLost() > 0) {
-            printLossBanner(record);
+            progress.alarm(lossBanner(record));
         }
         return record;
     }
@@ -123,14 +123,11 @@ public record BackendUnderTest(
                 parameters, rerun, details, lostSample);
     }
 
-    /** Prints a loss where nobody can miss it: on standard error, framed. */
-    static void printLossBanner(ResultRecord r) {
-        String rule = "!".repeat(100);
-        System.err.println(rule);
-        System.err.printf(Locale.ROOT, "!!! JOBS LOST: %d job(s) of %s/%s %s %s were never completed nor dead%n",
-                r.jobsLost(), r.backend(), r.strategy(), r.suite(), r.caseName());
-        System.err.println("!!! lost ids (up to 10): " + r.lostSample());
-        System.err.println(rule);
+    /** The lines of the banner a loss is announced with. */
+    static List<String> lossBanner(ResultRecord r) {
+        return List.of(String.format(Locale.ROOT, "JOBS LOST: %d job(s) of %s/%s %s %s were never completed nor dead",
+                        r.jobsLost(), r.backend(), r.strategy(), r.suite(), r.caseName()),
+                "lost ids (up to 10): " + r.lostSample());
     }
 
     private static String line(ResultRecord r) {

@@ -49,7 +49,7 @@ public final class BenchmarkRunner {
         Map<String, Map<String, String>> servers = new TreeMap<>();
         List<ResultRecord> records = new ArrayList<>();
         int suiteFailures = 0;
-        try (Progress progress = Progress.toStdout()) {
+        try (Progress progress = Progress.toStdout(err)) {
             try {
                 for (String name : options.backends()) {
                     BackendUnderTest target = open(name, options.strategy(), progress);
@@ -170,8 +170,10 @@ public final class BenchmarkRunner {
         System.out.println(records.size() + " cases, " + lost + " jobs lost, " + duplicated + " duplicated, "
                 + missed.size() + " target(s) missed" + (options.strict() ? " (strict)" : ""));
         missed.forEach(m -> System.out.println("  missed " + m));
-        if (lost > 0) {
-            records.stream().filter(r -> r.jobsLost() > 0).forEach(BackendUnderTest::printLossBanner);
+        for (ResultRecord r : records) {
+            if (r.jobsLost() > 0) {
+                BackendUnderTest.lossBanner(r).forEach(line -> err.println("!!! " + line));
+            }
         }
         System.out.println("exit status " + exitStatus);
     }

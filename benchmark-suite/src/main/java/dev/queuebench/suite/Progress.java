@@ -2,6 +2,7 @@ package dev.queuebench.suite;
 
 import java.io.Console;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Progress implements AutoCloseable {
     private final PrintStream out;
+    private final PrintStream err;
     private final boolean terminal;
     private final ScheduledExecutorService ticker;
     private final AtomicReference<Phase> phase = new AtomicReference<>();
@@ -26,9 +28,13 @@ public final class Progress implements AutoCloseable {
 
     private record Phase(String name, long total, long startNanos) {}
 
-    /** Prints to {@code out} every {@code periodMillis}; {@code terminal} picks one rewritten line or plain lines. */
-    public Progress(PrintStream out, boolean terminal, long periodMillis) {
+    /**
+     * Prints to {@code out} every {@code periodMillis}, and alarms to {@code err}; {@code terminal} picks one
+     * rewritten line or plain lines.
+     */
+    public Progress(PrintStream out, PrintStream err, boolean terminal, long periodMillis) {
         this.out = out;
+        this.err = err;
         this.terminal = terminal;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "queuebench-progress");
@@ -39,8 +45,8 @@ public final class Progress implements AutoCloseable {
     }
 
     /** Progress on standard output, one line a second, rewritten in place when a terminal is attached. */
-    public static Progress toStdout() {
-        return new Progress(System.out, isTerminal(), 1000);
+    public static Progress toStdout(PrintStream err) {
+        return new Progress(System.out, err, isTerminal(), 1000);
     }
 
     /** Starts a phase of {@code total} jobs (0 when unknown); the count starts again from zero. */
@@ -66,6 +72,16 @@ public final class Progress implements AutoCloseable {
         }
         out.println(line);
         out.flush();
+    }
+
+    /** Prints lines nobody should miss (a loss) on the error stream, framed by rules. */
+    public synchronized void alarm(List<String> lines) {
+        println("");
+        String rule = "!".repeat(100);
+        err.println(rule);
+        lines.forEach(line -> err.println("!!! " + line));
+        err.println(rule);
+        err.flush();
     }
 
     /** Ends the phase; nothing is printed until the next {@link #begin}. */

@@ -1,0 +1,77 @@
+package dev.queuebench.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.queuebench.api.ClaimedJob;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LedgerTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final Ledger ledger = new Ledger();
+
+    @Test
+    void anEnqueuedJobNeverCompletedNorDeadIsLost() {
+        ledger.enqueued(List.of("1", "2", "3"));
+        ledger.completed("1");
+        ledger.dead("2");
+
+        Ledger.Verdict verdict = ledger.check();
+
+        assertThat(verdict.lost()).isEqualTo(1);
+        assertThat(verdict.lostSample()).containsExactly("3");
+        assertThat(verdict.completed()).isEqualTo(1);
+        assertThat(verdict.dead()).isEqualTo(1);
+        assertThat(ledger.settledCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aRunStartedWhileAnEarlierLeaseIsValidIsADuplicate() {
+        ledger.enqueued(List.of("1"));
+        ledger.started(claim("1", 1, T0.plusSeconds(30)), T0);
+        ledger.started(claim("1", 1, T0.plusSeconds(30)), T0.plusSeconds(1));
+
+        assertThat(ledger.check().duplicated()).isEqualTo(1);
+    }
+
+    @Test
+    void aRedeliveryAfterTheLeaseExpiredOrWasReleasedByFailIsNoDuplicate() {
+        ledger.enqueued(List.of("expired", "failed"));
+        ledger.started(claim("expired", 1, T0.plusSeconds(30)), T0);
+        ledger.started(claim("expired", 2, T0.plusSeconds(61)), T0.plusSeconds(31));
+        ClaimedJob first = claim("failed", 1, T0.plusSeconds(30));
+        ledger.started(first, T0);
+        ledger.released(first, T0.plusSeconds(1));
+        ledger.started(claim("failed", 2, T0.plusSeconds(32)), T0.plusSeconds(2));
+
+        assertThat(ledger.check().duplicated()).isZero();
+    }
+
+    @Test
+    void aRunStartedAfterTheJobWasCompletedIsADuplicate() {
+        ledger.enqueued(List.of("1"));
+        ledger.started(claim("1", 1, Instant.now().minusSeconds(5)), Instant.now().minusSeconds(10));
+        ledger.completed("1");
+        ledger.started(claim("1", 2, Instant.now().plusSeconds(30)), Instant.now().plusSeconds(1));
+
+        assertThat(ledger.check().duplicated()).isEqualTo(1);
+    }
+
+    @Test
+    void awaitSettledReturnsOnceTheTargetIsReached() throws InterruptedException {
+        ledger.enqueued(List.of("1", "2"));
+        assertThat(ledger.awaitSettled(2, 10)).isFalse();
+        Thread.ofPlatform().start(() -> {
+            ledger.completed("1");
+            ledger.dead("2");
+        });
+
+        assertThat(ledger.awaitSettled(2, 10_000)).isTrue();
+    }
+
+    private static ClaimedJob claim(String id, int attempt, Instant leaseExpiresAt) {
+        return new ClaimedJob(id, "q", new byte[0], 0, attempt, 5, T0, leaseExpiresAt, "token-" + attempt);
+    }
+}
