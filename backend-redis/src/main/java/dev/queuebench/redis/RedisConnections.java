@@ -29,6 +29,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -42,7 +43,9 @@ import java.util.concurrent.TimeoutException;
  * owns its connection until EXEC). Keys are UTF-8 strings, values raw bytes, so payloads round-trip exactly.
  *
  * <p>Lettuce reconnects by itself; while it is disconnected, commands are rejected at once and every command has a
- * timeout, so a call fails with {@link BackendUnavailableException} instead of hanging.
+ * timeout, so a call fails with {@link BackendUnavailableException} instead of hanging. Commands in flight when the
+ * connection drops are not replayed after the reconnect (a replayed enqueue could store a job twice): they fail
+ * when their command timeout ends.
  */
 final class RedisConnections implements AutoCloseable {
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -80,6 +83,7 @@ final class RedisConnections implements AutoCloseable {
         ClientOptions options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
+                .replayFilter(command -> true) // never replay a command in flight at a disconnect
                 .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
                 .build();
@@ -175,7 +179,9 @@ final class RedisConnections implements AutoCloseable {
         boolean serverAnswered = cause instanceof RedisCommandExecutionException
                 && !message.startsWith("LOADING") && !message.startsWith("MASTERDOWN")
                 && !message.startsWith("CLUSTERDOWN");
-        if (serverAnswered || !(cause instanceof RedisException || cause instanceof IOException)) {
+        boolean linkFailed = cause instanceof RedisException || cause instanceof IOException
+                || cause instanceof CancellationException;
+        if (serverAnswered || !linkFailed) {
             return new QueueException("Redis at " + config.address() + " failed a command: " + message, cause);
         }
         return new BackendUnavailableException("Redis at " + config.address() + " (" + config.redactedUrl()
