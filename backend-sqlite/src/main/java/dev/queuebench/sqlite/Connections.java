@@ -7,7 +7,6 @@ import dev.queuebench.api.QueueMetrics;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConfig;
@@ -35,12 +33,15 @@ import org.sqlite.SQLiteConfig.SynchronousMode;
  * {@code queuebench.lock.errors}, so retried lock errors are visible too.
  */
 final class Connections implements AutoCloseable {
-    /** The WAL size above which a TRUNCATE checkpoint runs; autocheckpoints copy pages back but never shrink it. */
-    static final long WAL_LIMIT_BYTES = 64L << 20;
-    /** The WAL is truncated to this after each checkpoint that resets it ({@code journal_size_limit}). */
-    private static final long JOURNAL_SIZE_LIMIT_BYTES = 16L << 20;
-    /** How many writes pass between two looks at the WAL's size. */
-    private static final int WAL_CHECK_EVERY = 256;
+    /**
+     * The WAL file is cut back to this size whenever it restarts ({@code journal_size_limit}). SQLite's automatic
+     * PASSIVE checkpoint (every 1000 pages, after a commit) copies the WAL into the database without waiting for
+     * anyone; once it has copied everything, the next write restarts the WAL from its start, and this limit truncates
+     * the file. So the WAL stays near this size under sustained load and only outgrows it while a reader holds an old
+     * snapshot, shrinking again after. A TRUNCATE checkpoint could not do better: it needs the same absence of old
+     * readers, and would make the writer wait for them.
+     */
+    static final long JOURNAL_SIZE_LIMIT_BYTES = 16L << 20;
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
 
@@ -55,7 +56,6 @@ final class Connections implements AutoCloseable {
     private final List<Session> opened = new ArrayList<>();
     private final BlockingQueue<Session> writers = new LinkedBlockingQueue<>();
     private final BlockingQueue<Session> readers = new LinkedBlockingQueue<>();
-    private final AtomicLong writes = new AtomicLong();
     private volatile boolean closed;
 
     /** Opens every connection with its pragmas and creates the schema once; fails fast naming the path. */
@@ -101,11 +101,7 @@ final class Connections implements AutoCloseable {
 
     /** Runs {@code work} on a writer in autocommit: each statement is its own atomic transaction. */
     <T> T onWriter(String queue, Work<T> work) {
-        T result = lend(writers, queue, work);
-        if (writes.incrementAndGet() % WAL_CHECK_EVERY == 0) {
-            boundWal(queue);
-        }
-        return result;
+        return lend(writers, queue, work);
     }
 
     /** Runs read-only {@code work} on a reader: it sees the last commit and never waits for writers. */
@@ -116,17 +112,6 @@ final class Connections implements AutoCloseable {
     /** The size of the WAL file now, 0 when there is none. */
     long walBytes() {
         return wal.toFile().length();
-    }
-
-    /** Truncates the WAL when it outgrew {@link #WAL_LIMIT_BYTES} (readers kept autocheckpoints from resetting it). */
-    private void boundWal(String queue) {
-        if (walBytes() > WAL_LIMIT_BYTES) {
-            lend(writers, queue, session -> {
-                try (ResultSet ignored = session.prepare("PRAGMA wal_checkpoint(TRUNCATE)").executeQuery()) {
-                    return null; // reports busy when a reader is still inside the WAL: the next check retries
-                }
-            });
-        }
     }
 
     private <T> T lend(BlockingQueue<Session> pool, String queue, Work<T> work) {

@@ -187,9 +187,13 @@ final class SqliteQueueBackend implements QueueBackend {
                 PreparedStatement fail = fence(session.prepare(SqlFile.FAIL), job, now);
                 fail.setLong(4, retryAt);
                 fail.setString(5, error);
+                Integer changed = null;
                 try (ResultSet rs = fail.executeQuery()) {
-                    return rs.next() ? rs.getInt(1) : null;
+                    while (rs.next()) { // to the end: see insert()
+                        changed = rs.getInt(1);
+                    }
                 }
+                return changed;
             });
             if (state == null) {
                 return FailResult.leaseLost();
@@ -317,10 +321,15 @@ final class SqliteQueueBackend implements QueueBackend {
         insert.setInt(4, request.maxAttempts());
         insert.setLong(5, now);
         insert.setBytes(6, request.payload());
+        String id = null;
         try (ResultSet rs = insert.executeQuery()) {
-            rs.next();
-            return Long.toString(rs.getLong(1));
+            // Read to the end: an autocommit statement that SQLite only resets commits, but skips the WAL's
+            // automatic checkpoint, which runs when a statement steps to SQLITE_DONE; the WAL would grow unbounded.
+            while (rs.next()) {
+                id = Long.toString(rs.getLong(1));
+            }
         }
+        return id;
     }
 
     private static PreparedStatement completeStatement(Connections.Session session, ClaimedJob job)
