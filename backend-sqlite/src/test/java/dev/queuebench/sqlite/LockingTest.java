@@ -2,6 +2,7 @@ package dev.queuebench.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ClaimedJob;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Lock errors: none with one writer connection, retried and counted with several, clear when they outlast the wait. */
+/**
+ * Lock errors: none with one writer connection, retried and counted with several or another connection, clear when
+ * they outlast the wait; and conflicts of the optimistic strategy.
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LockingTest {
     private static final Duration LEASE = Duration.ofMinutes(1);
@@ -81,6 +86,27 @@ class LockingTest {
         }
     }
 
+    @Test
+    void optimisticClaimWhoseCandidateIsTakenMeanwhileCountsAConflictAndTheLockItWaitedFor() throws Exception {
+        BackendConfig config = config().with("strategy", "optimistic");
+        try (QueueBackend backend = QueueBackends.open(SqliteBackendProvider.NAME, config);
+                Connection other = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("locks.db"));
+                Statement rival = other.createStatement()) {
+            String id = backend.enqueue("q", JobRequest.of(new byte[] {1}));
+            rival.execute("BEGIN IMMEDIATE");
+            CompletableFuture<List<ClaimedJob>> claim =
+                    CompletableFuture.supplyAsync(() -> backend.claim("q", 1, LEASE, Duration.ZERO));
+            await().atMost(Duration.ofSeconds(10)).until(() -> lockErrors(config) == 1); // read done, update waiting
+
+            rival.execute("UPDATE jobs SET state = 1, lease_token = 7, lease_expires_at = 9e15 WHERE id = " + id);
+            rival.execute("COMMIT");
+
+            assertThat(claim.get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(count(config, QueueMetrics.CLAIM_CONFLICTS)).isEqualTo(1);
+            assertThat(lockErrors(config)).isEqualTo(1);
+        }
+    }
+
     private BackendConfig config() {
         return BackendConfig.empty().with(SqliteConfig.PATH, folder.resolve("locks.db").toString());
     }
@@ -120,7 +146,10 @@ class LockingTest {
     }
 
     private static double lockErrors(BackendConfig config) {
-        return config.meterRegistry().find(QueueMetrics.LOCK_ERRORS).counters().stream()
-                .mapToDouble(Counter::count).sum();
+        return count(config, QueueMetrics.LOCK_ERRORS);
+    }
+
+    private static double count(BackendConfig config, String counter) {
+        return config.meterRegistry().find(counter).counters().stream().mapToDouble(Counter::count).sum();
     }
 }
