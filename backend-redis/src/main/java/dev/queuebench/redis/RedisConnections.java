@@ -15,6 +15,7 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -96,7 +97,7 @@ final class RedisConnections implements AutoCloseable {
                 clusterClient = RedisClusterClient.create(resources, uri);
                 clusterClient.setOptions(ClusterClientOptions.builder(options)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                                .enableAllAdaptiveRefreshTriggers()
+                                .enableAdaptiveRefreshTrigger(RefreshTrigger.values()) // follow slot moves, failovers
                                 .build())
                         .build());
                 StatefulRedisClusterConnection<String, byte[]> cluster = clusterClient.connect(CODEC);

@@ -83,6 +83,17 @@ final class LocalRedisServers implements AutoCloseable {
         return "redis://127.0.0.1:" + ports().getFirst();
     }
 
+    /** Subscribers of a pub/sub channel, summed over every server (PUBSUB NUMSUB counts a node's own). */
+    long subscribers(String channel) {
+        long total = 0;
+        for (int port : ports()) {
+            String[] lines = run(List.of("redis-cli", "-p", String.valueOf(port), "pubsub", "numsub", channel))
+                    .trim().split("\\R");
+            total += Long.parseLong(lines[lines.length - 1].trim());
+        }
+        return total;
+    }
+
     /** Kills a server at once (SIGKILL): its clients see the connection drop. */
     void kill(int port) {
         Process process = processes.get(port);

@@ -1,11 +1,22 @@
 package dev.queuebench.redis;
 
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.tck.QueueBackendTck;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The whole contract, for both strategies, against a 3-node Redis Cluster this class starts and stops. */
 class RedisClusterTckTest extends QueueBackendTck {
@@ -20,6 +31,23 @@ class RedisClusterTckTest extends QueueBackendTck {
     void stopCluster() {
         if (cluster != null) {
             cluster.close();
+        }
+    }
+
+    /** Queues hash to different nodes; a PUBLISH in a script on any node reaches the subscriber on another. */
+    @Test
+    void waitingClaimsAreWokenWhateverNodeHoldsTheirQueue() throws Exception {
+        try (QueueBackend q = provider().create(baseConfig().with("pollInterval", "30s"))) {
+            for (String queue : List.of("wake-a", "wake-b", "wake-c", "wake-d")) {
+                CompletableFuture<List<ClaimedJob>> waiting = CompletableFuture.supplyAsync(
+                        () -> q.claim(queue, 1, ofSeconds(60), ofSeconds(40)));
+                await().atMost(ofSeconds(10)).until(() -> cluster.subscribers("{qbtck:" + queue + "}:wake") > 0);
+
+                String id = q.enqueue(queue, JobRequest.of(new byte[] {1}));
+
+                assertThat(waiting.get(20, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
+                q.purge(queue);
+            }
         }
     }
 
