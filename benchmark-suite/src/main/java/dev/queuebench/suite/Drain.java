@@ -124,7 +124,7 @@ public final class Drain {
                 for (int i = 0; i < n; i++, index++) {
                     requests.add(request(index, period, intended, spec.payloadBytes()));
                 }
-                ledger.enqueued(backend.enqueueAll(spec.queues().get(q), requests));
+                ledger.enqueued(spec.queues().get(q), backend.enqueueAll(spec.queues().get(q), requests));
                 done += n;
                 if (progress != null) {
                     progress.advance(n);
@@ -157,7 +157,7 @@ public final class Drain {
     static void recordDeadLetters(QueueBackend backend, List<String> queues, Ledger ledger) {
         for (String queue : queues) {
             for (DeadJob dead : backend.deadLetters(queue, 100_000)) {
-                ledger.dead(dead.id());
+                ledger.dead(queue, dead.id());
             }
         }
     }

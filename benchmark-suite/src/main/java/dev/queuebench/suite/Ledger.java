@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The book of one case: every id the producer was given back, every handler run (attempt, start, lease expiry) and
- * how each job was settled. {@link #check()} computes lost and duplicated jobs from these records alone, never from
+ * how each job was settled. Jobs are keyed by queue and id, since a backend may number each queue on its own. {@link #check()} computes lost and duplicated jobs from these records alone, never from
  * the backend's counters. Thread-safe: producers and workers write to it at once.
  */
 public final class Ledger {
@@ -45,13 +45,13 @@ public final class Ledger {
         }
     }
 
-    /** What {@link #check()} found. {@code lostSample} holds up to ten lost ids for the report. */
+    /** What {@link #check()} found. {@code lostSample} holds up to ten lost jobs as {@code queue/id}. */
     public record Verdict(long enqueued, long completed, long dead, long lost, long duplicated, List<String> lostSample) {}
 
-    /** Records ids the backend returned from an enqueue. */
-    public void enqueued(Collection<String> ids) {
+    /** Records ids the backend returned from an enqueue on {@code queue}. */
+    public void enqueued(String queue, Collection<String> ids) {
         for (String id : ids) {
-            Entry entry = entry(id);
+            Entry entry = entry(queue, id);
             synchronized (entry) {
                 if (!entry.enqueued) {
                     entry.enqueued = true;
@@ -63,7 +63,7 @@ public final class Ledger {
 
     /** Records that a handler started on {@code job} at {@code startedAt}. */
     public void started(ClaimedJob job, Instant startedAt) {
-        Entry entry = entry(job.id());
+        Entry entry = entry(job.queue(), job.id());
         synchronized (entry) {
             entry.runs.add(new Run(job.attempt(), startedAt, job.leaseExpiresAt()));
         }
@@ -74,7 +74,7 @@ public final class Ledger {
      * {@code before}, taken just before the call, so a later redelivery is not counted as a duplicate.
      */
     public void released(ClaimedJob job, Instant before) {
-        Entry entry = entry(job.id());
+        Entry entry = entry(job.queue(), job.id());
         synchronized (entry) {
             for (Run run : entry.runs) {
                 if (run.attempt == job.attempt() && run.leaseEnd.isAfter(before)) {
@@ -85,8 +85,8 @@ public final class Ledger {
     }
 
     /** Records that {@code complete} answered true for the job. */
-    public void completed(String id) {
-        Entry entry = entry(id);
+    public void completed(ClaimedJob job) {
+        Entry entry = entry(job.queue(), job.id());
         synchronized (entry) {
             if (entry.completedAt == null) {
                 entry.completedAt = Instant.now();
@@ -98,8 +98,8 @@ public final class Ledger {
     }
 
     /** Records that the job is dead (its last attempt failed, or the backend lists it among dead letters). */
-    public void dead(String id) {
-        Entry entry = entry(id);
+    public void dead(String queue, String id) {
+        Entry entry = entry(queue, id);
         synchronized (entry) {
             if (!entry.dead) {
                 entry.dead = true;
@@ -190,7 +190,7 @@ public final class Ledger {
         }
     }
 
-    private Entry entry(String id) {
-        return entries.computeIfAbsent(id, k -> new Entry());
+    private Entry entry(String queue, String id) {
+        return entries.computeIfAbsent(queue + '/' + id, k -> new Entry());
     }
 }

@@ -52,7 +52,7 @@ public final class OpenLoopProducer {
                 maxBehind.accumulateAndGet(System.nanoTime() - intended, Math::max);
                 byte[] payload = new Payload(intended, Payload.Behaviour.SUCCEED).encode(payloadBytes);
                 try {
-                    ledger.enqueued(List.of(backend.enqueue(queue, JobRequest.of(payload))));
+                    ledger.enqueued(queue, List.of(backend.enqueue(queue, JobRequest.of(payload))));
                     enqueued.incrementAndGet();
                 } catch (RuntimeException e) {
                     errors.incrementAndGet();

@@ -84,9 +84,9 @@ public final class ThroughputSuite {
                 byte[] payload = new Payload(System.nanoTime(), Payload.Behaviour.SUCCEED)
                         .encode(target.options().payloadBytes());
                 if (n == 1) {
-                    ledger.enqueued(List.of(backend.enqueue(QUEUE, JobRequest.of(payload))));
+                    ledger.enqueued(QUEUE, List.of(backend.enqueue(QUEUE, JobRequest.of(payload))));
                 } else {
-                    ledger.enqueued(backend.enqueueAll(QUEUE, Collections.nCopies(n, JobRequest.of(payload))));
+                    ledger.enqueued(QUEUE, backend.enqueueAll(QUEUE, Collections.nCopies(n, JobRequest.of(payload))));
                 }
                 done += n;
                 progress.advance(n);

@@ -143,7 +143,7 @@ public final class WorkerPool implements AutoCloseable {
             case RETRY_SCHEDULED -> ledger.released(job, before);
             case DEAD -> {
                 ledger.released(job, before);
-                ledger.dead(job.id());
+                ledger.dead(job.queue(), job.id());
                 progress.advance(1);
             }
             case LEASE_LOST -> error("fail answered LEASE_LOST for job " + job.id());
@@ -152,7 +152,7 @@ public final class WorkerPool implements AutoCloseable {
 
     private void settle(ClaimedJob job, boolean completed) {
         if (completed) {
-            ledger.completed(job.id());
+            ledger.completed(job);
             progress.advance(1);
         } else {
             error("complete answered false (lease lost) for job " + job.id());

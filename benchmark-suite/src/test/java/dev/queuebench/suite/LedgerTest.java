@@ -14,22 +14,35 @@ class LedgerTest {
 
     @Test
     void anEnqueuedJobNeverCompletedNorDeadIsLost() {
-        ledger.enqueued(List.of("1", "2", "3"));
-        ledger.completed("1");
-        ledger.dead("2");
+        ledger.enqueued("q", List.of("1", "2", "3"));
+        ledger.completed(claim("1", 1, T0));
+        ledger.dead("q", "2");
 
         Ledger.Verdict verdict = ledger.check();
 
         assertThat(verdict.lost()).isEqualTo(1);
-        assertThat(verdict.lostSample()).containsExactly("3");
+        assertThat(verdict.lostSample()).containsExactly("q/3");
         assertThat(verdict.completed()).isEqualTo(1);
         assertThat(verdict.dead()).isEqualTo(1);
         assertThat(ledger.settledCount()).isEqualTo(2);
     }
 
     @Test
+    void theSameIdInTwoQueuesIsTwoJobs() {
+        ledger.enqueued("a", List.of("1"));
+        ledger.enqueued("b", List.of("1"));
+        ledger.started(new ClaimedJob("1", "a", new byte[0], 0, 1, 5, T0, T0.plusSeconds(30), "t"), T0);
+        ledger.started(new ClaimedJob("1", "b", new byte[0], 0, 1, 5, T0, T0.plusSeconds(30), "t"), T0);
+
+        Ledger.Verdict verdict = ledger.check();
+
+        assertThat(verdict.duplicated()).isZero();
+        assertThat(verdict.lostSample()).containsExactly("a/1", "b/1");
+    }
+
+    @Test
     void aRunStartedWhileAnEarlierLeaseIsValidIsADuplicate() {
-        ledger.enqueued(List.of("1"));
+        ledger.enqueued("q", List.of("1"));
         ledger.started(claim("1", 1, T0.plusSeconds(30)), T0);
         ledger.started(claim("1", 1, T0.plusSeconds(30)), T0.plusSeconds(1));
 
@@ -38,7 +51,7 @@ class LedgerTest {
 
     @Test
     void aRedeliveryAfterTheLeaseExpiredOrWasReleasedByFailIsNoDuplicate() {
-        ledger.enqueued(List.of("expired", "failed"));
+        ledger.enqueued("q", List.of("expired", "failed"));
         ledger.started(claim("expired", 1, T0.plusSeconds(30)), T0);
         ledger.started(claim("expired", 2, T0.plusSeconds(61)), T0.plusSeconds(31));
         ClaimedJob first = claim("failed", 1, T0.plusSeconds(30));
@@ -51,9 +64,9 @@ class LedgerTest {
 
     @Test
     void aRunStartedAfterTheJobWasCompletedIsADuplicate() {
-        ledger.enqueued(List.of("1"));
+        ledger.enqueued("q", List.of("1"));
         ledger.started(claim("1", 1, Instant.now().minusSeconds(5)), Instant.now().minusSeconds(10));
-        ledger.completed("1");
+        ledger.completed(claim("1", 1, T0));
         ledger.started(claim("1", 2, Instant.now().plusSeconds(30)), Instant.now().plusSeconds(1));
 
         assertThat(ledger.check().duplicated()).isEqualTo(1);
@@ -61,11 +74,11 @@ class LedgerTest {
 
     @Test
     void awaitSettledReturnsOnceTheTargetIsReached() throws InterruptedException {
-        ledger.enqueued(List.of("1", "2"));
+        ledger.enqueued("q", List.of("1", "2"));
         assertThat(ledger.awaitSettled(2, 10)).isFalse();
         Thread.ofPlatform().start(() -> {
-            ledger.completed("1");
-            ledger.dead("2");
+            ledger.completed(claim("1", 1, T0));
+            ledger.dead("q", "2");
         });
 
         assertThat(ledger.awaitSettled(2, 10_000)).isTrue();
