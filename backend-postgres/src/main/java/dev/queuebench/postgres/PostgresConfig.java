@@ -36,6 +36,8 @@ record PostgresConfig(
         boolean notifyOnEnqueue,
         Duration pollInterval,
         Duration connectTimeout,
+        boolean asyncCompletes,
+        String vacuum,
         Backoff backoff) {
 
     static final String URL = "url";
@@ -44,6 +46,12 @@ record PostgresConfig(
     static final String NOTIFY = "notify";
     static final String POLL_INTERVAL = "pollInterval";
     static final String CONNECT_TIMEOUT = "connectTimeout";
+    static final String COMPLETE_COMMIT = "completeCommit";
+    static final String VACUUM = "vacuum";
+
+    static final String VACUUM_AUTO = "auto";
+    static final String VACUUM_ALWAYS = "always";
+    static final String VACUUM_NEVER = "never";
 
     static final String DEFAULT_URL = "postgresql://postgres@localhost:5432/test";
     static final String DEFAULT_SCHEMA = "queuebench";
@@ -101,6 +109,8 @@ record PostgresConfig(
                 config.bool(NOTIFY, true),
                 config.duration(POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1)),
                 config.duration(CONNECT_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofMinutes(1)),
+                config.oneOf(COMPLETE_COMMIT, List.of("async", "sync"), "async").equals("async"),
+                config.oneOf(VACUUM, List.of(VACUUM_AUTO, VACUUM_ALWAYS, VACUUM_NEVER), VACUUM_AUTO),
                 Backoff.from(config));
     }
 
@@ -125,7 +135,8 @@ record PostgresConfig(
     public String toString() {
         return "PostgresConfig[url=" + redactedUrl() + ", schema=" + schema + ", strategy=" + strategy + ", poolSize="
                 + poolSize + ", notify=" + notifyOnEnqueue + ", pollInterval=" + pollInterval + ", connectTimeout="
-                + connectTimeout + ", backoff=" + backoff + "]";
+                + connectTimeout + ", completeCommit=" + (asyncCompletes ? "async" : "sync") + ", vacuum=" + vacuum
+                + ", backoff=" + backoff + "]";
     }
 
     /**

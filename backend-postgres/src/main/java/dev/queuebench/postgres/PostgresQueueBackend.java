@@ -49,12 +49,15 @@ final class PostgresQueueBackend implements QueueBackend {
     private static final int LOCK_ERROR_TRIES = 3;
     /** Shortest sleep of a waiting claim that saw a due job it could not take (another claim held it locked). */
     private static final Duration MIN_WAIT = Duration.ofMillis(5);
+    /** How often the backend's own vacuum (where it runs) looks at the dead tuples. */
+    private static final Duration VACUUM_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final PostgresConfig config;
     private final ClaimQuery claimQuery;
     private final QueueMetrics metrics;
     private final HikariDataSource pool;
     private final WakeUpListener wakeUps;
+    private final TableVacuum vacuum;
     private final Capabilities capabilities;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -65,12 +68,13 @@ final class PostgresQueueBackend implements QueueBackend {
     }
 
     private PostgresQueueBackend(PostgresConfig config, MeterRegistry registry, HikariDataSource pool,
-            WakeUpListener wakeUps, Durability durability) {
+            WakeUpListener wakeUps, TableVacuum vacuum, Durability durability) {
         this.config = config;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
         this.metrics = new QueueMetrics(registry, PostgresBackendProvider.NAME);
         this.pool = pool;
         this.wakeUps = wakeUps;
+        this.vacuum = vacuum;
         this.capabilities = new Capabilities(durability, Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, config.notifyOnEnqueue());
     }
 
@@ -87,15 +91,18 @@ final class PostgresQueueBackend implements QueueBackend {
             throw PostgresErrors.openFailed(e, config);
         }
         try {
-            Durability durability;
+            Map<String, String> settings;
             try (Connection connection = pool.getConnection()) {
                 Schema.install(connection, config.schema());
-                durability = durability(settings(connection));
+                settings = settings(connection);
             }
+            boolean vacuumHere = config.vacuum().equals(PostgresConfig.VACUUM_ALWAYS)
+                    || config.vacuum().equals(PostgresConfig.VACUUM_AUTO) && "off".equals(settings.get("autovacuum"));
+            TableVacuum vacuum = vacuumHere ? new TableVacuum(pool, config.schema(), VACUUM_CHECK_INTERVAL) : null;
             WakeUpListener wakeUps = config.notifyOnEnqueue()
                     ? WakeUpListener.listening(connections, config.channel(), min(config.pollInterval(), Duration.ofSeconds(1)))
                     : WakeUpListener.pollingOnly();
-            return new PostgresQueueBackend(config, registry, pool, wakeUps, durability);
+            return new PostgresQueueBackend(config, registry, pool, wakeUps, vacuum, durability(settings));
         } catch (SQLException e) {
             pool.close();
             throw PostgresErrors.translate(e, config, "installing schema '" + config.schema() + "'");
@@ -132,6 +139,8 @@ final class PostgresQueueBackend implements QueueBackend {
         info.put("notify", Boolean.toString(config.notifyOnEnqueue()));
         info.put("pool_size", Integer.toString(config.poolSize()));
         info.put("poll_interval_ms", Long.toString(config.pollInterval().toMillis()));
+        info.put("complete_commit", config.asyncCompletes() ? "async" : "sync");
+        info.put("backend_vacuum", Boolean.toString(vacuum != null));
         info.putAll(withConnection(null, "reading server settings", PostgresQueueBackend::settings));
         return info;
     }
@@ -285,6 +294,7 @@ final class PostgresQueueBackend implements QueueBackend {
             try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE)) {
                 ps.setLong(1, id);
                 ps.setObject(2, token);
+                ps.setString(3, completeCommit());
                 return ps.executeUpdate() == 1;
             }
         }));
@@ -313,6 +323,7 @@ final class PostgresQueueBackend implements QueueBackend {
                                 valid.stream().map(job -> parseId(job.id())).toArray(Long[]::new)));
                         ps.setArray(2, c.createArrayOf("uuid",
                                 valid.stream().map(job -> parseToken(job.leaseToken())).toArray(UUID[]::new)));
+                        ps.setString(3, completeCommit());
                         Set<String> deleted = new HashSet<>();
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
@@ -460,11 +471,14 @@ final class PostgresQueueBackend implements QueueBackend {
         });
     }
 
-    /** Stops the listener, then closes the pool; idempotent. */
+    /** Stops the listener and the vacuum, then closes the pool; idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             wakeUps.close();
+            if (vacuum != null) {
+                vacuum.close();
+            }
             pool.close();
         }
     }
@@ -504,6 +518,11 @@ final class PostgresQueueBackend implements QueueBackend {
         ps.setBoolean(index, config.notifyOnEnqueue());
         ps.setString(index + 1, config.channel());
         ps.setString(index + 2, queue);
+    }
+
+    /** The synchronous_commit value complete.sql and complete_all.sql set for their transaction. */
+    private String completeCommit() {
+        return config.asyncCompletes() ? "off" : "on";
     }
 
     private void requireOpen(String queue) {

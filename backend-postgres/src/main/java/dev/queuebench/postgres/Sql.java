@@ -29,6 +29,8 @@ final class Sql {
     static final String PURGE = load("purge.sql");
     static final String FOOTPRINT = load("footprint.sql");
     static final String SERVER_INFO = load("server_info.sql");
+    static final String VACUUM_DUE = load("vacuum_due.sql");
+    static final String VACUUM = load("vacuum.sql");
 
     private Sql() {}
 
