@@ -214,8 +214,8 @@ final class RedisQueueBackend implements QueueBackend {
         }
         return metrics.time(Op.COMPLETE_ALL, jobs.getFirst().queue(), () -> {
             Map<String, CompletableFuture<List<Boolean>>> answers = new LinkedHashMap<>();
-            positionsByQueue.forEach((queue, positions) -> answers.put(queue,
-                    settle(keys(queue), positions.stream().map(jobs::get).toList())));
+            positionsByQueue.forEach((queue, positions) ->
+                    answers.put(queue, settle(keys(queue), positions.stream().map(jobs::get).toList())));
             Boolean[] result = new Boolean[jobs.size()];
             positionsByQueue.forEach((queue, positions) -> {
                 List<Boolean> done = call(queue, () -> connections.await(answers.get(queue)));
@@ -227,15 +227,15 @@ final class RedisQueueBackend implements QueueBackend {
         });
     }
 
-    /** Sends one {@code complete.lua} call for jobs of one queue; answers arrive in the jobs' order. */
+    /** Sends one {@code complete.lua} call for jobs of one queue; its answers come in the jobs' order. */
     private CompletableFuture<List<Boolean>> settle(Keys k, List<ClaimedJob> jobs) {
         byte[][] args = new byte[jobs.size() * 2][];
         for (int i = 0; i < jobs.size(); i++) {
             args[2 * i] = arg(jobs.get(i).id());
             args[2 * i + 1] = arg(jobs.get(i).leaseToken());
         }
-        return call(k.queue(), () -> scripts.run(Script.COMPLETE, k, args)
-                .thenApply(answers -> answers.stream().map(a -> number(a) == 1).toList()));
+        return scripts.run(Script.COMPLETE, k, args)
+                .thenApply(answers -> answers.stream().map(answer -> number(answer) == 1).toList());
     }
 
     @Override

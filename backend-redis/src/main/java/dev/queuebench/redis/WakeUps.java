@@ -2,6 +2,7 @@ package dev.queuebench.redis;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
@@ -38,19 +39,28 @@ final class WakeUps extends RedisPubSubAdapter<String, byte[]> {
         return signal;
     }
 
+    /** A PUBLISH carries how many jobs became ready: that many waiters wake, not all of them for one job. */
     @Override
     public void message(String channel, byte[] message) {
         Signal signal = signals.get(channel);
         if (signal != null) {
-            signal.move();
+            signal.move(readyJobs(message));
         }
     }
 
     /** Releases every waiter; they then find the backend closed. */
     void close() {
         closed = true;
-        signals.values().forEach(Signal::move);
+        signals.values().forEach(signal -> signal.move(Integer.MAX_VALUE));
         connection.removeListener(this);
+    }
+
+    private static int readyJobs(byte[] message) {
+        try {
+            return Integer.parseInt(new String(message, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** A generation counter per queue, moved by each wake-up; waiters sleep until it moves past what they saw. */
@@ -74,7 +84,10 @@ final class WakeUps extends RedisPubSubAdapter<String, byte[]> {
             }
         }
 
-        /** Returns once the generation is past {@code seen}, the backend closes, or {@code nanos} have passed. */
+        /**
+         * Returns once the generation is past {@code seen} (at once if it already is), the backend closes, this waiter
+         * is among those a wake-up picks, or {@code nanos} have passed.
+         */
         void awaitMove(long seen, long nanos) throws InterruptedException {
             lock.lock();
             try {
@@ -87,11 +100,18 @@ final class WakeUps extends RedisPubSubAdapter<String, byte[]> {
             }
         }
 
-        private void move() {
+        /** Moves the generation and wakes up to {@code waiters} of the threads waiting. */
+        private void move(int waiters) {
             lock.lock();
             try {
                 generation++;
-                moved.signalAll();
+                if (waiters >= 16) {
+                    moved.signalAll();
+                } else {
+                    for (int i = 0; i < waiters; i++) {
+                        moved.signal();
+                    }
+                }
             } finally {
                 lock.unlock();
             }
