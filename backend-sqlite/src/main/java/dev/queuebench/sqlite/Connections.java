@@ -161,7 +161,8 @@ final class Connections implements AutoCloseable {
             }
             return new QueueException("the SQLite database " + config.path() + " stayed locked by another connection "
                     + "or process for longer than busyTimeout (" + config.busyTimeout().toMillis() + " ms); nothing "
-                    + "was written. Raise '" + SqliteConfig.BUSY_TIMEOUT + "' or shorten the other side's transactions", e);
+                    + "was written. Raise '" + SqliteConfig.BUSY_TIMEOUT + "' or shorten the other side's transactions",
+                    e);
         }
         return new QueueException("SQLite failed on " + config.path() + ": " + e.getMessage(), e);
     }

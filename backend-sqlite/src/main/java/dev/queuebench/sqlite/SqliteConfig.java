@@ -89,10 +89,12 @@ record SqliteConfig(
         Path folder = path.getParent();
         String named = "'" + PATH + "' " + path + ": ";
         if (folder == null || !Files.isDirectory(folder)) {
-            throw new ConfigurationException(named + "its folder " + folder + " does not exist; create it or choose another path");
+            throw new ConfigurationException(
+                    named + "its folder " + folder + " does not exist; create it or choose another path");
         }
         if (Files.isDirectory(path)) {
-            throw new ConfigurationException(named + "is a folder; give the database file inside it, e.g. " + path.resolve("queuebench.db"));
+            throw new ConfigurationException(
+                    named + "is a folder; give the database file inside it, e.g. " + path.resolve("queuebench.db"));
         }
         if (!Files.isWritable(folder)) {
             throw new ConfigurationException(named + "its folder " + folder

@@ -181,28 +181,25 @@ final class SqliteQueueBackend implements QueueBackend {
             if (!fenced(job)) {
                 return FailResult.leaseLost();
             }
-            long now = nowMicros();
-            long retryAt = now + micros(backoff.delayAfter(job.attempt()));
-            Integer state = connections.onWriter(job.queue(), session -> {
+            Duration delay = backoff.delayAfter(job.attempt());
+            FailResult result = connections.onWriter(job.queue(), session -> {
+                long now = nowMicros();
+                long retryAt = now + micros(delay);
                 PreparedStatement fail = fence(session.prepare(SqlFile.FAIL), job, now);
                 fail.setLong(4, retryAt);
                 fail.setString(5, error);
-                Integer changed = null;
+                FailResult outcome = FailResult.leaseLost();
                 try (ResultSet rs = fail.executeQuery()) {
                     while (rs.next()) { // to the end: see insert()
-                        changed = rs.getInt(1);
+                        outcome = rs.getInt(1) == STATE_DEAD ? FailResult.dead() : FailResult.retryAt(instant(retryAt));
                     }
                 }
-                return changed;
+                return outcome;
             });
-            if (state == null) {
-                return FailResult.leaseLost();
+            if (result.outcome() == FailResult.Outcome.RETRY_SCHEDULED) {
+                wakeup(job.queue()).signal(); // due at once when the backoff base is 0
             }
-            if (state == STATE_DEAD) {
-                return FailResult.dead();
-            }
-            wakeup(job.queue()).signal();
-            return FailResult.retryAt(instant(retryAt));
+            return result;
         });
     }
 
