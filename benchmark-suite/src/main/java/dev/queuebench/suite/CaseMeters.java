@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +24,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CaseMeters implements AutoCloseable {
     private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
-    private static final List<String> REPORTED_OPS = List.of("enqueue", "enqueueAll", "claim", "complete", "completeAll", "fail");
 
     private final CompositeMeterRegistry composite;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -72,8 +70,8 @@ public final class CaseMeters implements AutoCloseable {
     /** Per-operation latency of every operation the backend timed during the case, in milliseconds. */
     public Map<String, OpLatency> operations() {
         Map<String, OpLatency> ops = new LinkedHashMap<>();
-        for (String op : REPORTED_OPS) {
-            Timer timer = registry.find(QueueMetrics.OP).tag(QueueMetrics.TAG_OP, op).timer();
+        for (QueueMetrics.Op op : QueueMetrics.Op.values()) {
+            Timer timer = registry.find(QueueMetrics.OP).tag(QueueMetrics.TAG_OP, op.tag()).timer();
             if (timer != null && timer.count() > 0) {
                 HistogramSnapshot snapshot = timer.takeSnapshot();
                 double[] p = new double[PERCENTILES.length];
@@ -84,7 +82,7 @@ public final class CaseMeters implements AutoCloseable {
                         }
                     }
                 }
-                ops.put(op, new OpLatency(snapshot.count(), p[0], p[1], p[2],
+                ops.put(op.tag(), new OpLatency(snapshot.count(), p[0], p[1], p[2],
                         round(snapshot.max(TimeUnit.MILLISECONDS)), round(snapshot.mean(TimeUnit.MILLISECONDS))));
             }
         }

@@ -109,15 +109,15 @@ public record RunOptions(
         integer(given, "processes", 1, 1, 1); // workers in other processes are not built yet: only 1 passes
         return new RunOptions(
                 backends,
-                words(given, "suite", SUITES, SUITES),
-                Scenario.valueOf(words(given, "scenario", Scenario.labels(), List.of("default")).getFirst()
+                words(given, "suite", SUITES, true, SUITES),
+                Scenario.valueOf(words(given, "scenario", Scenario.labels(), false, List.of("default")).getFirst()
                         .toUpperCase(Locale.ROOT)),
                 integers(given, "workers", 1, 1024),
                 Optional.ofNullable(given.containsKey("jobs") ? integer(given, "jobs", 0, 1, 100_000_000) : null),
                 integers(given, "batch", 1, 10_000),
                 integers(given, "rate", 1, 1_000_000),
                 Optional.ofNullable(given.containsKey("duration") ? integer(given, "duration", 0, 1, 86_400) : null),
-                words(given, "task", Task.labels(), List.of()).stream()
+                words(given, "task", Task.labels(), true, List.of()).stream()
                         .map(t -> Task.valueOf(t.toUpperCase(Locale.ROOT)))
                         .toList(),
                 integer(given, "payloadBytes", Scenario.DEFAULT_PAYLOAD_BYTES, Payload.HEADER_BYTES, 16 << 20),
@@ -210,21 +210,24 @@ public record RunOptions(
         return locations;
     }
 
-    private static List<String> words(Map<String, String> given, String key, List<String> allowed,
+    /** The allowed words {@code key} names (several, comma-separated, when {@code list}), or the defaults. */
+    private static List<String> words(Map<String, String> given, String key, List<String> allowed, boolean list,
             List<String> defaults) {
         String raw = given.get(key);
         if (raw == null) {
             return defaults;
         }
+        ConfigurationException bad = new ConfigurationException("option '" + key + "' accepts "
+                + (list ? "a comma list of " : "one of ") + String.join(", ", allowed) + "; was '" + raw + "'");
         List<String> chosen = new ArrayList<>();
         for (String word : split(raw)) {
-            String match = allowed.stream().filter(a -> a.equalsIgnoreCase(word)).findFirst()
-                    .orElseThrow(() -> new ConfigurationException("option '" + key + "' accepts "
-                            + (defaults.size() > 1 ? "a comma list of " : "") + String.join(", ", allowed)
-                            + "; was '" + raw + "'"));
+            String match = allowed.stream().filter(a -> a.equalsIgnoreCase(word)).findFirst().orElseThrow(() -> bad);
             if (!chosen.contains(match)) {
                 chosen.add(match);
             }
+        }
+        if (chosen.isEmpty() || (!list && chosen.size() > 1)) {
+            throw bad;
         }
         return chosen;
     }
