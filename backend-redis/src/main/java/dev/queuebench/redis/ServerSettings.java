@@ -52,7 +52,7 @@ record ServerSettings(Durability durability, Map<String, String> info) {
                     + "job keys, and an evicted job is a lost job; use noeviction", config.address(), policy);
         }
         if (durability == Durability.VOLATILE) {
-            LOG.log(Level.INFO, "Redis at {0} runs with appendonly={1}, save=\"{2}\": acknowledged jobs can be lost "
+            LOG.log(Level.DEBUG, "Redis at {0} runs with appendonly={1}, save=\"{2}\": acknowledged jobs can be lost "
                     + "on a restart, so the backend declares durability VOLATILE", config.address(),
                     settings.get("appendonly"), settings.get("save"));
         }

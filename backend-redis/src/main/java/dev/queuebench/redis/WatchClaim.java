@@ -101,7 +101,7 @@ final class WatchClaim implements Claimer {
             redis.zadd(keys.leased(), (double) expires, arg(ids.get(i)));
             jobs.add(new ClaimedJob(ids.get(i), keys.queue(), fields.get(0).getValue(), (int) number(fields.get(1)),
                     attempt, (int) number(fields.get(3)), Instant.ofEpochMilli(number(fields.get(4))),
-                    Instant.ofEpochMilli(expires), ids.get(i) + "-" + claims));
+                    Instant.ofEpochMilli(expires), ids.get(i) + "-" + claims)); // the token, as token() in common.lua
         }
         TransactionResult result = redis.exec();
         return result.wasDiscarded() ? null : new ClaimBatch(jobs, now, -1);

@@ -164,6 +164,11 @@ class RedisBackendTest {
         assertThat(open(Map.of("url", always.url())).capabilities().durability()).isEqualTo(Durability.DURABLE);
         assertThat(open(Map.of("url", everysec.url())).capabilities().durability()).isEqualTo(Durability.CRASH_SAFE);
         assertThat(open(Map.of("url", evicting.url())).capabilities().durability()).isEqualTo(Durability.VOLATILE);
+        LocalRedisServers noConfig = own(LocalRedisServers.standalone("--appendonly", "yes", "--rename-command",
+                "CONFIG", ""));
+        QueueBackend managed = open(Map.of("url", noConfig.url()));
+        assertThat(managed.capabilities().durability()).isEqualTo(Durability.VOLATILE);
+        assertThat(managed.serverInfo()).containsEntry("config_readable", "false");
         assertThat(open(Map.of()).serverInfo())
                 .containsEntry("durability", "VOLATILE") // the shared server: no AOF
                 .containsKeys("server_version", "maxmemory_policy", "appendonly", "save");

@@ -2,10 +2,12 @@ package dev.queuebench.redis;
 
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackendProvider;
@@ -49,6 +51,13 @@ class RedisClusterTckTest extends QueueBackendTck {
                 q.purge(queue);
             }
         }
+    }
+
+    @Test
+    void clusterNodeOpenedAsStandaloneIsRejectedNamingTheClusterKey() {
+        assertThatThrownBy(() -> provider().create(baseConfig().with("cluster", "false")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'cluster'");
     }
 
     @Override
