@@ -52,6 +52,8 @@ final class Cli {
         for (OptionSpec option : sub.matchedOptions()) {
             if (option.userObject() instanceof String key) {
                 options.put(key, option.getValue().toString());
+            } else if (option.getValue() instanceof Map<?, ?> settings) {
+                settings.forEach((k, v) -> options.put(k.toString(), v.toString()));
             }
         }
         return sub.commandSpec().name().equals("list") ? Main.list(options, System.out) : Main.run(options, System.err);
@@ -68,6 +70,9 @@ final class Cli {
             }
             spec.addOption(option.build());
         });
+        spec.addOption(OptionSpec.builder("--set").type(Map.class).auxiliaryTypes(String.class, String.class)
+                .paramLabel("<backend.key=value>")
+                .description("a provider configuration key, e.g. --set postgres.schema=bench (repeatable)").build());
         return spec;
     }
 }

@@ -58,13 +58,15 @@ public final class Main {
      * opened here, its capabilities) and the scenarios.
      */
     static int list(Map<String, String> options, PrintStream out) {
-        Map<String, String> locations = RunOptions.locations(options, System.getenv());
+        Map<String, Map<String, String>> settings = RunOptions.backendSettings(options, System.getenv(),
+                QueueBackends.names());
         out.println("Backends:");
         for (QueueBackendProvider provider : QueueBackends.providers()) {
             out.printf("  %-9s %s%n", provider.name(), provider.description());
             out.printf("            strategies: %s (first is the default)%n", String.join(", ", provider.strategies()));
             out.printf("            keys: %s%n", provider.configKeys().stream().map(ConfigKey::name).toList());
-            out.printf("            capabilities: %s%n", capabilities(provider, locations));
+            out.printf("            capabilities: %s%n",
+                    capabilities(provider, settings.getOrDefault(provider.name(), Map.of())));
         }
         out.println("Scenarios:");
         for (Scenario scenario : Scenario.values()) {
@@ -75,11 +77,12 @@ public final class Main {
         return 0;
     }
 
-    private static String capabilities(QueueBackendProvider provider, Map<String, String> locations) {
-        Map<String, String> values = new TreeMap<>(RunOptions.locationValues(provider.name(), locations));
-        boolean needsPath = provider.configKeys().stream().anyMatch(k -> k.name().equals("path"));
+    private static String capabilities(QueueBackendProvider provider, Map<String, String> given) {
+        Map<String, String> values = new TreeMap<>(given);
+        boolean temporaryPath = !values.containsKey("path")
+                && provider.configKeys().stream().anyMatch(k -> k.name().equals("path"));
         try {
-            if (needsPath && !values.containsKey("path")) {
+            if (temporaryPath) {
                 values.put("path", Files.createTempFile("queuebench-list", ".db").toString());
             }
             try (QueueBackend backend = QueueBackends.open(provider.name(), BackendConfig.of(values))) {
@@ -90,7 +93,7 @@ public final class Main {
         } catch (QueueException | IOException e) {
             return "not known here (" + e.getMessage() + ")";
         } finally {
-            if (values.containsKey("path") && needsPath && !locations.containsKey(provider.name() + ".path")) {
+            if (temporaryPath) {
                 deleteQuietly(Path.of(values.get("path")));
             }
         }

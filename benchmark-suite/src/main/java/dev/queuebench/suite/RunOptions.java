@@ -33,7 +33,7 @@ public record RunOptions(
         List<Task> tasks,
         int payloadBytes,
         Optional<String> strategy,
-        Map<String, String> locations,
+        Map<String, Map<String, String>> backendSettings,
         Path resultsDir,
         Optional<Path> baseline,
         Optional<Path> targetsFile,
@@ -58,7 +58,7 @@ public record RunOptions(
             "payloadBytes", "payload size of ordinary jobs (default " + Scenario.DEFAULT_PAYLOAD_BYTES + ")",
             "strategy", "one claim strategy instead of the default (concurrency: instead of all)",
             "processes", "worker processes; only 1 so far",
-            "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL)",
+            "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL); any <backend>.<key> sets that provider key",
             "redis.url", "Redis URL (or QUEUEBENCH_REDIS_URL)",
             "sqlite.path", "SQLite file (default target/queuebench-sqlite/<stamp>.db)",
             "results", "output folder (default results)",
@@ -71,12 +71,6 @@ public record RunOptions(
     /** The option names. */
     public static final List<String> KEYS = List.copyOf(OPTIONS.keySet());
 
-    /** Where each backend lives: option name → (provider config key, environment variable or null). */
-    private static final Map<String, String[]> LOCATION_OPTIONS = Map.of(
-            "postgres.url", new String[] {"url", "QUEUEBENCH_POSTGRES_URL"},
-            "redis.url", new String[] {"url", "QUEUEBENCH_REDIS_URL"},
-            "sqlite.path", new String[] {"path", null});
-
     public RunOptions {
         backends = List.copyOf(backends);
         suites = List.copyOf(suites);
@@ -84,13 +78,15 @@ public record RunOptions(
         batches = List.copyOf(batches);
         rates = List.copyOf(rates);
         tasks = List.copyOf(tasks);
-        locations = Map.copyOf(locations);
+        backendSettings = backendSettings.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
         given = Map.copyOf(new TreeMap<>(given));
     }
 
     /**
-     * Validates {@code options} (keys of {@link #KEYS}; others are ignored, as Maven passes its own properties) and
-     * reads backend locations from {@code env} when no option gives them.
+     * Validates {@code options} (keys of {@link #KEYS} and {@code <backend>.<key>} for a provider on the class path;
+     * others are ignored, as Maven passes its own properties) and reads {@code QUEUEBENCH_<BACKEND>_URL} from
+     * {@code env} where no option gives the backend's url.
      *
      * @throws ConfigurationException naming the first bad option and what it accepts
      */
@@ -104,6 +100,10 @@ public record RunOptions(
         }
         List<QueueBackendProvider> providers = QueueBackends.providers();
         List<String> backends = backends(given.getOrDefault("backend", "sqlite"), providers);
+        Map<String, Map<String, String>> settings =
+                backendSettings(options, env, providers.stream().map(QueueBackendProvider::name).toList());
+        settings.forEach((backend, values) -> values.forEach((key, value) -> given.put(backend + "." + key,
+                Secrets.isSecretKey(key) ? Secrets.MASK : Secrets.redact(value))));
         Optional<String> strategy = Optional.ofNullable(given.get("strategy"));
         strategy.ifPresent(s -> requireStrategy(s, backends, providers));
         integer(given, "processes", 1, 1, 1); // workers in other processes are not built yet: only 1 passes
@@ -122,7 +122,7 @@ public record RunOptions(
                         .toList(),
                 integer(given, "payloadBytes", Scenario.DEFAULT_PAYLOAD_BYTES, Payload.HEADER_BYTES, 16 << 20),
                 strategy,
-                locations(given, env),
+                settings,
                 Path.of(given.getOrDefault("results", "results")),
                 Optional.ofNullable(given.get("baseline")).map(b -> existing("baseline", b, true)),
                 Optional.ofNullable(given.get("targets")).map(t -> existing("targets", t, false)),
@@ -132,20 +132,33 @@ public record RunOptions(
                 given);
     }
 
-    /** The provider configuration keys for one backend's location, if an option or the environment gives it. */
+    /** Provider configuration keys given for one backend, e.g. {@code url} from {@code -Dpostgres.url}. */
     public Map<String, String> backendValues(String backend) {
-        return locationValues(backend, locations);
+        return backendSettings.getOrDefault(backend, Map.of());
     }
 
-    /** {@code url}/{@code path} for {@code backend} from location options ({@code postgres.url}, ...). */
-    static Map<String, String> locationValues(String backend, Map<String, String> locations) {
-        Map<String, String> values = new TreeMap<>();
-        LOCATION_OPTIONS.forEach((option, target) -> {
-            if (option.startsWith(backend + ".") && locations.containsKey(option)) {
-                values.put(target[0], locations.get(option));
+    /**
+     * Options {@code <backend>.<key>} for the named providers ({@code postgres.url}, {@code sqlite.path},
+     * {@code postgres.schema}, ...) by backend, plus {@code url} from {@code QUEUEBENCH_<BACKEND>_URL} where no
+     * option gives it. The provider checks the keys when the backend is opened.
+     */
+    static Map<String, Map<String, String>> backendSettings(Map<String, String> options, Map<String, String> env,
+            List<String> providerNames) {
+        Map<String, Map<String, String>> settings = new TreeMap<>();
+        options.forEach((key, value) -> {
+            int dot = key.indexOf('.');
+            if (dot > 0 && providerNames.contains(key.substring(0, dot)) && value != null && !value.isBlank()) {
+                settings.computeIfAbsent(key.substring(0, dot), k -> new TreeMap<>())
+                        .put(key.substring(dot + 1), value.trim());
             }
         });
-        return values;
+        for (String name : providerNames) {
+            String url = env.get("QUEUEBENCH_" + name.toUpperCase(Locale.ROOT) + "_URL");
+            if (url != null && !url.isBlank()) {
+                settings.computeIfAbsent(name, k -> new TreeMap<>()).putIfAbsent("url", url.trim());
+            }
+        }
+        return settings;
     }
 
     /** The scenario's values unless {@code -Dworkers} overrides them. */
@@ -158,10 +171,10 @@ public record RunOptions(
         return workers.isEmpty() ? Scenario.DEFAULT_WORKERS : workers.getFirst();
     }
 
-    /** The command that reproduces this run from a fresh clone (locations redacted). */
+    /** The command that reproduces this run from a fresh clone (secrets redacted). */
     public String reproduceCommand() {
         String props = given.entrySet().stream()
-                .map(e -> "-D" + e.getKey() + "=" + Secrets.redact(e.getValue()))
+                .map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
         return ("./mvnw -pl benchmark-suite -am compile exec:java " + props).trim();
     }
@@ -193,21 +206,6 @@ public record RunOptions(
                         + p.strategies() + ", not '" + strategy + "'");
             }
         }
-    }
-
-    /** Location options given, or else taken from their environment variables. */
-    static Map<String, String> locations(Map<String, String> given, Map<String, String> env) {
-        Map<String, String> locations = new TreeMap<>();
-        LOCATION_OPTIONS.forEach((option, target) -> {
-            String value = given.get(option);
-            if (value == null && target[1] != null) {
-                value = env.get(target[1]);
-            }
-            if (value != null && !value.isBlank()) {
-                locations.put(option, value.trim());
-            }
-        });
-        return locations;
     }
 
     /** The allowed words {@code key} names (several, comma-separated, when {@code list}), or the defaults. */

@@ -47,18 +47,19 @@ class RunOptionsTest {
     }
 
     @Test
-    void optionsOverrideTheScenarioAndLocationsComeFromTheEnvironment() {
+    void optionsOverrideTheScenarioAndBackendKeysComeFromOptionsAndTheEnvironment() {
         RunOptions options = RunOptions.parse(Map.of("backend", "memory", "scenario", "QUICK", "workers", "2, 8",
-                "suite", "latency", "redis.url", "redis://127.0.0.1:6390"), Map.of("QUEUEBENCH_POSTGRES_URL",
-                "postgresql://u:pw@db/test", "unrelated", "x"));
+                "suite", "latency", "memory.backoffJitter", "0.5", "nobackend.url", "x"),
+                Map.of("QUEUEBENCH_REDELIVERING_URL", "redis://u:pw@127.0.0.1:6390", "unrelated", "x"));
 
         assertThat(options.scenario()).isEqualTo(Scenario.QUICK);
         assertThat(options.workers()).containsExactly(2, 8);
         assertThat(options.suites()).containsExactly("latency");
-        assertThat(options.backendValues("postgres")).containsEntry("url", "postgresql://u:pw@db/test");
-        assertThat(options.backendValues("redis")).containsEntry("url", "redis://127.0.0.1:6390");
-        assertThat(options.backendValues("memory")).isEmpty();
-        assertThat(options.reproduceCommand()).contains("-Dworkers=2, 8").doesNotContain("pw@");
+        assertThat(options.backendValues("memory")).containsExactly(Map.entry("backoffJitter", "0.5"));
+        assertThat(options.backendValues("redelivering")).containsEntry("url", "redis://u:pw@127.0.0.1:6390");
+        assertThat(options.backendValues("dropping")).isEmpty();
+        assertThat(options.reproduceCommand()).contains("-Dworkers=2, 8", "-Dmemory.backoffJitter=0.5",
+                "-Dredelivering.url=redis://u:****@127.0.0.1:6390").doesNotContain("pw@", "nobackend");
     }
 
     @Test

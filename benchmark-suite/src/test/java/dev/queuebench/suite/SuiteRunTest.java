@@ -108,6 +108,17 @@ class SuiteRunTest {
         }
     }
 
+    @Test
+    void aKeyTheProviderDoesNotAcceptFailsBeforeAnyCaseNamingTheAcceptedKeys() throws IOException {
+        int status = run(Map.of("backend", "memory", "memory.colour", "red"));
+
+        assertThat(status).isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("'colour'", "backoffBase");
+        try (Stream<Path> folders = Files.list(results)) {
+            assertThat(folders).isEmpty();
+        }
+    }
+
     private int run(Map<String, String> options) {
         Map<String, String> all = new HashMap<>(options);
         all.put("results", results.toString());
