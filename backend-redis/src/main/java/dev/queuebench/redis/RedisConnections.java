@@ -132,23 +132,29 @@ final class RedisConnections implements AutoCloseable {
         return pubSub;
     }
 
-    /** A connection used by no one else until {@link #giveBack}, to the node that holds {@code key}. */
-    StatefulRedisConnection<String, byte[]> borrowForTransaction(String key) {
+    /** A connection used by no one else until it is released, to the node that holds {@code key}. */
+    TransactionConnection borrowForTransaction(String key) {
         RedisURI node = nodeOf(key);
         var pool = transactionPools.computeIfAbsent(node.getHost() + ":" + node.getPort(),
                 address -> new ConcurrentLinkedDeque<>());
         StatefulRedisConnection<String, byte[]> connection = pool.pollFirst();
-        return connection != null && connection.isOpen() ? connection : client.connect(CODEC, node);
+        if (connection == null || !connection.isOpen()) {
+            connection = client.connect(CODEC, node);
+        }
+        return new TransactionConnection(connection, pool);
     }
 
-    /** Returns a borrowed connection to its pool, or closes it when its state is unknown after a failure. */
-    void giveBack(String key, StatefulRedisConnection<String, byte[]> connection, boolean clean) {
-        RedisURI node = nodeOf(key);
-        var pool = transactionPools.get(node.getHost() + ":" + node.getPort());
-        if (clean && pool != null && connection.isOpen()) {
-            pool.offerFirst(connection);
-        } else {
-            connection.closeAsync();
+    /** A connection borrowed for one WATCH/MULTI/EXEC transaction, and the pool it goes back to. */
+    record TransactionConnection(
+            StatefulRedisConnection<String, byte[]> connection,
+            ConcurrentLinkedDeque<StatefulRedisConnection<String, byte[]>> pool) {
+        /** Back to the pool when {@code clean}; closed when a failure left its state (WATCH, MULTI) unknown. */
+        void release(boolean clean) {
+            if (clean && connection.isOpen()) {
+                pool.offerFirst(connection);
+            } else {
+                connection.closeAsync();
+            }
         }
     }
 
@@ -200,7 +206,7 @@ final class RedisConnections implements AutoCloseable {
             clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
     private RedisURI nodeOf(String key) {

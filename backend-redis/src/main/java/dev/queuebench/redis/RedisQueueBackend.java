@@ -48,6 +48,8 @@ final class RedisQueueBackend implements QueueBackend {
     static final int MAX_PAYLOAD_BYTES = 16 << 20;
     /** The largest run-at the ready-set member can hold: 15 digits of milliseconds (see common.lua). */
     private static final long MAX_RUN_AT_MILLIS = 999_999_999_999_999L;
+    /** Waits are capped at a year, so deadlines in nanoseconds cannot overflow. */
+    private static final Duration LONGEST_WAIT = Duration.ofDays(365);
 
     private final RedisConfig config;
     private final RedisConnections connections;
@@ -173,7 +175,7 @@ final class RedisQueueBackend implements QueueBackend {
      * or lease expiry comes due, or for the poll interval, whichever is first, and looks again until the wait is over.
      */
     private List<ClaimedJob> claimWaiting(Keys k, int maxJobs, long leaseMillis, Duration waitTimeout) {
-        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        long deadline = System.nanoTime() + (waitTimeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : waitTimeout).toNanos();
         WakeUps.Signal signal = waitTimeout.isZero() ? null : wakeUps.subscribe(k.wakeChannel());
         while (true) {
             long seen = signal == null ? 0 : signal.generation();

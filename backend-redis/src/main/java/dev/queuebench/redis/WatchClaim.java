@@ -44,11 +44,11 @@ final class WatchClaim implements Claimer {
     @Override
     public ClaimBatch claim(Keys keys, int maxJobs, long leaseMillis) {
         ClaimBatch nothing = housekeeping.claim(keys, 0, 0);
-        StatefulRedisConnection<String, byte[]> connection = connections.borrowForTransaction(keys.ready());
+        RedisConnections.TransactionConnection borrowed = connections.borrowForTransaction(keys.ready());
         boolean clean = false;
         try {
             for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-                ClaimBatch batch = tryOnce(connection, keys, maxJobs, leaseMillis);
+                ClaimBatch batch = tryOnce(borrowed.connection(), keys, maxJobs, leaseMillis);
                 if (batch == null) {
                     metrics.claimConflicts(keys.queue(), 1);
                 } else {
@@ -60,7 +60,7 @@ final class WatchClaim implements Claimer {
             // Lost every race: report something due now, so a waiting claim tries again at once.
             return new ClaimBatch(List.of(), nothing.nowMillis(), nothing.nowMillis());
         } finally {
-            connections.giveBack(keys.ready(), connection, clean);
+            borrowed.release(clean);
         }
     }
 
