@@ -536,7 +536,13 @@ final class PostgresQueueBackend implements QueueBackend {
         }
     }
 
-    private static PGSimpleDataSource dataSource(PostgresConfig config) {
+    /** The application_name of every connection, e.g. {@code queuebench/queuebench}: names the schema in pg_stat_activity. */
+    static String applicationName(PostgresConfig config) {
+        return "queuebench/" + config.schema();
+    }
+
+    /** Unpooled connections as configured: the pool's source, the listener's, and tests'. */
+    static PGSimpleDataSource dataSource(PostgresConfig config) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         config.parameters().forEach((name, value) -> {
             try {
@@ -552,7 +558,7 @@ final class PostgresQueueBackend implements QueueBackend {
         ds.setUser(config.user());
         ds.setPassword(config.password());
         ds.setCurrentSchema(config.schema());
-        ds.setApplicationName("queuebench");
+        ds.setApplicationName(applicationName(config));
         int timeoutSeconds = (int) Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
         ds.setConnectTimeout(timeoutSeconds);
         ds.setLoginTimeout(timeoutSeconds);

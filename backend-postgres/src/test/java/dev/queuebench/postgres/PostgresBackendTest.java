@@ -1,0 +1,281 @@
+package dev.queuebench.postgres;
+
+import static java.time.Duration.ZERO;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.BackendUnavailableException;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.api.QueueBackends;
+import dev.queuebench.api.QueueMetrics;
+import dev.queuebench.api.QueueStats;
+import dev.queuebench.tck.TestServers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What the TCK cannot see: schema installation, NOTIFY, connection loss, errors, footprint; against the real server. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PostgresBackendTest {
+    private static final Duration LEASE = ofSeconds(60);
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<QueueBackend> opened = new ArrayList<>();
+    private final List<String> schemas = new ArrayList<>();
+
+    /** A backend on a fresh schema of its own (dropped after the test), with these extra keys. */
+    private QueueBackend open(String schema, String... keyValues) {
+        BackendConfig config = config(schema).withMeterRegistry(registry);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config = config.with(keyValues[i], keyValues[i + 1]);
+        }
+        QueueBackend backend = QueueBackends.open("postgres", config);
+        synchronized (opened) {
+            opened.add(backend);
+        }
+        return backend;
+    }
+
+    private String newSchema() {
+        String schema = "qb_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        schemas.add(schema);
+        return schema;
+    }
+
+    private static BackendConfig config(String schema) {
+        return BackendConfig.of(Map.of("url", TestServers.postgresUrl(), "schema", schema, "poolSize", "2"));
+    }
+
+    /** A plain connection beside the backend's, for looking at and interfering with the server. */
+    private static Connection admin(String schema) throws SQLException {
+        return PostgresQueueBackend.dataSource(PostgresConfig.from(config(schema), List.of("skip-locked")))
+                .getConnection();
+    }
+
+    @AfterEach
+    void dropSchemas() throws SQLException {
+        opened.reversed().forEach(QueueBackend::close);
+        try (Connection c = admin("public"); Statement s = c.createStatement()) {
+            for (String schema : schemas) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    @Test
+    void schemaInstalledByTwoProcessesAndTwoThreadsAtOnceEndsUpInstalledOnce() throws Exception {
+        String schema = newSchema();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> processes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    SecondProcess.class.getName(), TestServers.postgresUrl(), schema).inheritIO().start());
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<QueueBackend>> here = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                here.add(threads.submit((Callable<QueueBackend>) () -> open(schema)));
+            }
+            for (Future<QueueBackend> backend : here) {
+                assertThat(backend.get(30, TimeUnit.SECONDS).stats("from-second-process")).isNotNull();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        for (Process process : processes) {
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("second process exit status").isZero();
+        }
+
+        assertThat(opened.getFirst().stats("from-second-process").ready()).isEqualTo(2);
+        try (Connection c = admin(schema); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), min(version) FROM " + schema + ".schema_version")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("schema_version rows").isEqualTo(1);
+            assertThat(rs.getInt(2)).isEqualTo(Schema.VERSION);
+        }
+    }
+
+    @Test
+    void waitingClaimWakesOnNotifyLongBeforeThePollInterval() throws Exception {
+        String schema = newSchema();
+        QueueBackend backend = open(schema, "pollInterval", "10s");
+        QueueBackend producer = open(schema);
+        CompletableFuture<List<ClaimedJob>> waiting =
+                CompletableFuture.supplyAsync(() -> backend.claim("wake", 1, LEASE, ofSeconds(30)));
+        await().pollDelay(ofMillis(300)).until(() -> true); // the claim is parked by now
+
+        long start = System.nanoTime();
+        String id = producer.enqueue("wake", JobRequest.of(new byte[] {7}));
+
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofSeconds(2));
+    }
+
+    @Test
+    void operationsRecoverAfterTheServerTerminatesEveryConnection() throws Exception {
+        String schema = newSchema();
+        QueueBackend backend = open(schema, "pollInterval", "10s");
+        backend.enqueue("survivor", JobRequest.of(new byte[] {1}));
+
+        assertThat(terminateConnectionsOf(schema)).as("pool and listener connections").isGreaterThanOrEqualTo(2);
+
+        // A borrowed connection may be a dead one: at most that one call fails, and says where the server is.
+        await().atMost(ofSeconds(20)).ignoreException(BackendUnavailableException.class)
+                .until(() -> backend.stats("survivor").ready() == 1);
+        try {
+            backend.enqueue("survivor", JobRequest.of(new byte[] {2}));
+        } catch (BackendUnavailableException e) {
+            assertThat(e).hasMessageContaining(PostgresConfig.from(config(schema), List.of("x")).address());
+            backend.enqueue("survivor", JobRequest.of(new byte[] {2}));
+        }
+        List<ClaimedJob> claimed = backend.claim("survivor", 10, LEASE, ZERO);
+        assertThat(claimed).hasSize(2);
+        assertThat(backend.completeAll(claimed)).containsExactly(true, true);
+
+        // The listener reconnects by itself, and a waiting claim is woken by NOTIFY again.
+        await().atMost(ofSeconds(20)).until(() -> listenersOf(schema) == 1);
+        CompletableFuture<List<ClaimedJob>> waiting =
+                CompletableFuture.supplyAsync(() -> backend.claim("survivor", 1, LEASE, ofSeconds(30)));
+        await().pollDelay(ofMillis(300)).until(() -> true);
+        long start = System.nanoTime();
+        String id = backend.enqueue("survivor", JobRequest.of(new byte[] {3}));
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofSeconds(2));
+    }
+
+    @Test
+    void optimisticClaimCountsTheCandidateItLostAsAConflict() throws Exception {
+        String schema = newSchema();
+        QueueBackend backend = open(schema, "strategy", "optimistic");
+        String id = backend.enqueue("contested", JobRequest.of(new byte[] {1}));
+        try (Connection rival = admin(schema)) {
+            rival.setAutoCommit(false);
+            try (PreparedStatement lock = rival.prepareStatement(
+                    "UPDATE " + schema + ".jobs SET run_at = now() + interval '1 hour' WHERE id = ?")) {
+                lock.setLong(1, Long.parseLong(id));
+                lock.executeUpdate();
+            }
+            // The claim reads the job as a candidate, then waits for the rival's row lock ...
+            CompletableFuture<List<ClaimedJob>> claim =
+                    CompletableFuture.supplyAsync(() -> backend.claim("contested", 1, LEASE, ZERO));
+            await().atMost(ofSeconds(10)).until(() -> waitingForALock(schema));
+            // ... and finds it no longer claimable once the rival commits.
+            rival.commit();
+
+            assertThat(claim.get(10, TimeUnit.SECONDS)).isEmpty();
+        }
+        assertThat(registry.get(QueueMetrics.CLAIM_CONFLICTS).tag(QueueMetrics.TAG_QUEUE, "contested").counter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get(QueueMetrics.CLAIM_EMPTY).tag(QueueMetrics.TAG_QUEUE, "contested").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void unreachablePortFailsFastNamingTheAddressAndAHint() {
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> QueueBackends.open("postgres", BackendConfig.of(Map.of(
+                        "url", "postgresql://postgres:hunter2@127.0.0.1:1/test", "connectTimeout", "2s"))))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:1")
+                .hasMessageContaining("is PostgreSQL running?")
+                .hasMessageNotContaining("hunter2");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofSeconds(10));
+    }
+
+    @Test
+    void missingDatabaseIsNamedWithoutThePassword() {
+        String url = TestServers.postgresUrl().replaceFirst("/[^/?]*$", "/no_such_queuebench_db")
+                .replace("postgresql://postgres@", "postgresql://postgres:hunter2@");
+
+        assertThatThrownBy(() -> QueueBackends.open("postgres", BackendConfig.of(Map.of("url", url))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("database 'no_such_queuebench_db' does not exist")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void footprintAndServerInfoDescribeTheTableAndServerWithoutSecrets() {
+        QueueBackend backend = open(newSchema());
+        backend.enqueueAll("measured", List.of(JobRequest.of(new byte[1000]), JobRequest.of(new byte[1000])));
+
+        assertThat(backend.footprint().figures())
+                .containsKeys("table_bytes", "index_bytes", "live_tuples", "dead_tuples")
+                .allSatisfy((name, value) -> assertThat(value).as(name).isNotNegative());
+        assertThat(backend.footprint().figures().get("index_bytes")).isPositive();
+        Map<String, String> info = backend.serverInfo();
+        assertThat(info).containsKeys("server_version", "synchronous_commit", "fsync", "shared_buffers", "autovacuum");
+        assertThat(info.get("strategy")).isEqualTo("skip-locked");
+        assertThat(info.values()).noneMatch(v -> v.contains("password"));
+    }
+
+    @Test
+    void completeCommitSyncStillCompletesAndFences() {
+        QueueBackend backend = open(newSchema(), "completeCommit", "sync");
+        backend.enqueueAll("sync", List.of(JobRequest.of(new byte[] {1}), JobRequest.of(new byte[] {2})));
+        List<ClaimedJob> jobs = backend.claim("sync", 2, LEASE, ZERO);
+
+        assertThat(backend.complete(jobs.get(0))).isTrue();
+        assertThat(backend.completeAll(jobs)).containsExactly(false, true);
+        assertThat(backend.stats("sync")).isEqualTo(new QueueStats(0, 0, 0, 0));
+    }
+
+    private static int terminateConnectionsOf(String schema) throws SQLException {
+        try (Connection c = admin(schema); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+            ps.setString(1, "queuebench/" + schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static int listenersOf(String schema) throws SQLException {
+        return count(schema, "query LIKE 'LISTEN%'");
+    }
+
+    private static boolean waitingForALock(String schema) throws SQLException {
+        return count(schema, "wait_event_type = 'Lock'") > 0;
+    }
+
+    private static int count(String schema, String condition) throws SQLException {
+        try (Connection c = admin(schema); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid() AND "
+                        + condition)) {
+            ps.setString(1, "queuebench/" + schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
