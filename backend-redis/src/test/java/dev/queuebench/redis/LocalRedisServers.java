@@ -94,6 +94,13 @@ final class LocalRedisServers implements AutoCloseable {
         return total;
     }
 
+    /** SCRIPT FLUSH on every server. */
+    void flushScripts() {
+        for (int port : ports()) {
+            run(List.of("redis-cli", "-p", String.valueOf(port), "script", "flush"));
+        }
+    }
+
     /** Kills a server at once (SIGKILL): its clients see the connection drop. */
     void kill(int port) {
         Process process = processes.get(port);

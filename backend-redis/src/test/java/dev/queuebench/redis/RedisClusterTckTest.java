@@ -54,6 +54,22 @@ class RedisClusterTckTest extends QueueBackendTck {
     }
 
     @Test
+    void scriptsAreLoadedAgainOnEveryNodeAfterScriptFlush() {
+        try (QueueBackend q = provider().create(baseConfig())) {
+            List<String> queues = List.of("flush-a", "flush-b", "flush-c", "flush-d");
+            queues.forEach(queue -> q.enqueue(queue, JobRequest.of(new byte[] {1})));
+
+            cluster.flushScripts();
+
+            for (String queue : queues) {
+                q.enqueue(queue, JobRequest.of(new byte[] {2}));
+                assertThat(q.completeAll(q.claim(queue, 2, ofSeconds(60), ofSeconds(0)))).containsExactly(true, true);
+                q.purge(queue);
+            }
+        }
+    }
+
+    @Test
     void clusterNodeOpenedAsStandaloneIsRejectedNamingTheClusterKey() {
         assertThatThrownBy(() -> provider().create(baseConfig().with("cluster", "false")))
                 .isInstanceOf(ConfigurationException.class)
