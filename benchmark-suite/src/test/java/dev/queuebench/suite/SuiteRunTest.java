@@ -119,6 +119,45 @@ class SuiteRunTest {
         }
     }
 
+    @Test
+    void aBaselineRunIsComparedCaseByCaseInTheMarkdown() throws IOException {
+        Map<String, String> options = Map.of("backend", "memory", "suite", "concurrency", "scenario", "smoke",
+                "workers", "2", "jobs", "200", "virtualThreads", "true");
+        assertThat(run(options)).isZero();
+        Path first = onlyRunFolder();
+        Path second = results.resolve("second");
+        Map<String, String> again = new HashMap<>(options);
+        again.put("baseline", first.toString());
+        again.put("results", second.toString());
+
+        assertThat(Main.run(again, err)).isZero();
+
+        try (Stream<Path> folders = Files.list(second)) {
+            Path folder = folders.findFirst().orElseThrow();
+            assertThat(folder.resolve("benchmark_report_" + folder.getFileName() + ".md")).content()
+                    .contains("baseline: run " + first.getFileName(), "baseline jobs/s", " %");
+        }
+    }
+
+    @Test
+    void aTargetsFileSetsTheTargetsAndUnderStrictAMissExitsOne() throws IOException {
+        Path targets = Files.writeString(results.resolve("targets.yaml"), "latency_p50_max_ms: 0.000001\n");
+        Map<String, String> options = Map.of("backend", "memory", "suite", "latency", "scenario", "smoke",
+                "duration", "1", "targets", targets.toString(), "strict", "true", "results", results.resolve("runs").toString());
+
+        assertThat(Main.run(options, err)).isEqualTo(1);
+
+        try (Stream<Path> folders = Files.list(results.resolve("runs"))) {
+            Path folder = folders.findFirst().orElseThrow();
+            JsonNode combined = new ObjectMapper().readTree(
+                    folder.resolve("benchmark_results_" + folder.getFileName() + ".json").toFile());
+            assertThat(combined.at("/targets/latency_p50_max_ms").asDouble()).isEqualTo(0.000001);
+            assertThat(combined.at("/targets/latency_p99_max_ms").asDouble()).isEqualTo(1000);
+            assertThat(combined.findValuesAsText("metric")).contains("latency_p50_ms");
+            assertThat(combined.get("exit_status").asInt()).isEqualTo(1);
+        }
+    }
+
     private int run(Map<String, String> options) {
         Map<String, String> all = new HashMap<>(options);
         all.put("results", results.toString());
