@@ -7,8 +7,10 @@ import dev.queuebench.api.QueueMetrics;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConfig;
@@ -36,12 +39,20 @@ final class Connections implements AutoCloseable {
     /**
      * The WAL file is cut back to this size whenever it restarts ({@code journal_size_limit}). SQLite's automatic
      * PASSIVE checkpoint (every 1000 pages, after a commit) copies the WAL into the database without waiting for
-     * anyone; once it has copied everything, the next write restarts the WAL from its start, and this limit truncates
-     * the file. So the WAL stays near this size under sustained load and only outgrows it while a reader holds an old
-     * snapshot, shrinking again after. A TRUNCATE checkpoint could not do better: it needs the same absence of old
-     * readers, and would make the writer wait for them.
+     * anyone; once it has copied everything, a write that finds no reader inside the WAL restarts it from its start,
+     * and this limit truncates the file. That keeps the WAL near this size unless readers are always inside it.
      */
     static final long JOURNAL_SIZE_LIMIT_BYTES = 16L << 20;
+    /**
+     * When readers never leave the WAL (e.g. a stats poller), no write finds a moment to restart it. Past this size a
+     * write therefore ends with a TRUNCATE checkpoint, which waits up to {@link #CHECKPOINT_PATIENCE} for the readers
+     * already inside to finish (new readers do not block it) and empties the WAL; if they do not, the next check
+     * tries again.
+     */
+    static final long CHECKPOINT_ABOVE_BYTES = 2 * JOURNAL_SIZE_LIMIT_BYTES;
+    private static final Duration CHECKPOINT_PATIENCE = Duration.ofMillis(100);
+    /** Writes between two looks at the WAL's size (a stat call). */
+    private static final int WAL_CHECK_EVERY = 16;
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
 
@@ -56,6 +67,7 @@ final class Connections implements AutoCloseable {
     private final List<Session> opened = new ArrayList<>();
     private final BlockingQueue<Session> writers = new LinkedBlockingQueue<>();
     private final BlockingQueue<Session> readers = new LinkedBlockingQueue<>();
+    private final AtomicLong writes = new AtomicLong();
     private volatile boolean closed;
 
     /** Opens every connection with its pragmas and creates the schema once; fails fast naming the path. */
@@ -101,12 +113,29 @@ final class Connections implements AutoCloseable {
 
     /** Runs {@code work} on a writer in autocommit: each statement is its own atomic transaction. */
     <T> T onWriter(String queue, Work<T> work) {
-        return lend(writers, queue, work);
+        T result = lend(writers, queue, config.busyTimeout(), work);
+        if (writes.incrementAndGet() % WAL_CHECK_EVERY == 0 && walBytes() > CHECKPOINT_ABOVE_BYTES) {
+            truncateWal(queue);
+        }
+        return result;
+    }
+
+    /** A TRUNCATE checkpoint with little patience; when readers stay (or it fails) the next check tries again. */
+    private void truncateWal(String queue) {
+        try {
+            lend(writers, queue, CHECKPOINT_PATIENCE, session -> {
+                try (ResultSet rs = session.prepare("PRAGMA wal_checkpoint(TRUNCATE)").executeQuery()) {
+                    return rs.next() && rs.getInt(1) == 0;
+                }
+            });
+        } catch (QueueException e) {
+            // the write before it has committed; failing it for a late checkpoint would be wrong
+        }
     }
 
     /** Runs read-only {@code work} on a reader: it sees the last commit and never waits for writers. */
     <T> T onReader(String queue, Work<T> work) {
-        return lend(readers, queue, work);
+        return lend(readers, queue, config.busyTimeout(), work);
     }
 
     /** The size of the WAL file now, 0 when there is none. */
@@ -114,10 +143,10 @@ final class Connections implements AutoCloseable {
         return wal.toFile().length();
     }
 
-    private <T> T lend(BlockingQueue<Session> pool, String queue, Work<T> work) {
+    private <T> T lend(BlockingQueue<Session> pool, String queue, Duration patience, Work<T> work) {
         Session session = borrow(pool);
         try {
-            session.busyHandler.startOperation(queue);
+            session.busyHandler.startOperation(queue, patience);
             return work.run(session);
         } catch (SQLException e) {
             throw failure(queue, session, e);
@@ -263,16 +292,18 @@ final class Connections implements AutoCloseable {
     }
 
     /**
-     * Retries a locked database with short sleeps (50 µs doubling to 2 ms) until busyTimeout, counting each lock met
-     * once in {@code queuebench.lock.errors} under the queue of the operation that met it.
+     * Retries a locked database with short sleeps (50 µs doubling to 1.6 ms) for up to the operation's patience
+     * (busyTimeout), counting each lock met once in {@code queuebench.lock.errors} under the operation's queue.
      */
     private final class CountingBusyHandler extends BusyHandler {
         private volatile String queue = "";
+        private volatile long patienceNanos;
         private long waitingSince;
         private boolean gaveUp;
 
-        void startOperation(String queue) {
+        void startOperation(String queue, Duration patience) {
             this.queue = queue;
+            this.patienceNanos = patience.toNanos();
             this.gaveUp = false;
         }
 
@@ -288,7 +319,7 @@ final class Connections implements AutoCloseable {
                 waitingSince = System.nanoTime();
             }
             if (closed || Thread.currentThread().isInterrupted()
-                    || System.nanoTime() - waitingSince >= config.busyTimeout().toNanos()) {
+                    || System.nanoTime() - waitingSince >= patienceNanos) {
                 gaveUp = true;
                 return 0;
             }
