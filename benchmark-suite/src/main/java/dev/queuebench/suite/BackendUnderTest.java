@@ -35,11 +35,6 @@ public record BackendUnderTest(
         return backend.strategy();
     }
 
-    /** A copy of this backend-under-test for another opened backend (another strategy of the same provider). */
-    public BackendUnderTest with(QueueBackend other, CompositeMeterRegistry otherRegistry) {
-        return new BackendUnderTest(other, otherRegistry, options, progress);
-    }
-
     /**
      * Runs {@code body} {@code repeats} times and reports the median repetition by throughput with min and max.
      * A repetition that throws ends the case: it is reported with {@value #COULD_NOT_RUN} in its details.
@@ -62,7 +57,7 @@ public record BackendUnderTest(
             } catch (RuntimeException e) {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
                 if (options.verbose()) {
-                    e.printStackTrace();
+                    e.printStackTrace(); // the run's error stream is not at hand here; verbose runs are interactive
                 }
             } finally {
                 progress.end();

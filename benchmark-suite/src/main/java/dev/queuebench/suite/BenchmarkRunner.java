@@ -57,11 +57,8 @@ public final class BenchmarkRunner {
                     servers.put(name, new TreeMap<>(target.backend().serverInfo()));
                 }
             } catch (QueueException e) {
-                err.println("queuebench: cannot open a backend: " + e.getMessage());
-                if (options.verbose()) {
-                    e.printStackTrace(err);
-                }
                 closeInReverse(opened);
+                report("cannot open a backend", e);
                 return 1;
             }
             progress.println("QueueBench " + options.scenario().label() + ": backends " + options.backends()
@@ -73,11 +70,7 @@ public final class BenchmarkRunner {
                             records.addAll(runSuite(suite, target, progress));
                         } catch (RuntimeException e) {
                             suiteFailures++;
-                            err.println("queuebench: the " + suite + " suite could not run on " + target.name() + ": "
-                                    + e.getMessage());
-                            if (options.verbose()) {
-                                e.printStackTrace(err);
-                            }
+                            report("the " + suite + " suite could not run on " + target.name(), e);
                         }
                     }
                 }
@@ -143,6 +136,14 @@ public final class BenchmarkRunner {
         QueueBackend backend = QueueBackends.open(name, config);
         configuration.put(name + "/" + backend.strategy(), config.redacted());
         return new BackendUnderTest(backend, registry, options, progress);
+    }
+
+    /** One line naming what failed and why; the stack trace only with {@code verbose}. */
+    private void report(String what, RuntimeException e) {
+        err.println("queuebench: " + what + ": " + e.getMessage());
+        if (options.verbose()) {
+            e.printStackTrace(err);
+        }
     }
 
     private int exitStatus(List<ResultRecord> records, int suiteFailures) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -175,6 +176,7 @@ public record RunOptions(
     public String reproduceCommand() {
         String props = given.entrySet().stream()
                 .map(e -> "-D" + e.getKey() + "=" + e.getValue())
+                .map(arg -> arg.matches("[\\w.,=:/@*-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'")
                 .collect(Collectors.joining(" "));
         return ("./mvnw -pl benchmark-suite -am compile exec:java " + props).trim();
     }
@@ -284,7 +286,7 @@ public record RunOptions(
         for (int i = 0; i < pairs.length; i += 2) {
             map.put(pairs[i], pairs[i + 1]);
         }
-        return java.util.Collections.unmodifiableMap(map);
+        return Collections.unmodifiableMap(map);
     }
 
     private static List<String> split(String raw) {
