@@ -30,7 +30,7 @@ record Keys(String queue, String[] all, byte[] base) {
         return baseText() + ":job:" + id;
     }
 
-    /** The pub/sub channel on which enqueues announce ready jobs. */
+    /** The pub/sub channel on which enqueues, retries and requeues announce jobs. */
     String wakeChannel() {
         return baseText() + ":wake";
     }

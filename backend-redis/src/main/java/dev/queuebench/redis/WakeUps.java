@@ -9,10 +9,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wakes waiting claims when jobs become ready. {@code enqueue.lua} and {@code requeue_dead.lua} PUBLISH on the
- * queue's wake channel; this process subscribes once per queue on its pub/sub connection (Lettuce subscribes again
- * after a reconnect) and moves that queue's {@link Signal}. A message lost while disconnected only costs a waiting
- * claim its poll interval.
+ * Wakes waiting claims when jobs arrive. {@code enqueue.lua}, {@code requeue_dead.lua} and {@code fail.lua} (for a
+ * retry) PUBLISH on the queue's wake channel; this process subscribes once per queue on its pub/sub connection
+ * (Lettuce subscribes again after a reconnect) and moves that queue's {@link Signal}. A woken claim looks again and,
+ * finding only scheduled jobs, sleeps until the first comes due. A message lost while disconnected only costs a
+ * waiting claim its poll interval.
  */
 final class WakeUps extends RedisPubSubAdapter<String, byte[]> {
     private final StatefulRedisPubSubConnection<String, byte[]> connection;
@@ -39,7 +40,7 @@ final class WakeUps extends RedisPubSubAdapter<String, byte[]> {
         return signal;
     }
 
-    /** A PUBLISH carries how many jobs became ready: that many waiters wake, not all of them for one job. */
+    /** A PUBLISH carries how many jobs arrived: that many waiters wake, not all of them for one job. */
     @Override
     public void message(String channel, byte[] message) {
         Signal signal = signals.get(channel);

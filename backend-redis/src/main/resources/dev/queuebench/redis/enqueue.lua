@@ -17,7 +17,6 @@ end
 
 local now = now_ms()
 local ids = {}
-local ready = 0
 for i = 0, count - 1 do
   local base = 2 + i * 4
   local id = redis.call('INCR', SEQ)
@@ -29,13 +28,12 @@ for i = 0, count - 1 do
     'enqueued_at', now, 'run_at', run_at, 'attempt', 0, 'claims', 0)
   if run_at <= now then
     redis.call('ZADD', READY, -tonumber(ARGV[base + 1]), ready_member(run_at, id))
-    ready = ready + 1
   else
     redis.call('ZADD', SCHEDULED, run_at, id)
   end
   ids[i + 1] = id
 end
-if ready > 0 then
-  redis.call('PUBLISH', WAKE, ready)
+if count > 0 then
+  redis.call('PUBLISH', WAKE, count)
 end
 return ids

@@ -24,6 +24,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,26 @@ class RedisBackendTest {
 
         assertThat(waiting.get(20, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofSeconds(10));
+    }
+
+    @Test
+    void waitingClaimTakesAJobScheduledWhileItWaitsWhenItComesDueNotAtItsPollInterval() throws Exception {
+        QueueBackend q = open(Map.of("pollInterval", "30s", "backoffBase", "300ms"));
+        q.enqueue("later", JobRequest.of(bytes("retry me")));
+        ClaimedJob first = q.claim("later", 1, LEASE, ZERO).getFirst();
+        CompletableFuture<List<ClaimedJob>> waiting = CompletableFuture.supplyAsync(
+                () -> q.claim("later", 1, LEASE, ofSeconds(40)));
+        awaitSubscribers(TestServers.redisUrl(), "later", 1);
+
+        q.fail(first, "try again");
+        String delayed = q.enqueue("later", JobRequest.of(bytes("delayed")).withRunAt(Instant.now().plusMillis(300)));
+
+        ClaimedJob retried = waiting.get(20, TimeUnit.SECONDS).getFirst();
+        assertThat(retried.id()).isEqualTo(first.id());
+        assertThat(retried.attempt()).isEqualTo(2);
+        CompletableFuture<List<ClaimedJob>> next = CompletableFuture.supplyAsync(
+                () -> q.claim("later", 1, LEASE, ofSeconds(40)));
+        assertThat(next.get(20, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(delayed);
     }
 
     @Test
@@ -196,7 +217,7 @@ class RedisBackendTest {
     void footprintCountsTheKeysUnderThePrefix() {
         QueueBackend q = open(Map.of());
         q.enqueueAll("mem", List.of(JobRequest.of(bytes("a")), JobRequest.of(bytes("b"))));
-        q.enqueue("mem", JobRequest.of(bytes("later")).withRunAt(java.time.Instant.now().plusSeconds(600)));
+        q.enqueue("mem", JobRequest.of(bytes("later")).withRunAt(Instant.now().plusSeconds(600)));
 
         // 3 job hashes, the ready and scheduled sets, the id counter
         assertThat(q.footprint().figures()).containsEntry("keys", 6L).containsKey("used_memory_bytes");
