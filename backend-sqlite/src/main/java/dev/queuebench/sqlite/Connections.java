@@ -297,7 +297,7 @@ final class Connections implements AutoCloseable {
      */
     private final class CountingBusyHandler extends BusyHandler {
         private volatile String queue = "";
-        private volatile long patienceNanos;
+        private volatile long patienceNanos = config.busyTimeout().toNanos(); // also for the schema, before any lend
         private long waitingSince;
         private boolean gaveUp;
 
