@@ -81,7 +81,7 @@ public record RunOptions(
         tasks = List.copyOf(tasks);
         backendSettings = backendSettings.entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
-        given = Map.copyOf(new TreeMap<>(given));
+        given = Collections.unmodifiableMap(new TreeMap<>(given));
     }
 
     /**
