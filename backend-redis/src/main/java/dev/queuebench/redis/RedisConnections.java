@@ -128,6 +128,7 @@ final class RedisConnections implements AutoCloseable {
         return commands;
     }
 
+    /** The connection that carries the wake channels' subscriptions. */
     StatefulRedisPubSubConnection<String, byte[]> pubSub() {
         return pubSub;
     }

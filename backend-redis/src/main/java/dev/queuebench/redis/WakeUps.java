@@ -45,7 +45,7 @@ final class WakeUps extends RedisPubSubAdapter<String, byte[]> {
     public void message(String channel, byte[] message) {
         Signal signal = signals.get(channel);
         if (signal != null) {
-            signal.move(readyJobs(message));
+            signal.move(announcedJobs(message));
         }
     }
 
@@ -56,7 +56,7 @@ final class WakeUps extends RedisPubSubAdapter<String, byte[]> {
         connection.removeListener(this);
     }
 
-    private static int readyJobs(byte[] message) {
+    private static int announcedJobs(byte[] message) {
         try {
             return Integer.parseInt(new String(message, StandardCharsets.US_ASCII));
         } catch (NumberFormatException e) {
