@@ -8,7 +8,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,27 +64,33 @@ final class WatchClaim implements Claimer {
         }
     }
 
-    /** One WATCH/MULTI/EXEC round; {@code null} when EXEC aborted because the ready set changed. */
+    /**
+     * One WATCH/MULTI/EXEC round in three round trips (WATCH + ZRANGE + TIME, the jobs' HMGETs, MULTI ... EXEC),
+     * each pipelined on the borrowed connection; {@code null} when EXEC aborted because the ready set changed.
+     */
     private ClaimBatch tryOnce(StatefulRedisConnection<String, byte[]> connection, Keys keys, int maxJobs,
             long leaseMillis) {
-        RedisCommands<String, byte[]> redis = connection.sync();
+        RedisAsyncCommands<String, byte[]> redis = connection.async();
         redis.watch(keys.ready());
-        List<byte[]> members = redis.zrange(keys.ready(), 0, maxJobs - 1);
+        RedisFuture<List<byte[]>> candidates = redis.zrange(keys.ready(), 0, maxJobs - 1);
+        RedisFuture<List<byte[]>> time = redis.time();
+        List<byte[]> members = connections.await(candidates);
+        long now = millis(connections.await(time));
         if (members.isEmpty()) {
-            redis.unwatch();
-            return new ClaimBatch(List.of(), 0, -1);
+            connections.await(redis.unwatch());
+            return new ClaimBatch(List.of(), now, -1);
         }
-        long now = millis(redis.time());
         List<String> ids = members.stream().map(WatchClaim::idOf).toList();
         List<RedisFuture<List<KeyValue<String, byte[]>>>> reads = new ArrayList<>(ids.size());
         for (String id : ids) {
-            reads.add(connection.async().hmget(keys.job(id), FIELDS));
+            reads.add(redis.hmget(keys.job(id), FIELDS));
         }
         List<List<KeyValue<String, byte[]>>> jobFields = new ArrayList<>(ids.size());
         for (RedisFuture<List<KeyValue<String, byte[]>>> read : reads) {
             List<KeyValue<String, byte[]>> fields = connections.await(read);
             if (fields.stream().anyMatch(field -> !field.hasValue())) {
-                redis.unwatch(); // another claimer took and settled the job since ZRANGE: the ready set changed
+                // another claimer took and settled the job since ZRANGE: the ready set changed
+                connections.await(redis.unwatch());
                 return null;
             }
             jobFields.add(fields);
@@ -103,7 +109,7 @@ final class WatchClaim implements Claimer {
                     attempt, (int) number(fields.get(3)), Instant.ofEpochMilli(number(fields.get(4))),
                     Instant.ofEpochMilli(expires), ids.get(i) + "-" + claims)); // the token, as token() in common.lua
         }
-        TransactionResult result = redis.exec();
+        TransactionResult result = connections.await(redis.exec());
         return result.wasDiscarded() ? null : new ClaimBatch(jobs, now, -1);
     }
 
