@@ -1,6 +1,5 @@
 package dev.queuebench.sqlite;
 
-import dev.queuebench.api.Backoff;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.Capabilities.Durability;
@@ -40,12 +39,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SqliteQueueBackend implements QueueBackend {
     private static final int MAX_PAYLOAD_BYTES = 16 << 20;
-    private static final String LEASE_EXPIRED = "lease expired";
+    /** {@code PRAGMA synchronous} answers with the index of its level. */
+    private static final List<String> SYNCHRONOUS_LEVELS = List.of("OFF", "NORMAL", "FULL", "EXTRA");
     private static final int STATE_DEAD = 2;
 
     private final SqliteConfig config;
     private final Capabilities capabilities;
-    private final Backoff backoff;
     private final QueueMetrics metrics;
     private final Connections connections;
     private final Map<String, Wakeup> wakeups = new ConcurrentHashMap<>();
@@ -57,7 +56,6 @@ final class SqliteQueueBackend implements QueueBackend {
         this.capabilities = new Capabilities(
                 config.synchronous().equals("FULL") ? Durability.DURABLE : Durability.CRASH_SAFE,
                 Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, false);
-        this.backoff = config.backoff();
         this.metrics = new QueueMetrics(registry, SqliteBackendProvider.NAME);
         this.connections = new Connections(config, metrics);
     }
@@ -85,7 +83,7 @@ final class SqliteQueueBackend implements QueueBackend {
             Map<String, String> info = new LinkedHashMap<>();
             info.put("sqlite_version", scalar(session, "SELECT sqlite_version()"));
             info.put("journal_mode", scalar(session, "PRAGMA journal_mode"));
-            info.put("synchronous", config.synchronous());
+            info.put("synchronous", SYNCHRONOUS_LEVELS.get(Integer.parseInt(scalar(session, "PRAGMA synchronous"))));
             info.put("busy_timeout_ms", Long.toString(config.busyTimeout().toMillis()));
             info.put("schema_version", scalar(session, "PRAGMA user_version"));
             info.put("path", config.path().toString());
@@ -181,7 +179,7 @@ final class SqliteQueueBackend implements QueueBackend {
             if (!fenced(job)) {
                 return FailResult.leaseLost();
             }
-            Duration delay = backoff.delayAfter(job.attempt());
+            Duration delay = config.backoff().delayAfter(job.attempt());
             FailResult result = connections.onWriter(job.queue(), session -> {
                 long now = nowMicros();
                 long retryAt = now + micros(delay);
