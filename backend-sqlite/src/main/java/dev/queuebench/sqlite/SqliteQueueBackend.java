@@ -16,7 +16,6 @@ import dev.queuebench.api.QueueMetrics.Op;
 import dev.queuebench.api.QueueNames;
 import dev.queuebench.api.QueueStats;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Files;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -281,11 +280,7 @@ final class SqliteQueueBackend implements QueueBackend {
     public Footprint footprint() {
         ensureOpen();
         Map<String, Long> figures = new LinkedHashMap<>();
-        try {
-            figures.put("database_bytes", Files.exists(config.path()) ? Files.size(config.path()) : 0);
-        } catch (java.io.IOException e) {
-            throw new QueueException("cannot read the size of " + config.path(), e);
-        }
+        figures.put("database_bytes", config.path().toFile().length());
         figures.put("wal_bytes", connections.walBytes());
         connections.onReader("", session -> {
             figures.put("page_size_bytes", Long.parseLong(scalar(session, "PRAGMA page_size")));
