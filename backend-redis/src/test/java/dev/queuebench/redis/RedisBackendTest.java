@@ -15,6 +15,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueMetrics;
+import dev.queuebench.api.QueueStats;
 import dev.queuebench.tck.TestServers;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
@@ -224,6 +225,51 @@ class RedisBackendTest {
         assertThat(q.footprint().figures().get("used_memory_bytes")).isPositive();
         q.purge("mem");
         assertThat(q.footprint().figures()).containsEntry("keys", 1L);
+    }
+
+    @Test
+    void completeAllAcrossQueuesAnswersEachJobInItsPlace() {
+        QueueBackend q = open(Map.of());
+        q.enqueueAll("left", List.of(JobRequest.of(bytes("l1")), JobRequest.of(bytes("l2"))));
+        q.enqueueAll("right", List.of(JobRequest.of(bytes("r1")), JobRequest.of(bytes("r2"))));
+        List<ClaimedJob> left = q.claim("left", 2, LEASE, ZERO);
+        List<ClaimedJob> right = q.claim("right", 2, LEASE, ZERO);
+        assertThat(q.complete(right.get(0))).isTrue();
+
+        List<Boolean> answers = q.completeAll(List.of(right.get(0), left.get(1), right.get(1), left.get(0)));
+
+        assertThat(answers).containsExactly(false, true, true, true);
+        assertThat(q.stats("left").total() + q.stats("right").total()).isZero();
+    }
+
+    @Test
+    void leaseTokenFromBeforeAPurgeNeverMatchesALaterJob() {
+        QueueBackend q = open(Map.of());
+        q.enqueue("purged", JobRequest.of(bytes("old")));
+        ClaimedJob old = q.claim("purged", 1, LEASE, ZERO).getFirst();
+        q.purge("purged");
+
+        String id = q.enqueue("purged", JobRequest.of(bytes("new")));
+        ClaimedJob current = q.claim("purged", 1, LEASE, ZERO).getFirst();
+
+        assertThat(id).isNotEqualTo(old.id());
+        ClaimedJob forged = new ClaimedJob(current.id(), "purged", old.payload(), 0, 1, 5, old.enqueuedAt(),
+                old.leaseExpiresAt(), old.leaseToken());
+        assertThat(q.complete(forged)).isFalse();
+        assertThat(q.complete(current)).isTrue();
+    }
+
+    @Test
+    void statsCountAnExpiredLeaseWhereItBelongsBeforeAnyClaimMovesIt() {
+        QueueBackend q = open(Map.of());
+        q.enqueue("expired", JobRequest.of(bytes("again")).withMaxAttempts(2));
+        q.enqueue("expired", JobRequest.of(bytes("last")).withMaxAttempts(1));
+        List<ClaimedJob> jobs = q.claim("expired", 2, Duration.ofMillis(200), ZERO);
+        assertThat(q.stats("expired")).isEqualTo(new QueueStats(0, 0, 2, 0));
+
+        await().atMost(ofSeconds(10)).untilAsserted(() ->
+                assertThat(q.stats("expired")).isEqualTo(new QueueStats(1, 0, 0, 1)));
+        assertThat(q.completeAll(jobs)).containsExactly(false, false);
     }
 
     // ---------------------------------------------------------------- helpers
