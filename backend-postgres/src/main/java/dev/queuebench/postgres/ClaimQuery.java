@@ -16,11 +16,13 @@ enum ClaimQuery {
     /** One statement: {@code UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING …}. */
     SKIP_LOCKED("skip-locked") {
         @Override
-        Attempt claim(Connection connection, String queue, int maxJobs, long leaseMicros) throws SQLException {
+        Attempt claim(Connection connection, String queue, int maxJobs, long leaseMicros, String synchronousCommit)
+                throws SQLException {
             try (PreparedStatement claim = connection.prepareStatement(Sql.CLAIM_SKIP_LOCKED)) {
                 claim.setString(1, queue);
                 claim.setInt(2, maxJobs);
                 claim.setLong(3, leaseMicros);
+                claim.setString(4, synchronousCommit);
                 return Attempt.of(rows(claim, queue), 0);
             }
         }
@@ -29,7 +31,8 @@ enum ClaimQuery {
     /** Two statements: read candidates without locks, then lease those still claimable; the rest are conflicts. */
     OPTIMISTIC("optimistic") {
         @Override
-        Attempt claim(Connection connection, String queue, int maxJobs, long leaseMicros) throws SQLException {
+        Attempt claim(Connection connection, String queue, int maxJobs, long leaseMicros, String synchronousCommit)
+                throws SQLException {
             List<Long> candidates = new ArrayList<>(maxJobs);
             try (PreparedStatement read = connection.prepareStatement(Sql.CLAIM_CANDIDATES)) {
                 read.setString(1, queue);
@@ -47,7 +50,8 @@ enum ClaimQuery {
                 Array ids = connection.createArrayOf("bigint", candidates.toArray(Long[]::new));
                 claim.setLong(1, leaseMicros);
                 claim.setArray(2, ids);
-                claim.setArray(3, ids);
+                claim.setString(3, synchronousCommit);
+                claim.setArray(4, ids);
                 List<Row> rows = rows(claim, queue);
                 return Attempt.of(rows, candidates.size() - rows.size());
             }
@@ -75,8 +79,12 @@ enum ClaimQuery {
         throw new IllegalArgumentException("no claim query for strategy " + strategy);
     }
 
-    /** One claim attempt in autocommit: leases up to {@code maxJobs} jobs, in claim order. */
-    abstract Attempt claim(Connection connection, String queue, int maxJobs, long leaseMicros) throws SQLException;
+    /**
+     * One claim attempt in autocommit: leases up to {@code maxJobs} jobs, in claim order, committing with
+     * {@code synchronousCommit} ({@code on} or {@code off}).
+     */
+    abstract Attempt claim(Connection connection, String queue, int maxJobs, long leaseMicros, String synchronousCommit)
+            throws SQLException;
 
     /**
      * What one attempt did.

@@ -42,8 +42,9 @@ public final class PostgresBackendProvider implements QueueBackendProvider {
                 "longest sleep of a waiting claim between looks: what a lost notification costs", "1s"));
         keys.add(new ConfigKey(PostgresConfig.CONNECT_TIMEOUT,
                 "how long to try to reach the server before failing", "5s"));
-        keys.add(new ConfigKey(PostgresConfig.COMPLETE_COMMIT, "async: complete and completeAll do not wait for"
-                + " their WAL flush (a completion lost in a server crash runs the job again); sync: they do", "async"));
+        keys.add(new ConfigKey(PostgresConfig.ASYNC_COMMIT, "operations that commit without waiting for their WAL"
+                + " flush: none, completions or claims+completions (enqueues always wait; what a server crash then"
+                + " loses is delivered again)", "completions"));
         keys.add(new ConfigKey(PostgresConfig.VACUUM, "vacuum the jobs table from the backend when its dead tuples"
                 + " pile up: auto (only if the server's autovacuum is off), always, never", "auto"));
         keys.add(QueueBackends.strategyKey(strategies()));

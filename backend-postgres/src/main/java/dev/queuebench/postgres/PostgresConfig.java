@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +37,7 @@ record PostgresConfig(
         boolean notifyOnEnqueue,
         Duration pollInterval,
         Duration connectTimeout,
-        boolean asyncCompletes,
+        AsyncCommit asyncCommit,
         String vacuum,
         Backoff backoff) {
 
@@ -46,7 +47,7 @@ record PostgresConfig(
     static final String NOTIFY = "notify";
     static final String POLL_INTERVAL = "pollInterval";
     static final String CONNECT_TIMEOUT = "connectTimeout";
-    static final String COMPLETE_COMMIT = "completeCommit";
+    static final String ASYNC_COMMIT = "asyncCommit";
     static final String VACUUM = "vacuum";
 
     static final String VACUUM_AUTO = "auto";
@@ -109,9 +110,42 @@ record PostgresConfig(
                 config.bool(NOTIFY, true),
                 config.duration(POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1)),
                 config.duration(CONNECT_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofMinutes(1)),
-                config.oneOf(COMPLETE_COMMIT, List.of("async", "sync"), "async").equals("async"),
+                AsyncCommit.from(config),
                 config.oneOf(VACUUM, List.of(VACUUM_AUTO, VACUUM_ALWAYS, VACUUM_NEVER), VACUUM_AUTO),
                 Backoff.from(config));
+    }
+
+    /**
+     * Which acknowledged operations commit without waiting for their WAL flush. Enqueues always wait: an
+     * acknowledged job survives a crash. A completion lost in a server crash means the job runs again once its lease
+     * expires; a claim lost in one means the job is claimable again at once, while its first worker may still run it
+     * (that worker's complete then answers false). Both are at-least-once delivery, as the contract allows.
+     */
+    enum AsyncCommit {
+        NONE("none"),
+        COMPLETIONS("completions"),
+        CLAIMS_AND_COMPLETIONS("claims+completions");
+
+        final String word;
+
+        AsyncCommit(String word) {
+            this.word = word;
+        }
+
+        static AsyncCommit from(BackendConfig config) {
+            List<String> words = Arrays.stream(values()).map(v -> v.word).toList();
+            return values()[words.indexOf(config.oneOf(ASYNC_COMMIT, words, COMPLETIONS.word))];
+        }
+
+        /** The synchronous_commit value for a claim's transaction. */
+        String forClaims() {
+            return this == CLAIMS_AND_COMPLETIONS ? "off" : "on";
+        }
+
+        /** The synchronous_commit value for a completion's transaction. */
+        String forCompletions() {
+            return this == NONE ? "on" : "off";
+        }
     }
 
     /** {@code host:port}, for messages. */
@@ -135,7 +169,7 @@ record PostgresConfig(
     public String toString() {
         return "PostgresConfig[url=" + redactedUrl() + ", schema=" + schema + ", strategy=" + strategy + ", poolSize="
                 + poolSize + ", notify=" + notifyOnEnqueue + ", pollInterval=" + pollInterval + ", connectTimeout="
-                + connectTimeout + ", completeCommit=" + (asyncCompletes ? "async" : "sync") + ", vacuum=" + vacuum
+                + connectTimeout + ", asyncCommit=" + asyncCommit.word + ", vacuum=" + vacuum
                 + ", backoff=" + backoff + "]";
     }
 

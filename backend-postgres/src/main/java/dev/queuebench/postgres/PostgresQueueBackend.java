@@ -139,7 +139,7 @@ final class PostgresQueueBackend implements QueueBackend {
         info.put("notify", Boolean.toString(config.notifyOnEnqueue()));
         info.put("pool_size", Integer.toString(config.poolSize()));
         info.put("poll_interval_ms", Long.toString(config.pollInterval().toMillis()));
-        info.put("complete_commit", config.asyncCompletes() ? "async" : "sync");
+        info.put("async_commit", config.asyncCommit().word);
         info.put("backend_vacuum", Boolean.toString(vacuum != null));
         info.putAll(withConnection(null, "reading server settings", PostgresQueueBackend::settings));
         return info;
@@ -239,7 +239,7 @@ final class PostgresQueueBackend implements QueueBackend {
         while (true) {
             long seen = wakeUps.generation(queue);
             ClaimQuery.Attempt attempt = withConnection(queue, "claiming",
-                    c -> claimQuery.claim(c, queue, maxJobs, leaseMicros));
+                    c -> claimQuery.claim(c, queue, maxJobs, leaseMicros, config.asyncCommit().forClaims()));
             metrics.claimConflicts(queue, attempt.conflicts());
             if (!attempt.jobs().isEmpty()) {
                 return attempt.jobs();
@@ -294,7 +294,7 @@ final class PostgresQueueBackend implements QueueBackend {
             try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE)) {
                 ps.setLong(1, id);
                 ps.setObject(2, token);
-                ps.setString(3, completeCommit());
+                ps.setString(3, config.asyncCommit().forCompletions());
                 return ps.executeUpdate() == 1;
             }
         }));
@@ -323,7 +323,7 @@ final class PostgresQueueBackend implements QueueBackend {
                                 valid.stream().map(job -> parseId(job.id())).toArray(Long[]::new)));
                         ps.setArray(2, c.createArrayOf("uuid",
                                 valid.stream().map(job -> parseToken(job.leaseToken())).toArray(UUID[]::new)));
-                        ps.setString(3, completeCommit());
+                        ps.setString(3, config.asyncCommit().forCompletions());
                         Set<String> deleted = new HashSet<>();
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
@@ -518,11 +518,6 @@ final class PostgresQueueBackend implements QueueBackend {
         ps.setBoolean(index, config.notifyOnEnqueue());
         ps.setString(index + 1, config.channel());
         ps.setString(index + 2, queue);
-    }
-
-    /** The synchronous_commit value complete.sql and complete_all.sql set for their transaction. */
-    private String completeCommit() {
-        return config.asyncCompletes() ? "off" : "on";
     }
 
     private void requireOpen(String queue) {

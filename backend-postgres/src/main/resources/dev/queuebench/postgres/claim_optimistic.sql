@@ -2,7 +2,8 @@
 -- claimer took meanwhile fails the WHERE clause (PostgreSQL re-checks it on the row's newest version after waiting
 -- for that claimer's lock) and is not returned: that is a claim conflict.
 -- The SET list is the one of claim_skip_locked.sql.
--- Parameters: lease in microseconds, candidate ids (bigint[]) twice.
+-- Parameters: lease in microseconds, candidate ids (bigint[]), synchronous_commit for this transaction, the
+--             candidate ids again.
 -- Returns: the job columns after the claim, and rank, the job's place among the candidates (1 = first).
 UPDATE jobs AS j
 SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.attempt ELSE j.attempt + 1 END,
@@ -12,5 +13,6 @@ SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_att
     run_at      = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.run_at
                        ELSE now() + ? * interval '1 microsecond' END
 WHERE j.id = ANY (?::bigint[]) AND NOT j.dead AND j.run_at <= now()
+  AND set_config('synchronous_commit', ?, true) IS NOT NULL
 RETURNING j.id, j.priority, j.attempt, j.max_attempts, j.enqueued_at, j.run_at, j.lease_token, j.dead,
           array_position(?::bigint[], j.id) AS rank, j.payload

@@ -4,7 +4,8 @@
 -- back with dead = true and the caller drops it.
 -- The picked ids travel as one array, so the update finds them by the primary key whatever row count the planner
 -- guesses for LIMIT ? (a generic plan guesses a tenth of the table, and would hash-join a scan of all of it).
--- Parameters: queue, n, lease in microseconds.
+-- The last condition picks this transaction's commit mode from the asyncCommit key, as in complete.sql.
+-- Parameters: queue, n, lease in microseconds, synchronous_commit for this transaction.
 -- Returns: the job columns after the claim, and rank, the job's place in claim order (1 = first).
 WITH picked AS (
     SELECT array_agg(id ORDER BY priority DESC, run_at, id) AS ids
@@ -25,5 +26,6 @@ SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_att
     run_at      = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.run_at
                        ELSE now() + ? * interval '1 microsecond' END
 WHERE j.id = ANY ((SELECT ids FROM picked)::bigint[])
+  AND set_config('synchronous_commit', ?, true) IS NOT NULL
 RETURNING j.id, j.priority, j.attempt, j.max_attempts, j.enqueued_at, j.run_at, j.lease_token, j.dead,
           array_position((SELECT ids FROM picked), j.id) AS rank, j.payload

@@ -237,14 +237,18 @@ class PostgresBackendTest {
     }
 
     @Test
-    void completeCommitSyncStillCompletesAndFences() {
-        QueueBackend backend = open(newSchema(), "completeCommit", "sync");
-        backend.enqueueAll("sync", List.of(JobRequest.of(new byte[] {1}), JobRequest.of(new byte[] {2})));
-        List<ClaimedJob> jobs = backend.claim("sync", 2, LEASE, ZERO);
+    void everyCommitModeClaimsCompletesAndFences() {
+        for (String mode : List.of("none", "completions", "claims+completions")) {
+            String queue = "commit-" + mode.replace('+', '-');
+            QueueBackend backend = open(newSchema(), "asyncCommit", mode);
+            backend.enqueueAll(queue, List.of(JobRequest.of(new byte[] {1}), JobRequest.of(new byte[] {2})));
+            List<ClaimedJob> jobs = backend.claim(queue, 2, LEASE, ZERO);
 
-        assertThat(backend.complete(jobs.get(0))).isTrue();
-        assertThat(backend.completeAll(jobs)).containsExactly(false, true);
-        assertThat(backend.stats("sync")).isEqualTo(new QueueStats(0, 0, 0, 0));
+            assertThat(backend.complete(jobs.get(0))).isTrue();
+            assertThat(backend.completeAll(jobs)).containsExactly(false, true);
+            assertThat(backend.stats(queue)).isEqualTo(new QueueStats(0, 0, 0, 0));
+            assertThat(backend.serverInfo()).containsEntry("async_commit", mode);
+        }
     }
 
     private static int terminateConnectionsOf(String schema) throws SQLException {

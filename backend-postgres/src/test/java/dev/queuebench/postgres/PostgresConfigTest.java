@@ -30,7 +30,7 @@ class PostgresConfigTest {
         assertThat(config.schema()).isEqualTo("queuebench");
         assertThat(config.strategy()).isEqualTo("skip-locked");
         assertThat(config.notifyOnEnqueue()).isTrue();
-        assertThat(config.asyncCompletes()).isTrue();
+        assertThat(config.asyncCommit()).isEqualTo(PostgresConfig.AsyncCommit.COMPLETIONS);
         assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
     }
 
@@ -110,9 +110,9 @@ class PostgresConfigTest {
         assertThatThrownBy(() -> parse(Map.of("pollInterval", "0s")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'pollInterval'");
-        assertThatThrownBy(() -> parse(Map.of("completeCommit", "maybe")))
+        assertThatThrownBy(() -> parse(Map.of("asyncCommit", "maybe")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("'completeCommit'");
+                .hasMessageContaining("'asyncCommit' must be one of [none, completions, claims+completions]");
         assertThatThrownBy(() -> parse(Map.of("vacuum", "sometimes")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'vacuum'");
