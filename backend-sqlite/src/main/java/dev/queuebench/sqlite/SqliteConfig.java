@@ -57,7 +57,7 @@ record SqliteConfig(
         keys.add(new ConfigKey(BUSY_TIMEOUT, "how long a write waits for another connection's lock", "5s"));
         keys.add(new ConfigKey(SYNCHRONOUS, "NORMAL (WAL: crash-safe) or FULL (fsync on every commit)", "NORMAL"));
         keys.add(new ConfigKey(WRITER_CONNECTIONS, "connections that write (SQLite has one writer at a time)", "1"));
-        keys.add(new ConfigKey(READER_CONNECTIONS, "connections for reads that never block writes", "4"));
+        keys.add(new ConfigKey(READER_CONNECTIONS, "connections for stats, dead letters and footprint", "2"));
         keys.add(new ConfigKey(POLL_INTERVAL, "longest pause between polls of a waiting claim", "50ms"));
         keys.add(QueueBackends.strategyKey(ClaimQuery.names()));
         keys.addAll(Backoff.configKeys());
@@ -72,7 +72,7 @@ record SqliteConfig(
                 config.duration(BUSY_TIMEOUT, Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(10)),
                 config.oneOf(SYNCHRONOUS, SYNCHRONOUS_MODES, "NORMAL"),
                 config.integer(WRITER_CONNECTIONS, 1, 1, 16),
-                config.integer(READER_CONNECTIONS, 4, 1, 64),
+                config.integer(READER_CONNECTIONS, 2, 1, 64),
                 config.duration(POLL_INTERVAL, Duration.ofMillis(50), Duration.ofMillis(1), Duration.ofSeconds(10)),
                 ClaimQuery.named(config.oneOf(QueueBackends.STRATEGY_KEY, ClaimQuery.names(), ClaimQuery.names().get(0))),
                 Backoff.from(config));
