@@ -185,13 +185,15 @@ final class Connections implements AutoCloseable {
         }
         int primaryCode = e.getErrorCode() & 0xff;
         if (primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED) {
-            if (!session.busyHandler.gaveUp()) {
-                metrics.lockError(queue); // e.g. SQLITE_BUSY_SNAPSHOT, which no busy handler sees
+            if (session.busyHandler.gaveUp()) { // counted when the handler first met the lock
+                return new QueueException("the SQLite database " + config.path() + " stayed locked by another "
+                        + "connection or process for longer than busyTimeout (" + config.busyTimeout().toMillis()
+                        + " ms); nothing was written. Raise '" + SqliteConfig.BUSY_TIMEOUT
+                        + "' or shorten the other side's transactions", e);
             }
-            return new QueueException("the SQLite database " + config.path() + " stayed locked by another connection "
-                    + "or process for longer than busyTimeout (" + config.busyTimeout().toMillis() + " ms); nothing "
-                    + "was written. Raise '" + SqliteConfig.BUSY_TIMEOUT + "' or shorten the other side's transactions",
-                    e);
+            metrics.lockError(queue); // e.g. SQLITE_BUSY_SNAPSHOT, which no busy handler sees
+            return new QueueException("SQLite refused a lock on " + config.path() + " (" + e.getMessage()
+                    + "); nothing was written", e);
         }
         return new QueueException("SQLite failed on " + config.path() + ": " + e.getMessage(), e);
     }
