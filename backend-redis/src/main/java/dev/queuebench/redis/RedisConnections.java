@@ -29,7 +29,10 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,6 +129,22 @@ final class RedisConnections implements AutoCloseable {
     /** The shared connection's commands; safe for any number of threads (Lettuce pipelines them). */
     RedisClusterAsyncCommands<String, byte[]> commands() {
         return commands;
+    }
+
+    /** INFO {@code section} of the server, or of every primary of a cluster, in no particular order. */
+    List<String> infoOfEveryPrimary(String section) {
+        if (clusterClient == null) {
+            return List.of(await(commands.info(section)));
+        }
+        var cluster = (StatefulRedisClusterConnection<String, byte[]>) shared;
+        List<CompletableFuture<String>> answers = new ArrayList<>();
+        for (RedisClusterNode node : cluster.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                answers.add(cluster.getConnectionAsync(node.getNodeId())
+                        .thenCompose(connection -> connection.async().info(section)));
+            }
+        }
+        return answers.stream().map(this::await).toList();
     }
 
     /** The connection that carries the wake channels' subscriptions. */

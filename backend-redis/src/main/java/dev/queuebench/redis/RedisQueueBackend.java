@@ -23,7 +23,6 @@ import dev.queuebench.redis.Scripts.Script;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -302,23 +301,25 @@ final class RedisQueueBackend implements QueueBackend {
         return call(queue, () -> connections.await(scripts.run(script, k, args)));
     }
 
-    /** {@code used_memory_bytes} from INFO memory and {@code keys}: the keys under this backend's prefix (by SCAN). */
+    /**
+     * {@code used_memory_bytes} from INFO memory (summed over a cluster's primaries) and {@code keys}: the keys under
+     * this backend's prefix, counted by SCAN.
+     */
     @Override
     public Footprint footprint() {
         ensureOpen();
         return call("-", () -> {
-            Map<String, String> memory = ServerSettings.infoFields(connections.await(connections.commands().info("memory")));
-            long count = 0;
+            long usedMemory = connections.infoOfEveryPrimary("memory").stream()
+                    .mapToLong(info -> Long.parseLong(ServerSettings.infoFields(info).getOrDefault("used_memory", "0")))
+                    .sum();
             ScanArgs match = ScanArgs.Builder.matches(Keys.pattern(config.prefix())).limit(1000);
             KeyScanCursor<String> cursor = connections.await(connections.commands().scan(match));
-            count += cursor.getKeys().size();
+            long keyCount = cursor.getKeys().size();
             while (!cursor.isFinished()) {
-                cursor = connections.await(connections.commands().scan(ScanCursor.of(cursor.getCursor()), match));
-                count += cursor.getKeys().size();
+                cursor = connections.await(connections.commands().scan(cursor, match)); // a cluster cursor spans nodes
+                keyCount += cursor.getKeys().size();
             }
-            return Footprint.of(Map.of(
-                    "used_memory_bytes", Long.parseLong(memory.getOrDefault("used_memory", "0")),
-                    "keys", count));
+            return Footprint.of(Map.of("used_memory_bytes", usedMemory, "keys", keyCount));
         });
     }
 

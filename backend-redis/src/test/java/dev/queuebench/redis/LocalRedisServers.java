@@ -94,6 +94,13 @@ final class LocalRedisServers implements AutoCloseable {
         return total;
     }
 
+    /** {@code used_memory} of one server, from INFO memory. */
+    long usedMemory(int port) {
+        String info = run(List.of("redis-cli", "-p", String.valueOf(port), "info", "memory"));
+        return info.lines().filter(line -> line.startsWith("used_memory:"))
+                .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim())).findFirst().orElseThrow();
+    }
+
     /** SCRIPT FLUSH on every server. */
     void flushScripts() {
         for (int port : ports()) {

@@ -70,6 +70,20 @@ class RedisClusterTckTest extends QueueBackendTck {
     }
 
     @Test
+    void footprintCountsTheKeysOnEveryNode() {
+        try (QueueBackend q = provider().create(baseConfig().with("prefix", "qbfootprint"))) {
+            List<String> queues = List.of("flush-a", "flush-b", "flush-c", "flush-d"); // on all three nodes
+            queues.forEach(queue -> q.enqueue(queue, JobRequest.of(new byte[] {1})));
+
+            // per queue: the job hash, the ready set, the id counter
+            assertThat(q.footprint().figures()).containsEntry("keys", 12L);
+            assertThat(q.footprint().figures().get("used_memory_bytes"))
+                    .as("the sum over three primaries").isGreaterThan(2 * cluster.usedMemory(cluster.ports().getFirst()));
+            queues.forEach(q::purge);
+        }
+    }
+
+    @Test
     void clusterNodeOpenedAsStandaloneIsRejectedNamingTheClusterKey() {
         assertThatThrownBy(() -> provider().create(baseConfig().with("cluster", "false")))
                 .isInstanceOf(ConfigurationException.class)
