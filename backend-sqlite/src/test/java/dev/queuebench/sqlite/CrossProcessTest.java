@@ -28,6 +28,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Several JVMs on one database file: a second process is started with this test's class path. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -35,18 +37,19 @@ class CrossProcessTest {
     @TempDir
     Path folder;
 
-    @Test
-    void twoProcessesDrainingOneFileDeliverEveryJobExactlyOnce() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"immediate", "optimistic"})
+    void twoProcessesDrainingOneFileDeliverEveryJobExactlyOnce(String strategy) throws Exception {
         Path file = folder.resolve("shared.db");
         String queue = "drain";
-        BackendConfig config = BackendConfig.empty().with(SqliteConfig.PATH, file.toString());
+        BackendConfig config = BackendConfig.empty().with(SqliteConfig.PATH, file.toString()).with("strategy", strategy);
         try (QueueBackend backend = QueueBackends.open(SqliteBackendProvider.NAME, config)) {
             List<String> enqueued = new ArrayList<>();
             for (int from = 0; from < 20_000; from += 1000) {
                 enqueued.addAll(backend.enqueueAll(queue,
                         IntStream.range(from, from + 1000).mapToObj(i -> JobRequest.of(new byte[16])).toList()));
             }
-            Child other = Child.start("drain", file, queue);
+            Child other = Child.start("drain", file, queue, strategy);
 
             other.go();
             StringWriter mine = new StringWriter();
@@ -70,8 +73,8 @@ class CrossProcessTest {
     @Test
     void twoProcessesCreatingTheSchemaAtOnceBothSucceed() throws Exception {
         Path file = folder.resolve("new.db");
-        Child first = Child.start("open", file, "schema");
-        Child second = Child.start("open", file, "schema");
+        Child first = Child.start("open", file, "schema", "immediate");
+        Child second = Child.start("open", file, "schema", "immediate");
 
         first.go();
         second.go();
@@ -88,11 +91,11 @@ class CrossProcessTest {
 
     /** A {@link SecondProcess} JVM: started, told to go, then read to its end. */
     private record Child(Process process, BufferedReader out, Writer in) {
-        static Child start(String mode, Path file, String queue) throws IOException {
+        static Child start(String mode, Path file, String queue, String strategy) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"),
-                    SecondProcess.class.getName(), mode, file.toString(), queue)
+                    SecondProcess.class.getName(), mode, file.toString(), queue, strategy)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             Child child = new Child(process,

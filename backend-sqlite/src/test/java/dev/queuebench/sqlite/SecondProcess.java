@@ -17,15 +17,15 @@ import java.util.List;
 /**
  * Another JVM on the same database file, started by {@link CrossProcessTest}. It prints {@code ready}, waits for a
  * line on standard input (the start signal), then either drains a queue, printing each completed job's id
- * ({@code drain <path> <queue>}), or opens the file and enqueues one job ({@code open <path> <queue>}), and prints
- * {@code done}.
+ * ({@code drain <path> <queue> <strategy>}), or opens the file and enqueues one job
+ * ({@code open <path> <queue> <strategy>}), and prints {@code done}.
  */
 public final class SecondProcess {
     private SecondProcess() {}
 
     public static void main(String[] args) throws IOException {
         String mode = args[0];
-        BackendConfig config = BackendConfig.empty().with(SqliteConfig.PATH, args[1]);
+        BackendConfig config = BackendConfig.empty().with(SqliteConfig.PATH, args[1]).with("strategy", args[3]);
         String queue = args[2];
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
