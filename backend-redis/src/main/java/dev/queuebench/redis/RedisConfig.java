@@ -47,7 +47,9 @@ record RedisConfig(
     static final String DEFAULT_URL = "redis://localhost:6379";
     static final String URL_FORM = "redis://[user:password@]host:port[/db] (rediss:// for TLS)";
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** A prefix has no ':' so that '{prefix:' starts only its own keys (queue names have none either). */
+    private static final Pattern PREFIX_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern CLIENT_NAME_VALUE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@");
 
     /** Reads and checks every key; a bad value raises {@link ConfigurationException} naming the key and the form. */
@@ -82,8 +84,8 @@ record RedisConfig(
             throw new ConfigurationException(
                     "'" + URL + "' selects database " + database + ", but Redis Cluster has only database 0");
         }
-        String prefix = name(config, PREFIX, "qb");
-        String clientName = name(config, CLIENT_NAME, "queuebench");
+        String prefix = name(config, PREFIX, "qb", PREFIX_NAME, "A-Z a-z 0-9 _ . -");
+        String clientName = name(config, CLIENT_NAME, "queuebench", CLIENT_NAME_VALUE, "A-Z a-z 0-9 _ . : -");
         return new RedisConfig(
                 uri.getHost(),
                 uri.getPort() < 0 ? 6379 : uri.getPort(),
@@ -138,10 +140,10 @@ record RedisConfig(
         return Integer.parseInt(digits);
     }
 
-    private static String name(BackendConfig config, String key, String defaultValue) {
+    private static String name(BackendConfig config, String key, String defaultValue, Pattern rule, String allowed) {
         String value = config.string(key, defaultValue);
-        if (!NAME.matcher(value).matches()) {
-            throw new ConfigurationException("'" + key + "' must be 1 to 64 of A-Z a-z 0-9 _ . : -, was '" + value + "'");
+        if (!rule.matcher(value).matches()) {
+            throw new ConfigurationException("'" + key + "' must be 1 to 64 of " + allowed + ", was '" + value + "'");
         }
         return value;
     }

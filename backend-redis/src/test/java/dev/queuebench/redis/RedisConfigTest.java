@@ -55,7 +55,7 @@ class RedisConfigTest {
     @Test
     void badValuesAreRejectedNamingTheirKey() {
         Map<String, String> bad = Map.of(
-                "prefix", "{tag}",
+                "prefix", "qb:other",
                 "clientName", "has space",
                 "cluster", "maybe",
                 "pollInterval", "often",
