@@ -2,6 +2,7 @@ package dev.queuebench.suite;
 
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.ResultRecord.Latency;
+import dev.queuebench.suite.ResultRecord.Repetition;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -107,7 +108,7 @@ public record BackendUnderTest(
                 sorted.isEmpty() ? 0 : round(sorted.getLast().throughput()),
                 outcomes.size(),
                 spec.workers() == 0 ? 0 : round(throughput / spec.workers()),
-                median == null ? new Latency(0, 0, 0, 0, 0, 0, 0, 0) : median.latency(),
+                median == null ? Latency.NONE : median.latency(),
                 median == null ? 0 : median.conflicts(),
                 median == null || median.claims() == 0 ? 0 : (double) median.conflicts() / median.claims(),
                 median == null ? 0 : median.lockErrors(),
@@ -115,7 +116,14 @@ public record BackendUnderTest(
                 median == null ? null : median.memory(),
                 List.of(),
                 median == null ? Map.of() : median.operations(),
-                parameters, rerun, details, lostSample);
+                parameters, rerun, details, lostSample, outcomes.stream().map(BackendUnderTest::repetition).toList());
+    }
+
+    private static Repetition repetition(CaseOutcome o) {
+        Ledger.Verdict v = o.verdict();
+        return new Repetition(o.durationMs(), round(o.throughput()), v.enqueued(), v.completed(), v.dead(), v.lost(),
+                v.duplicated(), o.latency().withoutDistribution(), o.conflicts(), o.claims(), o.lockErrors(),
+                o.errors());
     }
 
     /** The lines of the banner a loss is announced with. */

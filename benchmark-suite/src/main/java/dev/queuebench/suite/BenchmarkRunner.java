@@ -17,20 +17,24 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
- * Runs a whole benchmark: opens every requested backend first (so an unreachable one fails before any case), runs
- * each suite against each backend, closes the backends in reverse order, checks the targets, writes the run folder
- * and returns the exit status: 0 when every case ran and nothing was lost; 1 when a job was lost or a case could
- * not run, or with {@code strict} when a target was missed.
+ * Runs a whole benchmark: opens every requested backend with each of its strategies first (so an unreachable one
+ * fails before any case), runs each suite's cases interleaved across them, closes them in reverse order, checks the
+ * targets, compares with the baseline, writes the run folder and returns the exit status: 0 when every case ran and
+ * nothing was lost; 1 when a job was lost or a case could not run, or with {@code strict} when a target was missed
+ * or a figure regressed against the baseline.
  */
 public final class BenchmarkRunner {
     private final RunOptions options;
     private final PrintStream err;
     private final Map<String, Map<String, String>> configuration = new TreeMap<>();
+    private final Map<String, RunReport.Declared> capabilities = new TreeMap<>();
     private final String stamp;
     private final Instant started;
 
@@ -41,36 +45,52 @@ public final class BenchmarkRunner {
         this.stamp = ReportWriter.STAMP.format(started);
     }
 
-    /** Runs every suite against every backend and writes the run folder; returns the exit status. */
+    /**
+     * Runs every suite against every backend and strategy, interleaved case by case (each case runs on every
+     * target before the next case starts, so drift of the machine hits them alike), and writes the run folder;
+     * returns the exit status.
+     */
     public int run() {
         Targets targets = Targets.load(options.targetsFile());
         Optional<RunReport> baseline = options.baseline().map(ReportWriter::readRun);
         List<BackendUnderTest> opened = new ArrayList<>();
         Map<String, Map<String, String>> servers = new TreeMap<>();
         List<ResultRecord> records = new ArrayList<>();
-        int suiteFailures = 0;
+        int caseFailures = 0;
         try (Progress progress = Progress.toStdout(err)) {
             try {
                 for (String name : options.backends()) {
-                    BackendUnderTest target = open(name, options.strategy(), progress);
-                    opened.add(target);
-                    servers.put(name, new TreeMap<>(target.backend().serverInfo()));
+                    for (String strategy : strategies(name)) {
+                        BackendUnderTest target = open(name, strategy, progress);
+                        opened.add(target);
+                        servers.put(name, new TreeMap<>(target.backend().serverInfo()));
+                    }
                 }
             } catch (QueueException e) {
                 closeInReverse(opened);
                 report("cannot open a backend", e);
                 return 1;
             }
-            progress.println("QueueBench " + options.scenario().label() + ": backends " + options.backends()
-                    + ", suites " + options.suites() + "; run " + stamp);
+            progress.println("QueueBench " + options.scenario().label() + ": "
+                    + opened.stream().map(t -> t.name() + "/" + t.strategy()).toList() + ", suites "
+                    + options.suites() + "; run " + stamp);
             try {
-                for (BackendUnderTest target : opened) {
-                    for (String suite : options.suites()) {
-                        try {
-                            records.addAll(runSuite(suite, target, progress));
-                        } catch (RuntimeException e) {
-                            suiteFailures++;
-                            report("the " + suite + " suite could not run on " + target.name(), e);
+                for (String suite : options.suites()) {
+                    List<List<Supplier<ResultRecord>>> plans = opened.stream().map(t -> cases(suite, t)).toList();
+                    int rounds = plans.stream().mapToInt(List::size).max().orElse(0);
+                    for (int round = 0; round < rounds; round++) {
+                        for (int t = 0; t < opened.size(); t++) {
+                            if (round >= plans.get(t).size()) {
+                                continue;
+                            }
+                            try {
+                                records.add(plans.get(t).get(round).get());
+                            } catch (RuntimeException e) {
+                                caseFailures++;
+                                BackendUnderTest target = opened.get(t);
+                                report("a " + suite + " case could not run on " + target.name() + "/"
+                                        + target.strategy(), e);
+                            }
                         }
                     }
                 }
@@ -79,46 +99,51 @@ public final class BenchmarkRunner {
             }
         }
         List<ResultRecord> evaluated = targets.evaluate(records);
-        int exitStatus = exitStatus(evaluated, suiteFailures);
+        Optional<Comparison> comparison = baseline.map(b -> Comparison.of(b, evaluated, options.regressionThreshold()));
+        int exitStatus = exitStatus(evaluated, caseFailures, comparison);
         RunReport report = new RunReport(RunReport.SCHEMA_VERSION, stamp, started.toString(),
                 Instant.now().toString(), options.scenario().label(), options.reproduceCommand(),
-                ReportWriter.environment(options.virtualThreads(), servers), configuration, targets, exitStatus,
-                evaluated);
+                ReportWriter.environment(options.virtualThreads(), servers), configuration, capabilities, targets,
+                exitStatus, comparison.orElse(null), evaluated);
         Path folder;
         try {
-            folder = ReportWriter.write(report, options.resultsDir(), stamp, options.suites(), baseline);
+            folder = ReportWriter.write(report, options.resultsDir(), stamp, options.suites());
         } catch (UncheckedIOException e) {
             err.println("queuebench: " + e.getMessage() + ": " + e.getCause().getMessage());
             return 1;
         }
-        summarize(evaluated, folder, exitStatus);
+        summarize(evaluated, comparison, folder, exitStatus);
         return exitStatus;
     }
 
-    private List<ResultRecord> runSuite(String suite, BackendUnderTest target, Progress progress) {
+    /** Every strategy the backend declares, or {@code -Dstrategy} alone. */
+    private List<String> strategies(String backend) {
+        return options.strategy().map(List::of).orElse(QueueBackends.provider(backend).strategies());
+    }
+
+    /** The suite's cases for one target, in the same order for every target, not yet run. */
+    private static List<Supplier<ResultRecord>> cases(String suite, BackendUnderTest target) {
         return switch (suite) {
-            case ThroughputSuite.NAME -> new ThroughputSuite().run(target);
-            case LatencySuite.NAME -> new LatencySuite().run(target);
-            case ConcurrencySuite.NAME -> new ConcurrencySuite(s -> open(target.name(), Optional.of(s), progress))
-                    .run(target, options.strategy().map(List::of)
-                            .orElse(QueueBackends.provider(target.name()).strategies()));
-            case StressSuite.NAME -> new StressSuite().run(target);
-            case MemorySuite.NAME -> new MemorySuite().run(target);
+            case ThroughputSuite.NAME -> new ThroughputSuite().cases(target);
+            case LatencySuite.NAME -> new LatencySuite().cases(target);
+            case ConcurrencySuite.NAME -> new ConcurrencySuite().cases(target);
+            case StressSuite.NAME -> new StressSuite().cases(target);
+            case MemorySuite.NAME -> new MemorySuite().cases(target);
             default -> throw new IllegalArgumentException("no suite named " + suite);
         };
     }
 
     /**
-     * Opens one backend recording to a fresh composite registry. SQLite gets a new file under
-     * {@code target/queuebench-sqlite/} unless {@code sqlite.path} names one; retries back off 10 ms to 200 ms so the
-     * failing-handler case drains in seconds.
+     * Opens one backend with one strategy, recording to a fresh composite registry. SQLite gets a new file per
+     * strategy under {@code target/queuebench-sqlite/} unless {@code sqlite.path} names one; retries back off 10 ms
+     * to 200 ms so the failing-handler case drains in seconds.
      */
-    BackendUnderTest open(String name, Optional<String> strategy, Progress progress) {
+    BackendUnderTest open(String name, String strategy, Progress progress) {
         QueueBackendProvider provider = QueueBackends.provider(name);
         List<String> keys = provider.configKeys().stream().map(ConfigKey::name).toList();
         Map<String, String> values = new TreeMap<>(options.backendValues(name));
         if (keys.contains("path") && !values.containsKey("path")) {
-            Path file = Path.of("target", "queuebench-" + name, stamp + ".db");
+            Path file = Path.of("target", "queuebench-" + name, stamp + "_" + strategy + ".db");
             try {
                 Files.createDirectories(file.getParent());
             } catch (IOException e) {
@@ -130,11 +155,12 @@ public final class BenchmarkRunner {
             values.put(Backoff.BASE_KEY, "10ms");
             values.put(Backoff.MAX_KEY, "200ms");
         }
-        strategy.ifPresent(s -> values.put(QueueBackends.STRATEGY_KEY, s));
+        values.put(QueueBackends.STRATEGY_KEY, strategy);
         CompositeMeterRegistry registry = new CompositeMeterRegistry();
         BackendConfig config = BackendConfig.of(values).withMeterRegistry(registry);
         QueueBackend backend = QueueBackends.open(name, config);
         configuration.put(name + "/" + backend.strategy(), config.redacted());
+        capabilities.put(name + "/" + backend.strategy(), RunReport.Declared.of(backend.capabilities()));
         return new BackendUnderTest(backend, registry, options, progress);
     }
 
@@ -146,15 +172,16 @@ public final class BenchmarkRunner {
         }
     }
 
-    private int exitStatus(List<ResultRecord> records, int suiteFailures) {
+    private int exitStatus(List<ResultRecord> records, int caseFailures, Optional<Comparison> comparison) {
         boolean lost = records.stream().anyMatch(r -> r.jobsLost() > 0);
-        boolean couldNotRun = suiteFailures > 0
+        boolean couldNotRun = caseFailures > 0
                 || records.stream().anyMatch(r -> r.details().containsKey(BackendUnderTest.COULD_NOT_RUN));
         boolean missed = records.stream().flatMap(r -> r.targets().stream()).anyMatch(t -> !t.pass());
-        return lost || couldNotRun || (options.strict() && missed) ? 1 : 0;
+        boolean regressed = comparison.isPresent() && comparison.get().hasRegression();
+        return lost || couldNotRun || (options.strict() && (missed || regressed)) ? 1 : 0;
     }
 
-    private void summarize(List<ResultRecord> records, Path folder, int exitStatus) {
+    private void summarize(List<ResultRecord> records, Optional<Comparison> comparison, Path folder, int exitStatus) {
         long lost = records.stream().mapToLong(ResultRecord::jobsLost).sum();
         long duplicated = records.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
         List<String> missed = new ArrayList<>();
@@ -171,6 +198,15 @@ public final class BenchmarkRunner {
         System.out.println(records.size() + " cases, " + lost + " jobs lost, " + duplicated + " duplicated, "
                 + missed.size() + " target(s) missed" + (options.strict() ? " (strict)" : ""));
         missed.forEach(m -> System.out.println("  missed " + m));
+        comparison.ifPresent(c -> {
+            List<Comparison.Change> regressions = c.changes().stream()
+                    .filter(ch -> ch.verdict() == Comparison.Verdict.REGRESSION).toList();
+            System.out.println("against baseline " + c.baselineRunId() + ": " + c.changes().size() + " figures, "
+                    + regressions.size() + " regression(s)" + (options.strict() ? " (strict)" : ""));
+            regressions.forEach(ch -> System.out.printf(Locale.ROOT, "  regression %s/%s %s W=%d batch=%d: %s %.4g -> %.4g (x%.2f)%n",
+                    ch.backend(), ch.strategy(), ch.caseName(), ch.workers(), ch.batch(), ch.metric(), ch.baseline(),
+                    ch.now(), ch.ratio()));
+        });
         for (ResultRecord r : records) {
             if (r.jobsLost() > 0) {
                 BackendUnderTest.lossBanner(r).forEach(line -> err.println("!!! " + line));

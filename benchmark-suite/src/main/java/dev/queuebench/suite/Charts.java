@@ -1,138 +1,220 @@
 package dev.queuebench.suite;
 
+import dev.queuebench.suite.ResultRecord.MemorySample;
+import dev.queuebench.suite.ResultRecord.PercentilePoint;
+import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The report's charts as plain SVG line charts (no charting library, nothing to render headless): throughput
- * against workers per path, concurrency throughput against workers per strategy, heap after GC over time.
+ * The report's charts, drawn with XChart and saved as SVG (headless): every backend and strategy on the same axes,
+ * each with the same colour in every chart, so one look shows who leads. Throughput and concurrency against
+ * workers, the latency percentile distribution per rate (HdrHistogram style: percentile on a log "nines" axis),
+ * claim conflicts and lock errors against workers, client heap and backend footprint over time.
  */
 public final class Charts {
-    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
-    private static final int WIDTH = 640;
-    private static final int HEIGHT = 360;
-    private static final int LEFT = 70;
-    private static final int RIGHT = 180;
-    private static final int TOP = 40;
-    private static final int BOTTOM = 50;
+    /** A chart written to {@code charts/}: its path relative to the run folder and what it shows. */
+    public record Chart(String path, String caption) {}
+
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
+        new Color(0x7f7f7f), new Color(0xbcbd22)};
+    private static final int WIDTH = 860;
+    private static final int HEIGHT = 460;
+    private static final double MIB = 1 << 20;
 
     private Charts() {}
 
-    /** Writes every chart the report has data for into {@code dir}; returns their paths relative to the run folder. */
-    public static List<String> write(RunReport report, Path dir) throws IOException {
-        Map<String, String> charts = new TreeMap<>();
-        for (String backend : new TreeSet<>(report.results().stream().map(ResultRecord::backend).toList())) {
-            Map<String, List<double[]>> throughput = new TreeMap<>();
-            Map<String, List<double[]>> concurrency = new TreeMap<>();
-            Map<String, List<double[]>> heap = new TreeMap<>();
-            for (ResultRecord r : report.results()) {
-                if (!r.backend().equals(backend)) {
-                    continue;
-                }
-                if (r.suite().equals(ThroughputSuite.NAME) && r.caseName().startsWith("drain_")) {
-                    throughput.computeIfAbsent(r.caseName(), k -> new ArrayList<>())
-                            .add(new double[] {r.workers(), r.throughputJobsPerSec()});
-                } else if (r.suite().equals(ConcurrencySuite.NAME)) {
-                    concurrency.computeIfAbsent(r.strategy(), k -> new ArrayList<>())
-                            .add(new double[] {r.workers(), r.throughputJobsPerSec()});
-                } else if (r.memory() != null) {
-                    heap.put(r.caseName(), r.memory().samples().stream()
-                            .map(s -> new double[] {s.tMs() / 1000.0, s.heapBytes() / 1048576.0})
-                            .toList());
-                }
-            }
-            put(charts, "throughput_" + backend, lineChart(backend + ": drain throughput against workers",
-                    "workers", "jobs/s", throughput));
-            put(charts, "concurrency_" + backend, lineChart(backend + ": one queue, W competing workers",
-                    "workers", "jobs/s", concurrency));
-            put(charts, "memory_" + backend, lineChart(backend + ": heap after GC", "seconds", "MiB", heap));
+    /** Writes every chart the run has data for into {@code dir}; returns them in the order the report shows them. */
+    public static List<Chart> write(RunReport report, Path dir) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<ResultRecord> records = report.results();
+        List<String> targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(Charts::target).toList()));
+        Map<String, XYChart> charts = new LinkedHashMap<>();
+        Map<String, String> captions = new LinkedHashMap<>();
+
+        XYChart throughput = chart("Drain throughput against workers (noop jobs)", "workers", "jobs/s (log scale)");
+        throughput.getStyler().setYAxisLogarithmic(true);
+        for (String path : List.of("batched", "single")) {
+            perTarget(throughput, targets, records, r -> r.suite().equals(ThroughputSuite.NAME)
+                    && r.caseName().equals("drain_noop_" + path), ResultRecord::throughputJobsPerSec, path);
         }
-        List<String> written = new ArrayList<>();
+        add(charts, captions, "throughput_vs_workers", throughput, "Drain throughput of noop jobs against workers:"
+                + " solid lines claim and acknowledge in batches, dashed lines one job at a time.");
+
+        XYChart contention = chart("One queue, W competing workers", "workers", "jobs/s");
+        perTarget(contention, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
+                ResultRecord::throughputJobsPerSec, "");
+        add(charts, captions, "concurrency_vs_workers", contention,
+                "Throughput of W workers competing for one queue, one job per claim, by strategy.");
+
+        XYChart conflicts = chart("Claim conflicts against workers (one queue)", "workers", "conflicts per claim");
+        perTarget(conflicts, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
+                ResultRecord::claimConflictRate, "");
+        add(charts, captions, "conflicts_vs_workers", conflicts,
+                "Claim conflicts per claim call against workers: claims that lost their candidate and retried.");
+
+        XYChart lockErrors = chart("Lock errors against workers (one queue)", "workers", "lock errors in the case");
+        perTarget(lockErrors, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
+                r -> r.lockErrors(), "");
+        add(charts, captions, "lock_errors_vs_workers", lockErrors,
+                "Lock errors (SQLITE_BUSY, lock timeouts and kin) against workers on one queue.");
+
+        for (ResultRecord first : records) {
+            if (first.suite().equals(LatencySuite.NAME) && !charts.containsKey(latencyName(first))) {
+                XYChart latency = latencyChart(first, targets, records);
+                add(charts, captions, latencyName(first), latency, "Latency percentile distribution at "
+                        + first.details().get("target_rate_per_sec") + " jobs/s (open loop, from intended enqueue to"
+                        + " handler start); the x axis is in nines: 90 %, 99 %, 99.9 %.");
+            }
+        }
+
+        XYChart heap = chart("Client heap after GC during the sustained run", "seconds", "MiB");
+        XYChart footprint = chart("Backend footprint during the sustained run", "seconds", "MiB");
+        for (ResultRecord r : records) {
+            if (r.memory() != null && !r.memory().samples().isEmpty()) {
+                List<MemorySample> samples = r.memory().samples();
+                List<Double> seconds = samples.stream().map(s -> s.tMs() / 1000.0).toList();
+                style(heap.addSeries(target(r), seconds, samples.stream().map(s -> s.heapBytes() / MIB).toList()),
+                        colour(targets, r), "");
+                style(footprint.addSeries(target(r), seconds,
+                        samples.stream().map(s -> Footprints.bytes(s.footprint()) / MIB).toList()), colour(targets, r), "");
+            }
+        }
+        add(charts, captions, "memory_heap_over_time", heap,
+                "Heap after GC of the benchmark JVM, sampled once a second during each backend's sustained run.");
+        add(charts, captions, "footprint_over_time", footprint, "The backend's own footprint during its sustained"
+                + " run: " + Footprints.DEFINITION + ".");
+
+        List<Chart> written = new ArrayList<>();
         if (!charts.isEmpty()) {
             Files.createDirectories(dir);
         }
-        for (Map.Entry<String, String> chart : charts.entrySet()) {
-            Files.writeString(dir.resolve(chart.getKey() + ".svg"), chart.getValue());
-            written.add("charts/" + chart.getKey() + ".svg");
+        for (Map.Entry<String, XYChart> c : charts.entrySet()) {
+            VectorGraphicsEncoder.saveVectorGraphic(c.getValue(), dir.resolve(c.getKey()).toString(),
+                    VectorGraphicsFormat.SVG);
+            written.add(new Chart("charts/" + c.getKey() + ".svg", captions.get(c.getKey())));
         }
         return written;
     }
 
-    private static void put(Map<String, String> charts, String name, String svg) {
-        if (svg != null) {
-            charts.put(name, svg);
-        }
+    private static String latencyName(ResultRecord r) {
+        return "latency_percentiles_" + r.details().get("target_rate_per_sec") + "_per_s";
     }
 
-    /** An SVG line chart of the series (points sorted by x), or null when there is nothing to draw. */
-    static String lineChart(String title, String xLabel, String yLabel, Map<String, List<double[]>> series) {
-        List<double[]> all = series.values().stream().flatMap(List::stream).toList();
-        if (all.isEmpty()) {
-            return null;
-        }
-        double maxX = all.stream().mapToDouble(p -> p[0]).max().orElse(1);
-        double minX = all.stream().mapToDouble(p -> p[0]).min().orElse(0);
-        double maxY = all.stream().mapToDouble(p -> p[1]).max().orElse(1) * 1.1;
-        double spanX = maxX > minX ? maxX - minX : 1;
-        double spanY = maxY > 0 ? maxY : 1;
-        int plotW = WIDTH - LEFT - RIGHT;
-        int plotH = HEIGHT - TOP - BOTTOM;
-        StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-                + " font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n",
-                WIDTH, HEIGHT));
-        svg.append(text(WIDTH / 2.0, 22, "middle", escape(title)));
-        svg.append(String.format(Locale.ROOT, "<path d=\"M%d %d V%d H%d\" stroke=\"black\" fill=\"none\"/>%n",
-                LEFT, TOP, TOP + plotH, LEFT + plotW));
-        for (int i = 0; i <= 4; i++) {
-            double value = spanY * i / 4;
-            double y = TOP + plotH - plotH * i / 4.0;
-            svg.append(text(LEFT - 6, y + 4, "end", String.format(Locale.ROOT, "%,.0f", value)));
-        }
-        for (double x : new TreeSet<>(all.stream().map(p -> p[0]).toList()).descendingSet()) {
-            svg.append(text(LEFT + plotW * (x - minX) / spanX, TOP + plotH + 16, "middle",
-                    String.format(Locale.ROOT, "%.0f", x)));
-            if (all.size() > 40) {
-                break; // a time series: label the end only
+    /**
+     * One line per target for the latency case of {@code first}'s rate; x is 1 / (1 - percentile), drawn on a log
+     * axis labelled with the percentile, so each tick is one more nine. The 100 % point (the max) has no place on
+     * that axis and is left out; the tables give it.
+     */
+    private static XYChart latencyChart(ResultRecord first, List<String> targets, List<ResultRecord> records) {
+        XYChart chart = chart("Latency by percentile at " + first.details().get("target_rate_per_sec") + " jobs/s",
+                "percentile", "ms (log scale)");
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::nines);
+        for (ResultRecord r : records) {
+            if (!r.suite().equals(LatencySuite.NAME) || !r.caseName().equals(first.caseName())) {
+                continue;
+            }
+            List<PercentilePoint> points = r.latencyMs().distribution().stream()
+                    .filter(p -> p.percentile() < 100 && p.ms() > 0)
+                    .toList();
+            if (!points.isEmpty()) {
+                style(chart.addSeries(target(r), points.stream().map(p -> 100 / (100 - p.percentile())).toList(),
+                        points.stream().map(PercentilePoint::ms).toList()), colour(targets, r), "");
             }
         }
-        svg.append(text(LEFT + plotW / 2.0, HEIGHT - 10, "middle", escape(xLabel)));
-        svg.append(text(14, TOP - 10, "start", escape(yLabel)));
-        int colour = 0;
-        for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
-            String stroke = COLOURS[colour % COLOURS.length];
-            List<double[]> points = new ArrayList<>(s.getValue());
-            points.sort((a, b) -> Double.compare(a[0], b[0]));
-            StringBuilder path = new StringBuilder();
-            for (double[] p : points) {
-                path.append(path.isEmpty() ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f",
-                        LEFT + plotW * (p[0] - minX) / spanX, TOP + plotH - plotH * p[1] / spanY));
+        return chart;
+    }
+
+    /** The percentile whose 1 / (1 - p) is {@code x}: 10 is 90 %, 1000 is 99.9 %. */
+    static String nines(double x) {
+        double percentile = 100 - 100 / x;
+        String digits = String.format(Locale.ROOT, "%.4f", Math.max(0, percentile)).replaceAll("\\.?0+$", "");
+        return digits + " %";
+    }
+
+    /** One line per target over W: the records {@code which} selects, {@code figure} of each. */
+    private static void perTarget(XYChart chart, List<String> targets, List<ResultRecord> records,
+            Predicate<ResultRecord> which, ToDoubleFunction<ResultRecord> figure, String path) {
+        boolean log = chart.getStyler().isYAxisLogarithmic();
+        for (String target : targets) {
+            List<ResultRecord> mine = records.stream()
+                    .filter(r -> target(r).equals(target) && which.test(r) && (!log || figure.applyAsDouble(r) > 0))
+                    .sorted(Comparator.comparingInt(ResultRecord::workers))
+                    .toList();
+            if (mine.isEmpty()) {
+                continue;
             }
-            svg.append(String.format(Locale.ROOT,
-                    "<path d=\"%s\" stroke=\"%s\" stroke-width=\"2\" fill=\"none\"/>%n", path, stroke));
-            double legendY = TOP + 16 + 18 * colour;
-            svg.append(String.format(Locale.ROOT,
-                    "<rect x=\"%d\" y=\"%.0f\" width=\"12\" height=\"3\" fill=\"%s\"/>%n", LEFT + plotW + 12,
-                    legendY - 5, stroke));
-            svg.append(text(LEFT + plotW + 30, legendY, "start", escape(s.getKey())));
-            colour++;
+            String name = path.isEmpty() ? target : target + " " + path;
+            XYSeries series = chart.addSeries(name, mine.stream().map(ResultRecord::workers).toList(),
+                    mine.stream().map(figure::applyAsDouble).toList());
+            style(series, colour(targets, mine.getFirst()), path);
         }
-        return svg.append("</svg>\n").toString();
     }
 
-    private static String text(double x, double y, String anchor, String content) {
-        return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>%n",
-                x, y, anchor, content);
+    private static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        XYStyler styler = chart.getStyler();
+        styler.setLegendPosition(LegendPosition.OutsideE);
+        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        styler.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        styler.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotBackgroundColor(Color.WHITE);
+        styler.setLegendBorderColor(Color.LIGHT_GRAY);
+        styler.setPlotGridLinesColor(new Color(0xdddddd));
+        styler.setMarkerSize(7);
+        styler.setXAxisDecimalPattern("#,##0.##");
+        styler.setYAxisDecimalPattern("#,##0.###");
+        return chart;
     }
 
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    /** The target's colour; a dashed line for the one-at-a-time path. */
+    private static void style(XYSeries series, Color colour, String path) {
+        series.setLineColor(colour);
+        series.setMarkerColor(colour);
+        series.setMarker(path.equals("single") ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
+        series.setLineStyle(path.equals("single") ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+        series.setLineWidth(2.2f);
+    }
+
+    private static void add(Map<String, XYChart> charts, Map<String, String> captions, String name, XYChart chart,
+            String caption) {
+        if (!chart.getSeriesMap().isEmpty()) {
+            charts.put(name, chart);
+            captions.put(name, caption);
+        }
+    }
+
+    private static Color colour(List<String> targets, ResultRecord r) {
+        return PALETTE[targets.indexOf(target(r)) % PALETTE.length];
+    }
+
+    private static String target(ResultRecord r) {
+        return r.backend() + "/" + r.strategy();
     }
 }

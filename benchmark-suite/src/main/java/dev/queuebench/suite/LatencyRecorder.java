@@ -1,8 +1,12 @@
 package dev.queuebench.suite;
 
 import dev.queuebench.suite.ResultRecord.Latency;
+import dev.queuebench.suite.ResultRecord.PercentilePoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -11,6 +15,8 @@ import org.HdrHistogram.Recorder;
  * run through the same workers unrecorded. Thread-safe: every worker records into it.
  */
 public final class LatencyRecorder {
+    /** Points of the percentile curve per halving of the distance to 100 % (HdrHistogram's percentile output). */
+    private static final int TICKS_PER_HALF_DISTANCE = 4;
     private final Recorder recorder = new Recorder(3);
     private final boolean recordAll;
     private final long measureFromNanos;
@@ -35,7 +41,7 @@ public final class LatencyRecorder {
         }
     }
 
-    /** The percentiles of everything recorded so far, in milliseconds. */
+    /** The percentiles of everything recorded so far, in milliseconds, with the percentile curve. */
     public synchronized Latency summary() {
         total.add(recorder.getIntervalHistogram());
         return new Latency(
@@ -46,7 +52,20 @@ public final class LatencyRecorder {
                 ms(total.getValueAtPercentile(99.9)),
                 ms(total.getMaxValue()),
                 total.getTotalCount() == 0 ? 0 : Math.round(total.getMean()) / 1000.0,
-                total.getTotalCount());
+                total.getTotalCount(),
+                distribution());
+    }
+
+    /** The percentile curve up to the largest value (the last point, at 100 %); empty when nothing was recorded. */
+    private List<PercentilePoint> distribution() {
+        List<PercentilePoint> points = new ArrayList<>();
+        if (total.getTotalCount() > 0) {
+            for (HistogramIterationValue v : total.percentiles(TICKS_PER_HALF_DISTANCE)) {
+                points.add(new PercentilePoint(v.getPercentileLevelIteratedTo(),
+                        ms(v.getValueIteratedTo())));
+            }
+        }
+        return points;
     }
 
     private static double ms(long micros) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Latency: an {@link OpenLoopProducer} enqueues at a fixed rate while W workers drain; latency is each handler's
@@ -17,23 +18,23 @@ public final class LatencySuite {
     static final String NAME = "latency";
     private static final String QUEUE = "qb_latency";
 
-    /** Runs one case per rate against {@code target}. */
-    public List<ResultRecord> run(BackendUnderTest target) {
+    /** One case per rate for {@code target}, not yet run. */
+    public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         Scenario scenario = options.scenario();
         int workers = options.singleWorkers();
         int batch = options.batches().isEmpty() ? 1 : options.batches().getFirst();
         Duration duration = Duration.ofSeconds(options.durationSeconds().orElse(scenario.latencySeconds));
         List<Integer> rates = options.rates().isEmpty() ? scenario.latencyRates : options.rates();
-        List<ResultRecord> records = new ArrayList<>();
+        List<Supplier<ResultRecord>> cases = new ArrayList<>();
         for (int rate : rates) {
             CaseSpec spec = new CaseSpec(NAME, "open_loop_" + rate + "_per_s", workers, batch, Task.NOOP.label(), Map.of(
                     "rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
                     "workers", Integer.toString(workers), "batch", Integer.toString(batch)));
-            records.add(target.runCase(spec, scenario.repeats,
+            cases.add(() -> target.runCase(spec, scenario.repeats,
                     () -> openLoop(target, rate, duration, workers, batch, spec.name())));
         }
-        return records;
+        return cases;
     }
 
     /** One fixed-rate run: measured from intended enqueue time to handler start, after a warm-up. */

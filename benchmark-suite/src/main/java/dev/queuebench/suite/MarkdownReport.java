@@ -1,36 +1,43 @@
 package dev.queuebench.suite;
 
+import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.suite.Charts.Chart;
+import dev.queuebench.suite.Comparison.Change;
+import dev.queuebench.suite.Comparison.Verdict;
 import dev.queuebench.suite.ResultRecord.OpLatency;
 import dev.queuebench.suite.ResultRecord.TargetResult;
+import dev.queuebench.suite.RunReport.Declared;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * The summary a person reads: per backend, throughput at each W, latency percentiles, conflicts, lock errors,
- * lost/duplicated and memory growth; the targets with PASS/FAIL; every case with its parameters and the command
- * that reruns it alone; the command that reproduces the whole run. With a baseline, each case also shows the
- * baseline's jobs/s and the change.
+ * The report a person reads, written to answer "which backend, with which strategy, for my workload?": the
+ * selection summary ({@link SelectionSummary}), every figure side by side (one column per backend/strategy), the
+ * charts, the caveats, the comparison with a baseline, the targets with PASS/FAIL, and every case with the command
+ * that reruns it alone. The HTML version ({@link HtmlReport}) is made from this markdown.
  */
 public final class MarkdownReport {
     private MarkdownReport() {}
 
-    /** The report as markdown; {@code charts} are paths relative to the run folder. */
-    public static String render(RunReport report, Optional<RunReport> baseline, List<String> charts) {
+    /** The report as markdown; {@code charts} are in the run folder's {@code charts/}. */
+    public static String render(RunReport report, List<Chart> charts) {
         StringBuilder md = new StringBuilder();
-        long lost = report.results().stream().mapToLong(ResultRecord::jobsLost).sum();
-        long duplicated = report.results().stream().mapToLong(ResultRecord::jobsDuplicated).sum();
+        List<ResultRecord> records = report.results();
+        long lost = records.stream().mapToLong(ResultRecord::jobsLost).sum();
+        long duplicated = records.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
+        List<String> targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
         line(md, "# QueueBench run " + report.runId());
         line(md, "");
-        line(md, "Scenario **" + report.scenario() + "** · started " + report.startedAt() + " · finished "
-                + report.finishedAt() + " (UTC) · exit status **" + report.exitStatus() + "** · "
-                + (lost == 0 ? "no job lost" : "**" + lost + " JOB(S) LOST**") + " · " + duplicated + " duplicated");
+        line(md, "Scenario **" + report.scenario() + "** · " + String.join(", ", targets) + " · started "
+                + report.startedAt() + " · finished " + report.finishedAt() + " (UTC) · exit status **"
+                + report.exitStatus() + "** · " + (lost == 0 ? "no job lost" : "**" + lost + " JOB(S) LOST**") + " · "
+                + duplicated + " duplicated");
         line(md, "");
         line(md, "Reproduce: `" + report.command() + "`");
         line(md, "");
@@ -39,126 +46,219 @@ public final class MarkdownReport {
                 + " cores · max heap " + mib(env.maxHeapBytes()) + (env.virtualThreads() ? " · virtual threads" : ""));
         env.servers().forEach((backend, info) -> line(md, "- `" + backend + "` server: " + (info.isEmpty() ? "(in process)" : info)));
         line(md, "");
-        for (String backend : new LinkedHashSet<>(report.results().stream().map(ResultRecord::backend).toList())) {
-            List<ResultRecord> mine = report.results().stream().filter(r -> r.backend().equals(backend)).toList();
-            line(md, "## " + backend);
+        if (report.scenario().equals(Scenario.SMOKE.label())) {
+            line(md, "> **Smoke run**: tiny cases run once, to check that everything works. Its figures are not"
+                    + " measurements; compare backends with `quick` or larger.");
             line(md, "");
-            throughput(md, mine);
-            latency(md, mine);
-            concurrency(md, mine);
-            stress(md, mine);
-            memory(md, mine);
+        }
+        if (!records.isEmpty()) {
+            new SelectionSummary(report).render(md);
+            sideBySide(md, report, targets);
         }
         if (!charts.isEmpty()) {
             line(md, "## Charts");
             line(md, "");
-            charts.forEach(c -> line(md, "![" + c + "](" + c + ")"));
-            line(md, "");
+            charts.forEach(c -> {
+                line(md, "![" + c.caption() + "](" + c.path() + ")");
+                line(md, "");
+                line(md, "*" + c.caption() + "*");
+                line(md, "");
+            });
         }
-        targets(md, report.results());
-        cases(md, report.results(), baseline);
+        caveats(md, report);
+        if (report.comparison() != null) {
+            comparison(md, report.comparison());
+        }
+        targets(md, records);
+        cases(md, records);
         return md.toString();
     }
 
-    private static void throughput(StringBuilder md, List<ResultRecord> records) {
-        List<ResultRecord> drains = select(records, ThroughputSuite.NAME, "drain_");
-        if (drains.isEmpty()) {
-            return;
-        }
-        Set<String> columns = new LinkedHashSet<>(drains.stream().map(ResultRecord::caseName).toList());
-        line(md, "**Throughput**, jobs/s (median of the repetitions; `_single` acknowledges with `complete`, "
-                + "`_batched` with `completeAll`):");
+    /** Every figure with one column per backend/strategy. */
+    private static void sideBySide(StringBuilder md, RunReport report, List<String> targets) {
+        List<ResultRecord> records = report.results();
+        line(md, "## Side by side");
         line(md, "");
-        line(md, "| W | " + String.join(" | ", columns) + " |");
-        line(md, "|---:|" + "---:|".repeat(columns.size()));
-        for (int w : new TreeSet<>(drains.stream().map(ResultRecord::workers).toList())) {
-            List<String> cells = new ArrayList<>();
-            for (String column : columns) {
-                cells.add(drains.stream().filter(r -> r.workers() == w && r.caseName().equals(column)).findFirst()
-                        .map(r -> num(r.throughputJobsPerSec())).orElse("–"));
-            }
-            line(md, "| " + w + " | " + String.join(" | ", cells) + " |");
+        Map<String, Map<String, String>> throughput = new LinkedHashMap<>();
+        for (ResultRecord r : select(records, ThroughputSuite.NAME)) {
+            cell(throughput, r.caseName() + (r.caseName().startsWith("enqueue") ? "" : " W=" + r.workers()), r,
+                    num(r.throughputJobsPerSec()) + (r.repeats() > 1
+                            ? " (" + num(r.throughputMin()) + "–" + num(r.throughputMax()) + ")" : ""));
         }
-        for (ResultRecord r : select(records, ThroughputSuite.NAME, "enqueue_")) {
-            line(md, "");
-            line(md, "Enqueue " + (r.batch() == 1 ? "one at a time" : "in batches of " + r.batch()) + ": **"
-                    + num(r.throughputJobsPerSec()) + " jobs/s** (" + num(r.throughputMin()) + "–"
-                    + num(r.throughputMax()) + ")");
-        }
-        line(md, "");
-    }
+        table(md, "**Throughput**, jobs/s, median (min–max when repeated): `enqueue_*` one producer thread; `drain_*`"
+                + " a pre-filled queue drained by W workers; `_single` acknowledges each job with `complete`,"
+                + " `_batched` claims 16 and acknowledges with `completeAll`.", "case", targets, throughput);
 
-    private static void latency(StringBuilder md, List<ResultRecord> records) {
-        List<ResultRecord> cases = select(records, LatencySuite.NAME, "");
-        if (cases.isEmpty()) {
-            return;
-        }
-        line(md, "**Latency**, ms from intended enqueue time to handler start (open loop), and the backend's "
-                + "per-operation p99:");
-        line(md, "");
-        line(md, "| case | W | p50 | p90 | p95 | p99 | p99.9 | max | mean | enqueue p99 | claim p99 | complete p99 |");
-        line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (ResultRecord r : cases) {
+        Map<String, Map<String, String>> latency = new LinkedHashMap<>();
+        for (ResultRecord r : select(records, LatencySuite.NAME)) {
             ResultRecord.Latency l = r.latencyMs();
-            line(md, String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
-                    r.caseName(), r.workers(), ms(l.p50()), ms(l.p90()), ms(l.p95()), ms(l.p99()), ms(l.p999()),
-                    ms(l.max()), ms(l.mean()), opP99(r, "enqueue"), opP99(r, "claim"), opP99(r, "complete")));
+            Map<String, Double> figures = new LinkedHashMap<>();
+            figures.put("p50", l.p50());
+            figures.put("p90", l.p90());
+            figures.put("p99", l.p99());
+            figures.put("p99.9", l.p999());
+            figures.put("max", l.max());
+            figures.forEach((name, value) -> cell(latency, r.caseName() + " " + name, r, ms(value)));
+            for (String op : List.of("enqueue", "claim", "complete")) {
+                OpLatency o = r.operationsMs().get(op);
+                cell(latency, r.caseName() + " " + op + " p99", r, o == null ? "–" : ms(o.p99()));
+            }
         }
-        line(md, "");
-    }
+        table(md, "**Latency**, ms from the job's intended enqueue time to its handler's start (open loop, no"
+                + " coordinated omission), and the backend's own per-operation p99 (`claim` includes waiting for a"
+                + " job, 50 ms at most).", "case", targets, latency);
 
-    private static void concurrency(StringBuilder md, List<ResultRecord> records) {
-        List<ResultRecord> cases = select(records, ConcurrencySuite.NAME, "");
-        if (cases.isEmpty()) {
-            return;
+        Map<String, Map<String, String>> concurrency = new LinkedHashMap<>();
+        for (ResultRecord r : select(records, ConcurrencySuite.NAME)) {
+            cell(concurrency, "W=" + r.workers() + " jobs/s", r, num(r.throughputJobsPerSec()));
         }
-        line(md, "**Concurrency**, one queue, W workers competing:");
-        line(md, "");
-        line(md, "| strategy | W | jobs/s | claim conflicts | conflicts per claim | lock errors | lost | duplicated |");
-        line(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
-        for (ResultRecord r : cases) {
-            line(md, String.format(Locale.ROOT, "| %s | %d | %s | %d | %.4f | %d | %d | %d |", r.strategy(),
-                    r.workers(), num(r.throughputJobsPerSec()), r.claimConflicts(), r.claimConflictRate(),
-                    r.lockErrors(), r.jobsLost(), r.jobsDuplicated()));
+        for (ResultRecord r : select(records, ConcurrencySuite.NAME)) {
+            cell(concurrency, "W=" + r.workers() + " conflicts per claim / lock errors", r,
+                    String.format(Locale.ROOT, "%.4f / %d", r.claimConflictRate(), r.lockErrors())
+                            + lossNote(r));
         }
-        line(md, "");
-    }
+        table(md, "**Concurrency**, W workers competing for one queue, one job per claim.", "W", targets, concurrency);
 
-    private static void stress(StringBuilder md, List<ResultRecord> records) {
-        List<ResultRecord> cases = select(records, StressSuite.NAME, "");
-        if (cases.isEmpty()) {
-            return;
-        }
-        line(md, "**Stress**:");
-        line(md, "");
-        line(md, "| case | jobs | completed | dead | lost | duplicated | errors | time to drain | jobs/s | recovery |");
-        line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (ResultRecord r : cases) {
+        Map<String, Map<String, String>> stress = new LinkedHashMap<>();
+        for (ResultRecord r : select(records, StressSuite.NAME)) {
             Object recovery = r.details().get("recovery_ms");
-            line(md, String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d ms | %s | %s |",
-                    r.caseName(), r.jobsEnqueued(), r.jobsCompleted(), r.jobsDead(), r.jobsLost(), r.jobsDuplicated(),
-                    r.errors(), r.durationMs(), num(r.throughputJobsPerSec()),
-                    recovery == null ? "–" : recovery + " ms"));
+            cell(stress, r.caseName() + " (" + r.jobsEnqueued() + " jobs)", r, r.durationMs() + " ms"
+                    + (recovery == null ? "" : ", recovered in " + recovery + " ms")
+                    + (r.jobsDead() > 0 ? ", " + r.jobsDead() + " dead" : "") + (r.errors() > 0 ? ", " + r.errors()
+                    + " errors" : "") + lossNote(r));
         }
-        line(md, "");
-    }
+        table(md, "**Stress**, time to drain (the burst: recovery from its end to an empty queue); failing handlers"
+                + " end " + (int) (Scenario.FAILING_SHARE * 50) + " % of jobs dead by design.", "case", targets, stress);
 
-    private static void memory(StringBuilder md, List<ResultRecord> records) {
-        for (ResultRecord r : select(records, MemorySuite.NAME, "")) {
-            if (r.memory() == null) {
+        Map<String, Map<String, String>> memory = new LinkedHashMap<>();
+        for (ResultRecord r : records) {
+            ResultRecord.Memory m = r.memory();
+            if (m == null) {
                 continue;
             }
-            ResultRecord.Memory m = r.memory();
-            line(md, "**Memory** (" + r.caseName() + ", " + m.samples().size() + " samples): heap peak "
-                    + mib(m.heapPeakBytes()) + ", growth " + mib((long) m.heapGrowthBytesPerMin()) + "/min, RSS peak "
-                    + mib(m.rssPeakBytes()) + ", " + m.gcCount() + " GCs (" + m.gcPauseMs() + " ms), threads peak "
-                    + m.threadsPeak() + ". Verdict: **" + m.leakVerdict() + "**.");
+            cell(memory, "heap peak", r, mib(m.heapPeakBytes()));
+            cell(memory, "heap growth", r, mib((long) m.heapGrowthBytesPerMin()) + "/min");
+            cell(memory, "RSS peak", r, mib(m.rssPeakBytes()));
+            cell(memory, "GCs (pause)", r, m.gcCount() + " (" + m.gcPauseMs() + " ms)");
+            cell(memory, "threads peak", r, Integer.toString(m.threadsPeak()));
             if (!m.samples().isEmpty()) {
-                line(md, "Backend footprint, first → last sample: " + m.samples().getFirst().footprint() + " → "
-                        + m.samples().getLast().footprint());
+                cell(memory, "backend footprint, first → last", r, mib(Footprints.bytes(m.samples().getFirst().footprint()))
+                        + " → " + mib(Footprints.bytes(m.samples().getLast().footprint())));
+                cell(memory, "backend's own figures at the end", r, m.samples().getLast().footprint().toString());
             }
-            line(md, "");
+            cell(memory, "verdict", r, m.leakVerdict());
         }
+        table(md, "**Memory**, the sustained open-loop run: the benchmark JVM's heap after GC and RSS, and the"
+                + " backend's footprint.", "figure", targets, memory);
+
+        Map<String, Map<String, String>> declared = new LinkedHashMap<>();
+        for (Map.Entry<String, Declared> e : report.capabilities().entrySet()) {
+            Declared d = e.getValue();
+            declared.computeIfAbsent("durability", k -> new LinkedHashMap<>()).put(e.getKey(), d.durability().name());
+            declared.computeIfAbsent("ordering", k -> new LinkedHashMap<>()).put(e.getKey(), d.ordering().name());
+            declared.computeIfAbsent("atomic batch", k -> new LinkedHashMap<>()).put(e.getKey(), yes(d.atomicBatch()));
+            declared.computeIfAbsent("wake on enqueue", k -> new LinkedHashMap<>()).put(e.getKey(), yes(d.wakeOnEnqueue()));
+            declared.computeIfAbsent("max payload", k -> new LinkedHashMap<>()).put(e.getKey(), mib(d.maxPayloadBytes()));
+        }
+        table(md, "**Declared capabilities**.", "capability", targets, declared);
+    }
+
+    private static void cell(Map<String, Map<String, String>> rows, String row, ResultRecord r, String text) {
+        rows.computeIfAbsent(row, k -> new LinkedHashMap<>()).put(SelectionSummary.target(r), text);
+    }
+
+    private static void table(StringBuilder md, String title, String first, List<String> targets,
+            Map<String, Map<String, String>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        line(md, title);
+        line(md, "");
+        line(md, "| " + first + " | " + String.join(" | ", targets) + " |");
+        line(md, "|---|" + "---:|".repeat(targets.size()));
+        rows.forEach((row, cells) -> line(md, "| " + row + " | " + String.join(" | ",
+                targets.stream().map(t -> cells.getOrDefault(t, "–")).toList()) + " |"));
+        line(md, "");
+    }
+
+    private static String lossNote(ResultRecord r) {
+        return (r.jobsLost() > 0 ? " **" + r.jobsLost() + " LOST**" : "")
+                + (r.jobsDuplicated() > 0 ? " **" + r.jobsDuplicated() + " duplicated**" : "");
+    }
+
+    private static void caveats(StringBuilder md, RunReport report) {
+        line(md, "## Caveats");
+        line(md, "");
+        line(md, "- **Durability** is what each backend declares for an acknowledged enqueue, not something this run"
+                + " tested:");
+        report.capabilities().values().stream().map(Declared::durability).distinct().sorted(Comparator.reverseOrder())
+                .forEach(d -> line(md, "  - `" + d + "` (" + String.join(", ", report.capabilities().entrySet()
+                        .stream().filter(e -> e.getValue().durability() == d).map(Map.Entry::getKey).toList())
+                        + "): " + meaning(d)));
+        line(md, "- **One machine.** Every backend ran on this machine (" + report.environment().cores()
+                + " cores), with its server (PostgreSQL, Redis) co-located and sharing the CPU with the benchmark,"
+                + " over loopback. The figures rank the backends under the same conditions; a dedicated server and"
+                + " a network in between change them.");
+        line(md, "- **Interleaved.** Each case ran on every backend/strategy before the next case started, so drift of"
+                + " the machine hits them alike; the servers may still have served other clients meanwhile.");
+        line(md, "- **Repetitions.** Throughput, latency and concurrency cases ran "
+                + Scenario.valueOf(report.scenario().toUpperCase(Locale.ROOT)).repeats + "× (median shown, every"
+                + " repetition in the JSON); stress and memory cases ran once.");
+        line(md, "- **Memory.** Heap and RSS are the benchmark JVM's, which holds every open backend; the footprint is"
+                + " each backend's own (" + Footprints.DEFINITION + ").");
+        if (report.scenario().equals(Scenario.SMOKE.label())) {
+            line(md, "- **Smoke figures are not measurements**: the cases are too small and too short to rank"
+                    + " backends; they show that everything runs.");
+        }
+        line(md, "");
+    }
+
+    /** What a declared durability means for a job whose enqueue returned. */
+    static String meaning(Durability d) {
+        return switch (d) {
+            case DURABLE -> "on stable storage before the enqueue returns; survives a crash and a power failure.";
+            case CRASH_SAFE -> "survives a crash of the process or the server; the last moments may be lost on a"
+                    + " power failure (e.g. asynchronous commit, or fsync once a second).";
+            case VOLATILE -> "held in the server's memory: gone when the server restarts or evicts it.";
+            case PROCESS -> "held in this process only: gone when it exits.";
+        };
+    }
+
+    private static void comparison(StringBuilder md, Comparison comparison) {
+        List<Change> changes = comparison.changes().stream()
+                .sorted(Comparator.comparing(Change::verdict)).toList();
+        long regressions = changes.stream().filter(c -> c.verdict() == Verdict.REGRESSION).count();
+        long improvements = changes.stream().filter(c -> c.verdict() == Verdict.IMPROVEMENT).count();
+        line(md, "## Comparison with baseline " + comparison.baselineRunId());
+        line(md, "");
+        line(md, changes.size() + " figures compared: **" + regressions + " regression(s)**, " + improvements
+                + " improvement(s). A figure is a regression when even this run's best repetition is worse than the"
+                + " baseline's worst by more than " + Math.round(comparison.threshold() * 100) + " % (`-Dregression"
+                + "Threshold`), so the repetitions' min–max spread is not counted; a latency regression must also be"
+                + " at least " + Comparison.MIN_LATENCY_CHANGE_MS + " ms. With `-Dstrict=true` a regression exits 1.");
+        line(md, "");
+        if (changes.isEmpty()) {
+            line(md, "No case of this run was in the baseline.");
+            line(md, "");
+            return;
+        }
+        line(md, "| verdict | backend | strategy | case | W | batch | figure | better | baseline (min–max) | now (min–max) | now ÷ baseline |");
+        line(md, "|---|---|---|---|---:|---:|---|---|---:|---:|---:|");
+        Function<double[], String> range = v -> num(v[0]) + (v[1] == v[2] ? "" : " (" + num(v[1]) + "–" + num(v[2]) + ")");
+        for (Change c : changes) {
+            String verdict = switch (c.verdict()) {
+                case REGRESSION -> "**REGRESSION**";
+                case IMPROVEMENT -> "improvement";
+                case WITHIN_NOISE -> "within noise";
+            };
+            line(md, String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |", verdict,
+                    c.backend(), c.strategy(), c.caseName(), c.workers(), c.batch(), c.metric(),
+                    c.higherIsBetter() ? "higher" : "lower",
+                    range.apply(new double[] {c.baseline(), c.baselineMin(), c.baselineMax()}),
+                    range.apply(new double[] {c.now(), c.nowMin(), c.nowMax()}),
+                    c.ratio() == 0 ? "–" : String.format(Locale.ROOT, "%.2f× (%+.1f %%)", c.ratio(), 100 * (c.ratio() - 1))));
+        }
+        line(md, "");
     }
 
     private static void targets(StringBuilder md, List<ResultRecord> records) {
@@ -185,53 +285,31 @@ public final class MarkdownReport {
         line(md, "");
     }
 
-    private static void cases(StringBuilder md, List<ResultRecord> records, Optional<RunReport> baseline) {
+    private static void cases(StringBuilder md, List<ResultRecord> records) {
         line(md, "## Cases");
         line(md, "");
-        line(md, "Each case with the command that reruns it alone" + (baseline.isPresent()
-                ? "; baseline: run " + baseline.get().runId() : "") + ".");
+        line(md, "Each case with the command that reruns it alone, in the order they ran (interleaved).");
         line(md, "");
-        String extra = baseline.isPresent() ? " baseline jobs/s | change |" : "";
         line(md, "| backend | strategy | suite | case | W | batch | task | jobs | ms | jobs/s (min–max) | lost | dup |"
-                + extra + " rerun |");
-        line(md, "|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|" + (baseline.isPresent() ? "---:|---:|" : "")
-                + "---|");
+                + " rerun |");
+        line(md, "|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|");
         for (ResultRecord r : records) {
-            String compared = "";
-            if (baseline.isPresent()) {
-                Optional<ResultRecord> before = baseline.get().results().stream()
-                        .filter(b -> b.backend().equals(r.backend()) && b.strategy().equals(r.strategy())
-                                && b.suite().equals(r.suite()) && b.caseName().equals(r.caseName())
-                                && b.workers() == r.workers() && b.batch() == r.batch())
-                        .findFirst();
-                compared = before.map(b -> " " + num(b.throughputJobsPerSec()) + " | " + change(b, r) + " |")
-                        .orElse(" – | – |");
-            }
             String failed = r.details().containsKey(BackendUnderTest.COULD_NOT_RUN)
                     ? " **could not run: " + r.details().get(BackendUnderTest.COULD_NOT_RUN) + "**" : "";
-            line(md, String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %d | %d | %s | %d | %d | %s (%s–%s) | %d | %d |%s `%s` |",
+            line(md, String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %d | %d | %s | %d | %d | %s (%s–%s) | %d | %d | `%s` |",
                     r.backend(), r.strategy(), r.suite(), r.caseName(), failed, r.workers(), r.batch(), r.task(),
                     r.jobsEnqueued(), r.durationMs(), num(r.throughputJobsPerSec()), num(r.throughputMin()),
-                    num(r.throughputMax()), r.jobsLost(), r.jobsDuplicated(), compared, r.rerun()));
+                    num(r.throughputMax()), r.jobsLost(), r.jobsDuplicated(), r.rerun()));
         }
         line(md, "");
     }
 
-    private static String change(ResultRecord before, ResultRecord now) {
-        if (before.throughputJobsPerSec() == 0) {
-            return "–";
-        }
-        return String.format(Locale.ROOT, "%+.1f %%",
-                100 * (now.throughputJobsPerSec() - before.throughputJobsPerSec()) / before.throughputJobsPerSec());
+    private static List<ResultRecord> select(List<ResultRecord> records, String suite) {
+        return records.stream().filter(r -> r.suite().equals(suite)).toList();
     }
 
-    private static List<ResultRecord> select(List<ResultRecord> records, String suite, String casePrefix) {
-        return records.stream().filter(r -> r.suite().equals(suite) && r.caseName().startsWith(casePrefix)).toList();
-    }
-
-    private static String opP99(ResultRecord r, String op) {
-        OpLatency latency = r.operationsMs().get(op);
-        return latency == null ? "–" : ms(latency.p99());
+    private static String yes(boolean value) {
+        return value ? "yes" : "no";
     }
 
     private static String num(double value) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +36,8 @@ public final class MemorySuite {
             + " the first fifth exceeds both 1 MiB/min and 5 % of the mean heap per minute; needs " + MIN_SAMPLES
             + " samples";
 
-    /** Runs the sustained case against {@code target}. */
-    public List<ResultRecord> run(BackendUnderTest target) {
+    /** The sustained case for {@code target}, not yet run. */
+    public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         int workers = options.singleWorkers();
         int rate = options.rates().isEmpty() ? DEFAULT_RATE : options.rates().getFirst();
@@ -44,7 +45,7 @@ public final class MemorySuite {
         CaseSpec spec = new CaseSpec(NAME, "sustained_" + rate + "_per_s", workers, 1, Task.NOOP.label(), Map.of(
                 "rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
                 "workers", Integer.toString(workers)));
-        return List.of(target.runCase(spec, 1, () -> sustained(target, rate, duration, workers, spec.name())));
+        return List.of(() -> target.runCase(spec, 1, () -> sustained(target, rate, duration, workers, spec.name())));
     }
 
     private static CaseOutcome sustained(BackendUnderTest target, int rate, Duration duration, int workers,

@@ -13,14 +13,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Writes a run folder {@code results/<yyyyMMdd_HHmmss>/} (UTC): {@code <suite>_results_<stamp>.json} per suite that
  * ran, {@code benchmark_results_<stamp>.json} with everything, {@code benchmark_report_<stamp>.md} and the
- * {@code charts/*.svg} it links to. Reads a run's combined file back for {@code -Dbaseline}.
+ * {@code charts/*.svg} it links to, and {@code benchmark_report_<stamp>.html} with the charts inline. Reads a run's
+ * combined file back for {@code -Dbaseline}.
  */
 public final class ReportWriter {
     /** The stamp of folder and file names, from the run's start in UTC. */
@@ -31,17 +31,18 @@ public final class ReportWriter {
     private ReportWriter() {}
 
     /** Writes every file of the run into a new folder under {@code resultsDir}; returns the folder. */
-    public static Path write(RunReport report, Path resultsDir, String stamp, List<String> suites,
-            Optional<RunReport> baseline) {
+    public static Path write(RunReport report, Path resultsDir, String stamp, List<String> suites) {
         try {
             Path folder = newFolder(resultsDir, stamp);
             for (String suite : suites) {
                 JSON.writeValue(folder.resolve(suite + "_results_" + stamp + ".json").toFile(), report.onlySuite(suite));
             }
             JSON.writeValue(folder.resolve("benchmark_results_" + stamp + ".json").toFile(), report);
-            List<String> charts = Charts.write(report, folder.resolve("charts"));
-            Files.writeString(folder.resolve("benchmark_report_" + stamp + ".md"),
-                    MarkdownReport.render(report, baseline, charts), StandardCharsets.UTF_8);
+            List<Charts.Chart> charts = Charts.write(report, folder.resolve("charts"));
+            String markdown = MarkdownReport.render(report, charts);
+            Files.writeString(folder.resolve("benchmark_report_" + stamp + ".md"), markdown, StandardCharsets.UTF_8);
+            Files.writeString(folder.resolve("benchmark_report_" + stamp + ".html"),
+                    HtmlReport.render("QueueBench run " + report.runId(), markdown, folder), StandardCharsets.UTF_8);
             return folder;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run folder under " + resultsDir.toAbsolutePath(), e);

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * One case's result, with the fields SUITE.md lists (snake_case in JSON; times in ms, rates per second). A case
  * repeated n times reports the median repetition by throughput, with {@code throughput_min}/{@code _max} over all
- * of them; lost and duplicated jobs are summed over every repetition, so no repetition's loss is hidden.
+ * of them; lost and duplicated jobs are summed over every repetition, so no repetition's loss is hidden, and
+ * {@code repetitions} keeps each repetition's own figures.
  *
  * @param latencyMs  handler start minus the job's intended enqueue time; for drains of a pre-filled queue that is
  *                   the time jobs waited in the backlog
@@ -49,12 +50,42 @@ public record ResultRecord(
         Map<String, String> parameters,
         String rerun,
         Map<String, Object> details,
-        List<String> lostSample) {
+        List<String> lostSample,
+        List<Repetition> repetitions) {
 
-    /** Percentiles in milliseconds; {@code count} is how many jobs were recorded. */
+    public ResultRecord {
+        repetitions = repetitions == null ? List.of() : List.copyOf(repetitions); // absent in schema 1 files
+    }
+
+    /**
+     * Percentiles in milliseconds; {@code count} is how many jobs were recorded. {@code distribution} is the
+     * HdrHistogram percentile curve (empty in a repetition's copy), enough to redraw the percentile chart.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Latency(double p50, double p90, double p95, double p99, double p999, double max, double mean,
-            long count) {}
+            long count, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PercentilePoint> distribution) {
+
+        public static final Latency NONE = new Latency(0, 0, 0, 0, 0, 0, 0, 0, List.of());
+
+        public Latency {
+            distribution = distribution == null ? List.of() : List.copyOf(distribution);
+        }
+
+        /** The same percentiles without the curve. */
+        public Latency withoutDistribution() {
+            return new Latency(p50, p90, p95, p99, p999, max, mean, count, List.of());
+        }
+    }
+
+    /** One point of a latency percentile curve: {@code percentile} (e.g. 99.9) and its value in milliseconds. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PercentilePoint(double percentile, double ms) {}
+
+    /** One repetition's own figures, so another tool can redo the folding (median, spread) itself. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Repetition(long durationMs, double throughputJobsPerSec, long jobsEnqueued, long jobsCompleted,
+            long jobsDead, long jobsLost, long jobsDuplicated, Latency latencyMs, long claimConflicts, long claims,
+            long lockErrors, long errors) {}
 
     /** One operation's latency in milliseconds, from the backend's timer. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -79,6 +110,6 @@ public record ResultRecord(
         return new ResultRecord(backend, strategy, suite, caseName, workers, batch, task, jobsEnqueued, jobsCompleted,
                 jobsDead, jobsLost, jobsDuplicated, durationMs, throughputJobsPerSec, throughputMin, throughputMax,
                 repeats, jobsPerSecPerWorker, latencyMs, claimConflicts, claimConflictRate, lockErrors, errors, memory,
-                List.copyOf(evaluated), operationsMs, parameters, rerun, details, lostSample);
+                List.copyOf(evaluated), operationsMs, parameters, rerun, details, lostSample, repetitions);
     }
 }

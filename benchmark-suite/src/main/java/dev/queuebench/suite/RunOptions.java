@@ -37,11 +37,15 @@ public record RunOptions(
         Map<String, Map<String, String>> backendSettings,
         Path resultsDir,
         Optional<Path> baseline,
+        double regressionThreshold,
         Optional<Path> targetsFile,
         boolean strict,
         boolean verbose,
         boolean virtualThreads,
         Map<String, String> given) {
+
+    /** A figure worse than the baseline's by more than this share (beyond the noise) is a regression. */
+    public static final double DEFAULT_REGRESSION_THRESHOLD = 0.10;
 
     public static final List<String> SUITES = List.of("throughput", "latency", "concurrency", "stress", "memory");
 
@@ -64,8 +68,10 @@ public record RunOptions(
             "sqlite.path", "SQLite file (default target/queuebench-sqlite/<stamp>.db)",
             "results", "output folder (default results)",
             "baseline", "an earlier run folder to compare with",
+            "regressionThreshold", "share a figure may worsen against the baseline beyond the repetitions' spread"
+                    + " before it is a regression (default " + DEFAULT_REGRESSION_THRESHOLD + ")",
             "targets", "a targets file, JSON or YAML",
-            "strict", "true: a missed target also exits 1",
+            "strict", "true: a missed target or a regression against the baseline also exits 1",
             "verbose", "true: stack traces with errors",
             "virtualThreads", "true: workers on virtual threads");
 
@@ -126,6 +132,7 @@ public record RunOptions(
                 settings,
                 Path.of(given.getOrDefault("results", "results")),
                 Optional.ofNullable(given.get("baseline")).map(b -> existing("baseline", b, true)),
+                decimal(given, "regressionThreshold", DEFAULT_REGRESSION_THRESHOLD, 0, 10),
                 Optional.ofNullable(given.get("targets")).map(t -> existing("targets", t, false)),
                 bool(given, "strict"),
                 bool(given, "verbose"),
@@ -260,6 +267,24 @@ public record RunOptions(
         }
         throw new ConfigurationException(
                 "option '" + key + "' must be " + what + " from " + min + " to " + max + "; was '" + raw + "'");
+    }
+
+    private static double decimal(Map<String, String> given, String key, double defaultValue, double min,
+            double max) {
+        String raw = given.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            double value = Double.parseDouble(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw new ConfigurationException("option '" + key + "' must be a number from " + min + " to " + max
+                + " (0.10 = 10 %); was '" + raw + "'");
     }
 
     private static boolean bool(Map<String, String> given, String key) {

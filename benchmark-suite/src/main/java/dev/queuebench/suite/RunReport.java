@@ -1,7 +1,9 @@
 package dev.queuebench.suite;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.queuebench.api.Capabilities;
 import java.util.List;
 import java.util.Map;
 
@@ -10,8 +12,10 @@ import java.util.Map;
  * envelope with that suite's records only. Times are ISO-8601 UTC.
  *
  * @param command       the command that reproduces the run
- * @param configuration each backend's configuration with secrets redacted
+ * @param configuration each backend's configuration with secrets redacted, by {@code backend/strategy}
+ * @param capabilities  what each backend declares (durability first), by {@code backend/strategy}
  * @param exitStatus    what the run exited with (see SUITE.md: 0 complete and nothing lost)
+ * @param comparison    the comparison with {@code -Dbaseline}, or null without one
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunReport(
@@ -23,11 +27,29 @@ public record RunReport(
         String command,
         Environment environment,
         Map<String, Map<String, String>> configuration,
+        Map<String, Declared> capabilities,
         Targets targets,
         int exitStatus,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Comparison comparison,
         List<ResultRecord> results) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: per-repetition figures, latency percentile curves, capabilities and the baseline comparison. */
+    public static final int SCHEMA_VERSION = 2;
+
+    public RunReport {
+        capabilities = capabilities == null ? Map.of() : Map.copyOf(capabilities); // absent in schema 1 files
+    }
+
+    /** A backend's {@link dev.queuebench.api.Capabilities} as written in the JSON. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Declared(Capabilities.Durability durability, Capabilities.Ordering ordering, boolean atomicBatch,
+            int maxPayloadBytes, boolean wakeOnEnqueue) {
+
+        /** What {@code c} declares. */
+        public static Declared of(Capabilities c) {
+            return new Declared(c.durability(), c.ordering(), c.atomicBatch(), c.maxPayloadBytes(), c.wakeOnEnqueue());
+        }
+    }
 
     /** Where the run ran; {@code servers} holds each backend's {@code serverInfo()}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -37,6 +59,7 @@ public record RunReport(
     /** The same report with only {@code suite}'s records. */
     public RunReport onlySuite(String suite) {
         return new RunReport(schemaVersion, runId, startedAt, finishedAt, scenario, command, environment,
-                configuration, targets, exitStatus, results.stream().filter(r -> r.suite().equals(suite)).toList());
+                configuration, capabilities, targets, exitStatus, comparison,
+                results.stream().filter(r -> r.suite().equals(suite)).toList());
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -18,8 +19,8 @@ public final class StressSuite {
     static final String NAME = "stress";
     private static final String QUEUE = "qb_stress";
 
-    /** Runs the five stress cases against {@code target}. */
-    public List<ResultRecord> run(BackendUnderTest target) {
+    /** The five stress cases for {@code target}, not yet run. */
+    public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         Scenario scenario = options.scenario();
         int workers = options.singleWorkers();
@@ -29,18 +30,18 @@ public final class StressSuite {
         List<String> sparse = IntStream.range(0, Scenario.SPARSE_QUEUES)
                 .mapToObj(i -> String.format("qb_sparse_%03d", i))
                 .toList();
-        List<ResultRecord> records = new ArrayList<>();
-        records.add(stressCase(target, "burst", new Drain.Spec(one, options.jobs().orElse(scenario.burstJobs), payload,
+        List<Supplier<ResultRecord>> cases = new ArrayList<>();
+        cases.add(() -> stressCase(target, "burst", new Drain.Spec(one, options.jobs().orElse(scenario.burstJobs), payload,
                 0, workers, batch, Task.NOOP, true)));
-        records.add(stressCase(target, "backlog", new Drain.Spec(one, options.jobs().orElse(scenario.backlogJobs),
+        cases.add(() -> stressCase(target, "backlog", new Drain.Spec(one, options.jobs().orElse(scenario.backlogJobs),
                 payload, 0, workers, batch, Task.NOOP, false)));
-        records.add(stressCase(target, "sparse_queues", new Drain.Spec(sparse,
+        cases.add(() -> stressCase(target, "sparse_queues", new Drain.Spec(sparse,
                 Scenario.SPARSE_QUEUES * scenario.sparseJobsPerQueue, payload, 0, workers, batch, Task.NOOP, false)));
-        records.add(stressCase(target, "large_payloads", new Drain.Spec(one, scenario.largePayloadJobs,
+        cases.add(() -> stressCase(target, "large_payloads", new Drain.Spec(one, scenario.largePayloadJobs,
                 Scenario.LARGE_PAYLOAD_BYTES, 0, workers, batch, Task.NOOP, false)));
-        records.add(stressCase(target, "failing_handlers", new Drain.Spec(one, scenario.failingJobs, payload,
+        cases.add(() -> stressCase(target, "failing_handlers", new Drain.Spec(one, scenario.failingJobs, payload,
                 Scenario.FAILING_SHARE, workers, batch, Task.NOOP, false)));
-        return records;
+        return cases;
     }
 
     private static ResultRecord stressCase(BackendUnderTest target, String name, Drain.Spec drain) {

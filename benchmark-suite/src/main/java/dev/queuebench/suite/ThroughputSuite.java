@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Throughput: the enqueue rate, one job at a time and in batches; then drains of a pre-filled queue with W workers
@@ -18,17 +19,17 @@ public final class ThroughputSuite {
     private static final String QUEUE = "qb_throughput";
     private static final int DRAIN_WORKERS = 4;
 
-    /** Runs every throughput case against {@code target}. */
-    public List<ResultRecord> run(BackendUnderTest target) {
+    /** Every throughput case for {@code target}, not yet run. */
+    public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         Scenario scenario = options.scenario();
         int jobs = options.jobs().orElse(scenario.throughputJobs);
-        List<ResultRecord> records = new ArrayList<>();
+        List<Supplier<ResultRecord>> cases = new ArrayList<>();
         for (int batch : batches(options)) {
             String name = batch == 1 ? "enqueue_single" : "enqueue_batched";
             CaseSpec spec = new CaseSpec(NAME, name, 1, batch, Task.NOOP.label(),
                     Map.of("batch", Integer.toString(batch), "jobs", Integer.toString(jobs)));
-            records.add(target.runCase(spec, scenario.repeats,
+            cases.add(() -> target.runCase(spec, scenario.repeats,
                     () -> enqueueCase(target, jobs / 10, batch, name + " (warm-up)"),
                     () -> enqueueCase(target, jobs, batch, name)));
         }
@@ -44,12 +45,12 @@ public final class ThroughputSuite {
                             "workers", Integer.toString(workers), "batch", Integer.toString(batch),
                             "task", task.label(), "jobs", Integer.toString(jobs)));
                     String phase = name + " W=" + workers;
-                    records.add(target.runCase(spec, scenario.repeats, () -> Drain.warmUp(target, drain, phase),
+                    cases.add(() -> target.runCase(spec, scenario.repeats, () -> Drain.warmUp(target, drain, phase),
                             () -> Drain.run(target, drain, phase)));
                 }
             }
         }
-        return records;
+        return cases;
     }
 
     /** Jobs of a drain: {@code noop} as given, {@code cpu} a tenth, {@code io} a fiftieth (at least 20). */

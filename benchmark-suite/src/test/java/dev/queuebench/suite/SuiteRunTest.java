@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,7 +52,19 @@ class SuiteRunTest {
             assertThat(folder.resolve(suite + "_results_" + stamp + ".json")).isRegularFile();
         }
         assertThat(folder.resolve("benchmark_report_" + stamp + ".md")).content()
-                .contains("## memory", "## Targets", "PASS", "Reproduce: `./mvnw -pl benchmark-suite -am compile exec:java");
+                .contains("## Selection summary", "| peak throughput | **memory/monitor**", "## Side by side",
+                        "## Caveats", "`PROCESS` (memory/monitor)", "## Targets", "PASS",
+                        "Reproduce: `./mvnw -pl benchmark-suite -am compile exec:java");
+        try (Stream<Path> charts = Files.list(folder.resolve("charts"))) {
+            assertThat(charts.map(c -> c.getFileName().toString())).contains("throughput_vs_workers.svg",
+                    "latency_percentiles_100_per_s.svg", "conflicts_vs_workers.svg", "memory_heap_over_time.svg",
+                    "footprint_over_time.svg");
+        }
+        assertThat(folder.resolve("charts/throughput_vs_workers.svg")).content()
+                .as("an SVG (text drawn as paths) with the first series' colour").contains("<svg", "rgb(31,119,180)");
+        assertThat(folder.resolve("benchmark_report_" + stamp + ".html")).content()
+                .contains("<h2>Selection summary</h2>", "<table>", "<figure class=\"chart\"><svg")
+                .doesNotContain("<img src=\"charts/");
 
         JsonNode combined = new ObjectMapper().readTree(folder.resolve("benchmark_results_" + stamp + ".json").toFile());
         FILE_FIELDS.forEach(f -> assertThat(combined.has(f)).as(f).isTrue());
@@ -68,6 +81,13 @@ class SuiteRunTest {
         JsonNode memory = combined.get("results").findParents("memory").getFirst().get("memory");
         MEMORY_FIELDS.forEach(f -> assertThat(memory.has(f)).as(f).isTrue());
         assertThat(combined.get("results").findValuesAsText("suite")).containsAll(RunOptions.SUITES);
+
+        JsonNode latency = record(folder, "open_loop_100_per_s");
+        assertThat(latency.at("/latency_ms/distribution").size()).as("the percentile curve").isGreaterThan(3);
+        assertThat(latency.at("/latency_ms/distribution/0/percentile").asDouble()).isZero();
+        assertThat(latency.get("repetitions")).hasSize(latency.get("repeats").asInt());
+        assertThat(latency.at("/repetitions/0/latency_ms/p99").isNumber()).isTrue();
+        assertThat(combined.at("/capabilities/memory~1monitor/durability").asText()).isEqualTo("PROCESS");
 
         RunReport parsed = ReportWriter.read(folder.resolve("benchmark_results_" + stamp + ".json"));
         assertThat(parsed.results()).hasSize(combined.get("results").size());
@@ -120,7 +140,7 @@ class SuiteRunTest {
     }
 
     @Test
-    void aBaselineRunIsComparedCaseByCaseInTheMarkdown() throws IOException {
+    void aBaselineRunIsComparedFigureByFigureInTheMarkdownAndTheJson() throws IOException {
         Map<String, String> options = Map.of("backend", "memory", "suite", "concurrency", "scenario", "smoke",
                 "workers", "2", "jobs", "200", "virtualThreads", "true");
         assertThat(run(options)).isZero();
@@ -130,13 +150,63 @@ class SuiteRunTest {
         again.put("baseline", first.toString());
         again.put("results", second.toString());
 
-        assertThat(Main.run(again, err)).isZero();
+        assertThat(Main.run(again, err)).as("not strict: a regression is reported, not fatal").isZero();
 
-        try (Stream<Path> folders = Files.list(second)) {
-            Path folder = folders.findFirst().orElseThrow();
-            assertThat(folder.resolve("benchmark_report_" + folder.getFileName() + ".md")).content()
-                    .contains("baseline: run " + first.getFileName(), "baseline jobs/s", " %");
+        Path folder = onlyFolder(second);
+        assertThat(folder.resolve("benchmark_report_" + folder.getFileName() + ".md")).content()
+                .contains("## Comparison with baseline " + first.getFileName(), "| contend_monitor | 2 | 1 |",
+                        "throughput_jobs_per_sec | higher");
+        JsonNode comparison = new ObjectMapper().readTree(
+                folder.resolve("benchmark_results_" + folder.getFileName() + ".json").toFile()).get("comparison");
+        assertThat(comparison.get("baseline_run_id").asText()).isEqualTo(first.getFileName().toString());
+        assertThat(comparison.get("threshold").asDouble()).isEqualTo(RunOptions.DEFAULT_REGRESSION_THRESHOLD);
+        assertThat(comparison.get("changes")).hasSize(1);
+    }
+
+    @Test
+    void aThirtyPercentThroughputDropAgainstTheBaselineExitsOneUnderStrict() throws IOException {
+        // io jobs sleep 10 ms each, so the rate of a drain of 100 of them is steady: a 30 % drop is outside its noise
+        Map<String, String> options = Map.of("backend", "memory", "suite", "throughput", "scenario", "smoke",
+                "task", "io", "workers", "2", "batch", "1", "jobs", "5000", "results", results.resolve("first").toString());
+        assertThat(Main.run(options, err)).isZero();
+        Path baseline = inflatedThroughput(onlyFolder(results.resolve("first")), 1 / 0.7);
+        Map<String, String> strict = new HashMap<>(options);
+        strict.putAll(Map.of("baseline", baseline.toString(), "strict", "true",
+                "results", results.resolve("second").toString()));
+
+        assertThat(Main.run(strict, err)).isEqualTo(1);
+
+        Path folder = onlyFolder(results.resolve("second"));
+        JsonNode changes = new ObjectMapper().readTree(
+                folder.resolve("benchmark_results_" + folder.getFileName() + ".json").toFile()).at("/comparison/changes");
+        JsonNode drain = null;
+        for (JsonNode change : changes) {
+            drain = change.get("case").asText().equals("drain_io_single") ? change : drain;
         }
+        assertThat(drain).isNotNull();
+        assertThat(drain.get("verdict").asText()).isEqualTo("REGRESSION");
+        assertThat(drain.get("ratio").asDouble()).isLessThan(1 - RunOptions.DEFAULT_REGRESSION_THRESHOLD);
+        assertThat(folder.resolve("benchmark_report_" + folder.getFileName() + ".md")).content()
+                .contains("**REGRESSION** | memory | monitor | drain_io_single");
+    }
+
+    /** A copy of a run folder's combined file whose throughput figures (each repetition's too) are multiplied. */
+    private Path inflatedThroughput(Path run, double factor) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path file = run.resolve("benchmark_results_" + run.getFileName() + ".json");
+        ObjectNode root = (ObjectNode) json.readTree(file.toFile());
+        for (JsonNode record : root.get("results")) {
+            for (String field : List.of("throughput_jobs_per_sec", "throughput_min", "throughput_max")) {
+                ((ObjectNode) record).put(field, record.get(field).asDouble() * factor);
+            }
+            for (JsonNode repetition : record.get("repetitions")) {
+                ((ObjectNode) repetition).put("throughput_jobs_per_sec",
+                        repetition.get("throughput_jobs_per_sec").asDouble() * factor);
+            }
+        }
+        Path folder = Files.createDirectories(results.resolve("inflated"));
+        json.writeValue(folder.resolve(file.getFileName()).toFile(), root);
+        return folder;
     }
 
     @Test
@@ -165,7 +235,11 @@ class SuiteRunTest {
     }
 
     private Path onlyRunFolder() throws IOException {
-        try (Stream<Path> folders = Files.list(results)) {
+        return onlyFolder(results);
+    }
+
+    private static Path onlyFolder(Path parent) throws IOException {
+        try (Stream<Path> folders = Files.list(parent)) {
             List<Path> all = folders.toList();
             assertThat(all).hasSize(1);
             return all.getFirst();

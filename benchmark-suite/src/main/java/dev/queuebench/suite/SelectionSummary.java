@@ -1,0 +1,243 @@
+package dev.queuebench.suite;
+
+import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.suite.RunReport.Declared;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The opening of the report: for each dimension a user chooses a backend by, which backend/strategy leads, by what
+ * ratio over the runner-up, and every target's figure; then which to pick for common workloads. Every figure is
+ * computed from the run's records; nothing is hard-coded.
+ */
+final class SelectionSummary {
+    private final List<ResultRecord> records;
+    private final Map<String, Declared> capabilities;
+    private final List<String> targets;
+
+    /** One dimension: each target's figure (absent where not measured) and whether higher is better. */
+    record Dimension(String name, String how, String unit, boolean higherIsBetter, Map<String, Double> figures) {
+
+        /** Targets ordered best first. */
+        List<Map.Entry<String, Double>> ranking() {
+            Comparator<Map.Entry<String, Double>> order = Map.Entry.comparingByValue();
+            return figures.entrySet().stream().sorted(higherIsBetter ? order.reversed() : order).toList();
+        }
+    }
+
+    SelectionSummary(RunReport report) {
+        this.records = report.results().stream()
+                .filter(r -> !r.details().containsKey(BackendUnderTest.COULD_NOT_RUN))
+                .toList();
+        this.capabilities = report.capabilities();
+        this.targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
+    }
+
+    static String target(ResultRecord r) {
+        return r.backend() + "/" + r.strategy();
+    }
+
+    /** The dimensions this run measured, in the order the summary shows them. */
+    List<Dimension> dimensions() {
+        List<Dimension> dimensions = new ArrayList<>();
+        add(dimensions, new Dimension("peak throughput", "best drain of noop jobs at any W, either path", "jobs/s",
+                true, perTarget(mine -> max(mine, this::noopDrain, ResultRecord::throughputJobsPerSec))));
+        int topW = records.stream().filter(this::noopDrain).mapToInt(ResultRecord::workers).max().orElse(0);
+        add(dimensions, new Dimension("throughput per worker", "noop drain at W=" + topW + ", best path, ÷ W",
+                "jobs/s per worker", true, perTarget(mine -> max(mine,
+                        r -> noopDrain(r) && r.workers() == topW, ResultRecord::jobsPerSecPerWorker))));
+        int lowW = records.stream().filter(this::noopDrain).mapToInt(ResultRecord::workers).min().orElse(0);
+        int highW = records.stream().filter(this::noopDrain).mapToInt(ResultRecord::workers)
+                .filter(w -> w <= 16).max().orElse(0);
+        if (highW > lowW) {
+            add(dimensions, new Dimension("scaling " + lowW + "→" + highW + " workers", "best noop drain at W="
+                    + highW + " ÷ at W=" + lowW, "×", true, perTarget(mine -> {
+                        OptionalDouble high = max(mine, r -> noopDrain(r) && r.workers() == highW,
+                                ResultRecord::throughputJobsPerSec);
+                        OptionalDouble low = max(mine, r -> noopDrain(r) && r.workers() == lowW,
+                                ResultRecord::throughputJobsPerSec);
+                        return high.isPresent() && low.isPresent() && low.getAsDouble() > 0
+                                ? OptionalDouble.of(high.getAsDouble() / low.getAsDouble()) : OptionalDouble.empty();
+                    })));
+        }
+        commonLatencyCase().ifPresent(c -> add(dimensions, new Dimension("p99 latency at a fixed rate",
+                c.replace("open_loop_", "open loop at ").replace("_per_s", "/s") + ", intended enqueue → handler"
+                        + " start", "ms", false, perTarget(mine -> max(mine,
+                        r -> r.suite().equals(LatencySuite.NAME) && r.caseName().equals(c), r -> r.latencyMs().p99())))));
+        int contendW = records.stream().filter(r -> r.suite().equals(ConcurrencySuite.NAME))
+                .mapToInt(ResultRecord::workers).max().orElse(0);
+        add(dimensions, new Dimension("conflicts and lock errors under contention", "claim conflicts + lock errors"
+                + " per 1,000 jobs, W=" + contendW + " on one queue", "per 1,000 jobs", false, perTarget(mine -> max(
+                mine, r -> r.suite().equals(ConcurrencySuite.NAME) && r.workers() == contendW && r.jobsCompleted() > 0,
+                r -> 1000.0 * (r.claimConflicts() + r.lockErrors()) / r.jobsCompleted()))));
+        add(dimensions, new Dimension("behaviour under stress", "time to drain all stress cases (burst, backlog,"
+                + " sparse queues, large payloads, failing handlers); a loss or duplicate disqualifies", "ms", false,
+                perTarget(this::stressTime)));
+        add(dimensions, new Dimension("memory growth", "client heap after GC, least-squares slope during the"
+                + " sustained run", "MiB/min", false, perTarget(mine -> max(mine, r -> r.memory() != null,
+                r -> r.memory().heapGrowthBytesPerMin() / (1 << 20)))));
+        add(dimensions, new Dimension("backend footprint", "peak during the sustained run: " + Footprints.DEFINITION,
+                "MiB", false, perTarget(mine -> mine.stream().filter(r -> r.memory() != null)
+                .flatMap(r -> r.memory().samples().stream())
+                .mapToDouble(s -> Footprints.bytes(s.footprint()) / (double) (1 << 20))
+                .max())));
+        return dimensions;
+    }
+
+    /** The summary as markdown: the dimension table, durability, and picks for common workloads. */
+    void render(StringBuilder md) {
+        List<Dimension> dimensions = dimensions();
+        line(md, "## Selection summary");
+        line(md, "");
+        line(md, "Which backend, with which strategy, leads each dimension, by what ratio over the runner-up, and"
+                + " every target's figure (best first). Ratios are of medians; read them with the caveats below.");
+        line(md, "");
+        line(md, "| dimension | leader | ahead of the runner-up by | all, best first | measured as |");
+        line(md, "|---|---|---|---|---|");
+        for (Dimension d : dimensions) {
+            List<Map.Entry<String, Double>> ranking = d.ranking();
+            Map.Entry<String, Double> best = ranking.getFirst();
+            line(md, "| " + d.name() + " | **" + best.getKey() + "** " + figure(best.getValue(), d.unit()) + " | "
+                    + ratio(d, ranking) + " | " + String.join(" · ", ranking.stream()
+                    .map(e -> e.getKey() + " " + figure(e.getValue(), d.unit())).toList()) + " | " + d.how() + " |");
+        }
+        if (!capabilities.isEmpty()) {
+            Durability strongest = capabilities.values().stream().map(Declared::durability)
+                    .max(Comparator.naturalOrder()).orElseThrow();
+            List<String> leaders = capabilities.entrySet().stream()
+                    .filter(e -> e.getValue().durability() == strongest).map(Map.Entry::getKey).toList();
+            line(md, "| durability declared | **" + String.join(", ", leaders) + "** " + strongest + " | strongest"
+                    + " declared | " + String.join(" · ", capabilities.entrySet().stream()
+                    .sorted(Comparator.comparing((Map.Entry<String, Declared> e) -> e.getValue().durability())
+                            .reversed())
+                    .map(e -> e.getKey() + " " + e.getValue().durability()).toList())
+                    + " | what the backend declares (see caveats) |");
+        }
+        line(md, "");
+        picks(md, dimensions);
+    }
+
+    /** "Which one for my workload": the leader of each dimension, and the fastest of those that survive a crash. */
+    private void picks(StringBuilder md, List<Dimension> dimensions) {
+        line(md, "**Which one for my workload?**");
+        line(md, "");
+        Map<String, String> picks = new LinkedHashMap<>();
+        for (Dimension d : dimensions) {
+            Map.Entry<String, Double> best = d.ranking().getFirst();
+            switch (d.name()) {
+                case "peak throughput" -> picks.put("Most jobs per second, whatever the durability", best.getKey()
+                        + " (" + figure(best.getValue(), d.unit()) + ")");
+                case "p99 latency at a fixed rate" -> picks.put("Lowest tail latency at a steady rate",
+                        best.getKey() + " (p99 " + figure(best.getValue(), d.unit()) + ")");
+                case "conflicts and lock errors under contention" -> picks.put("Many workers on one queue",
+                        best.getKey() + " (" + figure(best.getValue(), d.unit()) + " conflicts and lock errors)");
+                default -> {}
+            }
+        }
+        dimensions.stream().filter(d -> d.name().equals("peak throughput")).findFirst().ifPresent(d -> {
+            Optional<Map.Entry<String, Double>> safe = d.ranking().stream().filter(e -> survivesACrash(e.getKey()))
+                    .findFirst();
+            picks.put("Jobs must survive a crash of the process or the server (CRASH_SAFE or DURABLE)", safe
+                    .map(e -> e.getKey() + " (" + figure(e.getValue(), d.unit()) + ", "
+                            + capabilities.get(e.getKey()).durability() + ")")
+                    .orElse("none of the backends measured declares it"));
+        });
+        picks.forEach((need, pick) -> line(md, "- " + need + ": **" + pick + "**"));
+        line(md, "");
+    }
+
+    private boolean survivesACrash(String target) {
+        Declared declared = capabilities.get(target);
+        return declared != null && declared.durability().compareTo(Durability.CRASH_SAFE) >= 0;
+    }
+
+    private boolean noopDrain(ResultRecord r) {
+        return r.suite().equals(ThroughputSuite.NAME) && r.caseName().startsWith("drain_noop");
+    }
+
+    /** The latency case every target ran, at the highest rate. */
+    private Optional<String> commonLatencyCase() {
+        return records.stream().filter(r -> r.suite().equals(LatencySuite.NAME))
+                .filter(r -> targets.stream().allMatch(t -> records.stream().anyMatch(
+                        o -> target(o).equals(t) && o.suite().equals(LatencySuite.NAME)
+                                && o.caseName().equals(r.caseName()))))
+                .max(Comparator.comparingDouble(r -> ((Number) r.details().getOrDefault("target_rate_per_sec", 0))
+                        .doubleValue()))
+                .map(ResultRecord::caseName);
+    }
+
+    /** Total time to drain the stress cases; absent when a job was lost or duplicated there. */
+    private OptionalDouble stressTime(List<ResultRecord> mine) {
+        List<ResultRecord> stress = mine.stream().filter(r -> r.suite().equals(StressSuite.NAME)).toList();
+        if (stress.isEmpty() || stress.stream().anyMatch(r -> r.jobsLost() + r.jobsDuplicated() > 0)) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(stress.stream().mapToLong(ResultRecord::durationMs).sum());
+    }
+
+    private Map<String, Double> perTarget(Function<List<ResultRecord>, OptionalDouble> figure) {
+        Map<String, Double> figures = new LinkedHashMap<>();
+        for (String t : targets) {
+            figure.apply(records.stream().filter(r -> target(r).equals(t)).toList())
+                    .ifPresent(v -> figures.put(t, v));
+        }
+        return figures;
+    }
+
+    /** The largest {@code figure} of the records {@code which} selects. */
+    private static OptionalDouble max(List<ResultRecord> mine, Predicate<ResultRecord> which,
+            ToDoubleFunction<ResultRecord> figure) {
+        return mine.stream().filter(which).mapToDouble(figure).max();
+    }
+
+    private static void add(List<Dimension> dimensions, Dimension d) {
+        if (!d.figures().isEmpty()) {
+            dimensions.add(d);
+        }
+    }
+
+    /**
+     * "1.80× over x" (lower is better: "1.80× lower than x", the runner-up's figure over the leader's); where a
+     * figure is zero or negative a ratio means nothing, so the difference is given instead.
+     */
+    static String ratio(Dimension d, List<Map.Entry<String, Double>> ranking) {
+        if (ranking.size() < 2) {
+            return "only one measured";
+        }
+        double best = ranking.get(0).getValue();
+        double next = ranking.get(1).getValue();
+        String runnerUp = ranking.get(1).getKey();
+        if (best == next) {
+            return "tie with " + runnerUp;
+        }
+        double low = Math.min(best, next);
+        double high = Math.max(best, next);
+        if (low <= 0) {
+            return figure(Math.abs(best - next), d.unit()) + (d.higherIsBetter() ? " more" : " less") + " than "
+                    + runnerUp + " (" + figure(next, d.unit()) + ")";
+        }
+        return String.format(Locale.ROOT, "%.2f× %s %s", high / low, d.higherIsBetter() ? "over" : "lower than",
+                runnerUp);
+    }
+
+    static String figure(double value, String unit) {
+        String number = value >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
+                : value >= 10 ? String.format(Locale.ROOT, "%.1f", value)
+                : String.format(Locale.ROOT, "%.2f", value);
+        return unit.equals("×") ? number + "×" : number + " " + unit;
+    }
+
+    private static void line(StringBuilder md, String text) {
+        md.append(text).append('\n');
+    }
+}
