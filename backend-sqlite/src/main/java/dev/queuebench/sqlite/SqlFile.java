@@ -15,6 +15,7 @@ final class SqlFile {
     static final String CLAIM_CANDIDATES = read("claim-candidates.sql");
     static final String EXPIRED_LEASES = read("expired-leases.sql");
     static final String CLAIM_OPTIMISTIC = read("claim-optimistic.sql");
+    static final String CLAIMABLE = read("claimable.sql");
     static final String COMPLETE = read("complete.sql");
     static final String FAIL = read("fail.sql");
     static final String EXTEND_LEASE = read("extend-lease.sql");

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A durable queue in one SQLite file (WAL). Every write is one short transaction on a writer connection; claims
  * follow the configured {@link ClaimQuery}. Times are the process clock in epoch microseconds. A waiting claim polls
- * (SQLite has no notifications) from 1 ms doubling to {@code pollInterval}, and is woken at once by an enqueue of
- * this backend instance.
+ * (SQLite has no notifications) from 1 ms doubling to {@code pollInterval} with a read ({@code claimable.sql}), so
+ * idle consumers never take the write lock, and is woken at once by an enqueue of this backend instance.
  */
 final class SqliteQueueBackend implements QueueBackend {
     private static final int MAX_PAYLOAD_BYTES = 16 << 20;
@@ -129,14 +129,17 @@ final class SqliteQueueBackend implements QueueBackend {
             Wakeup wakeup = wakeup(queue);
             long deadline = System.nanoTime() + waitTimeout.toNanos();
             long pause = TimeUnit.MILLISECONDS.toNanos(1);
+            boolean woken = true; // the first try claims at once, like one after an enqueue of this process
             while (true) {
                 long seen = wakeup.version();
-                List<ClaimedJob> jobs = config.strategy().claim(connections, metrics, queue, maxJobs, leaseDuration);
+                List<ClaimedJob> jobs = woken || claimable(queue)
+                        ? config.strategy().claim(connections, metrics, queue, maxJobs, leaseDuration)
+                        : List.of();
                 long remaining = deadline - System.nanoTime();
                 if (!jobs.isEmpty() || remaining <= 0) {
                     return jobs;
                 }
-                wakeup.awaitChange(seen, Math.min(remaining, pause));
+                woken = wakeup.awaitChange(seen, Math.min(remaining, pause));
                 ensureOpen();
                 pause = Math.min(pause * 2, config.pollInterval().toNanos());
             }
@@ -302,6 +305,18 @@ final class SqliteQueueBackend implements QueueBackend {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Whether a claim would find a job now, read without the write lock: how a waiting claim polls. */
+    private boolean claimable(String queue) {
+        return connections.onReader(queue, session -> {
+            PreparedStatement claimable = session.prepare(SqlFile.CLAIMABLE);
+            claimable.setString(1, queue);
+            claimable.setLong(2, nowMicros());
+            try (ResultSet rs = claimable.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        });
+    }
+
     private static String insert(Connections.Session session, String queue, JobRequest request, long now)
             throws SQLException {
         PreparedStatement insert = session.prepare(SqlFile.ENQUEUE);
@@ -399,13 +414,14 @@ final class SqliteQueueBackend implements QueueBackend {
             notifyAll();
         }
 
-        /** Returns when the version moved past {@code seen} or after {@code nanos}, whichever comes first. */
-        synchronized void awaitChange(long seen, long nanos) {
+        /** Waits until the version moved past {@code seen} (true) or {@code nanos} passed (false). */
+        synchronized boolean awaitChange(long seen, long nanos) {
             long deadline = System.nanoTime() + nanos;
             try {
                 for (long left = nanos; version == seen && left > 0; left = deadline - System.nanoTime()) {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 }
+                return version != seen;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new QueueException("interrupted while waiting for a job", e);
