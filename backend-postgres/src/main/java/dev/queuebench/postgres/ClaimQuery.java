@@ -13,7 +13,7 @@ import java.util.List;
 
 /** The two ways to lease jobs, chosen by {@code strategy}; each makes one attempt and reports what it met. */
 enum ClaimQuery {
-    /** One statement: {@code UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING …}. */
+    /** One statement: {@code UPDATE … WHERE id = ANY (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) RETURNING …}. */
     SKIP_LOCKED("skip-locked") {
         @Override
         Attempt claim(Connection connection, String queue, int maxJobs, long leaseMicros, String synchronousCommit)

@@ -9,7 +9,7 @@ import dev.queuebench.api.QueueBackends;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Provider {@code postgres}: a jobs table per schema, claimed with SKIP LOCKED (or optimistically), woken by NOTIFY. */
+/** Provider {@code postgres}: a jobs table per schema, SKIP LOCKED or optimistic claims, NOTIFY wake-up. */
 public final class PostgresBackendProvider implements QueueBackendProvider {
     public static final String NAME = "postgres";
 
@@ -20,7 +20,8 @@ public final class PostgresBackendProvider implements QueueBackendProvider {
 
     @Override
     public String description() {
-        return "PostgreSQL via pgjdbc and HikariCP: SKIP LOCKED or optimistic claims, LISTEN/NOTIFY wake-up, fenced leases";
+        return "PostgreSQL via pgjdbc and HikariCP: SKIP LOCKED or optimistic claims, LISTEN/NOTIFY wake-up,"
+                + " fenced leases";
     }
 
     @Override

@@ -59,8 +59,8 @@ record PostgresConfig(
 
     /** Lower-case SQL identifiers, short enough to leave room for the notification channel's prefix. */
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
-    private static final String URL_FORMS =
-            "postgresql://user:password@host:port/database?param=value or jdbc:postgresql://host:port/database?user=...";
+    private static final String URL_FORMS = "postgresql://user:password@host:port/database?param=value"
+            + " or jdbc:postgresql://host:port/database?user=...";
 
     PostgresConfig {
         parameters = Map.copyOf(parameters);

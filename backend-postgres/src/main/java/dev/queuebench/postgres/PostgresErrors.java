@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 
-/** Turns driver and pool exceptions into the {@link QueueException} hierarchy, by SQLSTATE; the driver's is the cause. */
+/** Turns driver and pool exceptions into the {@link QueueException} hierarchy by SQLSTATE, as their cause. */
 final class PostgresErrors {
     /** Serialization failure, deadlock, lock not available: counted as lock errors, and retried. */
     private static final Set<String> LOCK_STATES = Set.of("40001", "40P01", "55P03");

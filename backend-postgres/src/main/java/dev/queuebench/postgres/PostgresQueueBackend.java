@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +76,8 @@ final class PostgresQueueBackend implements QueueBackend {
         this.pool = pool;
         this.wakeUps = wakeUps;
         this.vacuum = vacuum;
-        this.capabilities = new Capabilities(durability, Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, config.notifyOnEnqueue());
+        this.capabilities =
+                new Capabilities(durability, Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, config.notifyOnEnqueue());
     }
 
     /**
@@ -99,8 +101,9 @@ final class PostgresQueueBackend implements QueueBackend {
             boolean vacuumHere = config.vacuum().equals(PostgresConfig.VACUUM_ALWAYS)
                     || config.vacuum().equals(PostgresConfig.VACUUM_AUTO) && "off".equals(settings.get("autovacuum"));
             TableVacuum vacuum = vacuumHere ? new TableVacuum(pool, config.schema(), VACUUM_CHECK_INTERVAL) : null;
+            Duration reconnectDelay = min(config.pollInterval(), Duration.ofSeconds(1));
             WakeUpListener wakeUps = config.notifyOnEnqueue()
-                    ? WakeUpListener.listening(connections, config.channel(), min(config.pollInterval(), Duration.ofSeconds(1)))
+                    ? WakeUpListener.listening(connections, config.channel(), reconnectDelay)
                     : WakeUpListener.pollingOnly();
             return new PostgresQueueBackend(config, registry, pool, wakeUps, vacuum, durability(settings));
         } catch (SQLException e) {
@@ -285,15 +288,14 @@ final class PostgresQueueBackend implements QueueBackend {
     @Override
     public boolean complete(ClaimedJob job) {
         requireOpen(job.queue());
-        Long id = parseId(job.id());
-        UUID token = parseToken(job.leaseToken());
-        if (id == null || token == null) {
+        Lease lease = Lease.of(job);
+        if (lease == null) {
             return false;
         }
         return metrics.time(Op.COMPLETE, job.queue(), () -> withConnection(job.queue(), "completing a job", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE)) {
-                ps.setLong(1, id);
-                ps.setObject(2, token);
+                ps.setLong(1, lease.id());
+                ps.setObject(2, lease.token());
                 ps.setString(3, config.asyncCommit().forCompletions());
                 return ps.executeUpdate() == 1;
             }
@@ -311,23 +313,22 @@ final class PostgresQueueBackend implements QueueBackend {
             return List.of();
         }
         // Rows are locked in id order, the order every other multi-row statement here locks them in.
-        List<ClaimedJob> valid = jobs.stream()
-                .filter(job -> parseId(job.id()) != null && parseToken(job.leaseToken()) != null)
-                .sorted(Comparator.comparingLong(job -> parseId(job.id())))
+        List<Lease> leases = jobs.stream()
+                .map(Lease::of)
+                .filter(Objects::nonNull)
+                .sorted(Comparator.comparingLong(Lease::id))
                 .toList();
         String queue = jobs.getFirst().queue();
-        Set<String> completed = valid.isEmpty() ? Set.of() : metrics.time(Op.COMPLETE_ALL, queue,
+        Set<Lease> completed = leases.isEmpty() ? new HashSet<>() : metrics.time(Op.COMPLETE_ALL, queue,
                 () -> withConnection(queue, "completing a batch", c -> {
                     try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE_ALL)) {
-                        ps.setArray(1, c.createArrayOf("bigint",
-                                valid.stream().map(job -> parseId(job.id())).toArray(Long[]::new)));
-                        ps.setArray(2, c.createArrayOf("uuid",
-                                valid.stream().map(job -> parseToken(job.leaseToken())).toArray(UUID[]::new)));
+                        ps.setArray(1, c.createArrayOf("bigint", leases.stream().map(Lease::id).toArray(Long[]::new)));
+                        ps.setArray(2, c.createArrayOf("uuid", leases.stream().map(Lease::token).toArray(UUID[]::new)));
                         ps.setString(3, config.asyncCommit().forCompletions());
-                        Set<String> deleted = new HashSet<>();
+                        Set<Lease> deleted = new HashSet<>();
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                deleted.add(rs.getLong(1) + "/" + rs.getString(2));
+                                deleted.add(new Lease(rs.getLong(1), rs.getObject(2, UUID.class)));
                             }
                         }
                         return deleted;
@@ -335,8 +336,7 @@ final class PostgresQueueBackend implements QueueBackend {
                 }));
         List<Boolean> answers = new ArrayList<>(jobs.size());
         for (ClaimedJob job : jobs) {
-            UUID token = parseToken(job.leaseToken());
-            answers.add(token != null && completed.contains(parseId(job.id()) + "/" + token));
+            answers.add(completed.remove(Lease.of(job))); // remove: a claim listed twice is completed once
         }
         return answers;
     }
@@ -345,9 +345,8 @@ final class PostgresQueueBackend implements QueueBackend {
     @Override
     public FailResult fail(ClaimedJob job, String error) {
         requireOpen(job.queue());
-        Long id = parseId(job.id());
-        UUID token = parseToken(job.leaseToken());
-        if (id == null || token == null) {
+        Lease lease = Lease.of(job);
+        if (lease == null) {
             return FailResult.leaseLost();
         }
         long backoffMicros = config.backoff().delayAfter(job.attempt()).toNanos() / 1_000;
@@ -355,8 +354,8 @@ final class PostgresQueueBackend implements QueueBackend {
             try (PreparedStatement ps = c.prepareStatement(Sql.FAIL)) {
                 ps.setString(1, error);
                 ps.setLong(2, backoffMicros);
-                ps.setLong(3, id);
-                ps.setObject(4, token);
+                ps.setLong(3, lease.id());
+                ps.setObject(4, lease.token());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return FailResult.leaseLost();
@@ -371,16 +370,15 @@ final class PostgresQueueBackend implements QueueBackend {
     @Override
     public boolean extendLease(ClaimedJob job, Duration leaseDuration) {
         requireOpen(job.queue());
-        Long id = parseId(job.id());
-        UUID token = parseToken(job.leaseToken());
-        if (id == null || token == null) {
+        Lease lease = Lease.of(job);
+        if (lease == null) {
             return false;
         }
         return metrics.time(Op.EXTEND_LEASE, job.queue(), () -> withConnection(job.queue(), "extending a lease", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.EXTEND_LEASE)) {
                 ps.setLong(1, leaseDuration.toNanos() / 1_000);
-                ps.setLong(2, id);
-                ps.setObject(3, token);
+                ps.setLong(2, lease.id());
+                ps.setObject(3, lease.token());
                 return ps.executeUpdate() == 1;
             }
         }));
@@ -531,7 +529,7 @@ final class PostgresQueueBackend implements QueueBackend {
         }
     }
 
-    /** The application_name of every connection, e.g. {@code queuebench/queuebench}: names the schema in pg_stat_activity. */
+    /** The application_name of every connection, {@code queuebench/<schema>}: names the schema in pg_stat_activity. */
     static String applicationName(PostgresConfig config) {
         return "queuebench/" + config.schema();
     }
@@ -603,19 +601,15 @@ final class PostgresQueueBackend implements QueueBackend {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static Long parseId(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static UUID parseToken(String token) {
-        try {
-            return token == null ? null : UUID.fromString(token);
-        } catch (IllegalArgumentException e) {
-            return null;
+    /** A claim as the jobs table knows it: the job's id and the lease token; null when either cannot be ours. */
+    private record Lease(long id, UUID token) {
+        static Lease of(ClaimedJob job) {
+            try {
+                String token = job.leaseToken();
+                return token == null ? null : new Lease(Long.parseLong(job.id()), UUID.fromString(token));
+            } catch (IllegalArgumentException e) { // NumberFormatException too
+                return null;
+            }
         }
     }
 }

@@ -24,7 +24,8 @@ final class TableVacuum implements AutoCloseable {
         this.connections = connections;
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("queuebench-postgres-vacuum-" + schema).factory());
-        timer.scheduleWithFixedDelay(this::vacuumIfDue, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        long millis = interval.toMillis();
+        timer.scheduleWithFixedDelay(this::vacuumIfDue, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Stops checking, waiting for a vacuum under way to finish; idempotent. */

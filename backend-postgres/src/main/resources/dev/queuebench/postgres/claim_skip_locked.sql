@@ -18,13 +18,18 @@ WITH picked AS (
         FOR UPDATE SKIP LOCKED
     ) AS candidate
 )
+-- A row is "expired on its last attempt" when it still has a lease token (a claimable row with one is an expired
+-- lease) and attempt >= max_attempts: it is made dead with 'lease expired' and keeps its attempt count.
 UPDATE jobs AS j
-SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.attempt ELSE j.attempt + 1 END,
+SET attempt     = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts
+                       THEN j.attempt ELSE j.attempt + 1 END,
     dead        = (j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts),
-    last_error  = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN 'lease expired' ELSE j.last_error END,
-    lease_token = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN NULL ELSE gen_random_uuid() END,
-    run_at      = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts THEN j.run_at
-                       ELSE now() + ? * interval '1 microsecond' END
+    last_error  = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts
+                       THEN 'lease expired' ELSE j.last_error END,
+    lease_token = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts
+                       THEN NULL ELSE gen_random_uuid() END,
+    run_at      = CASE WHEN j.lease_token IS NOT NULL AND j.attempt >= j.max_attempts
+                       THEN j.run_at ELSE now() + ? * interval '1 microsecond' END
 WHERE j.id = ANY ((SELECT ids FROM picked)::bigint[])
   AND set_config('synchronous_commit', ?, true) IS NOT NULL
 RETURNING j.id, j.priority, j.attempt, j.max_attempts, j.enqueued_at, j.run_at, j.lease_token, j.dead,
