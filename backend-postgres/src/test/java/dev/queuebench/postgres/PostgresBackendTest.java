@@ -26,6 +26,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** What the TCK cannot see: schema installation, NOTIFY, connection loss, errors, footprint; against the real server. */
+/** What the TCK cannot see (schema installation, NOTIFY, connection loss, errors, vacuum), on the real server. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PostgresBackendTest {
     private static final Duration LEASE = ofSeconds(60);
@@ -191,10 +192,8 @@ class PostgresBackendTest {
 
             assertThat(claim.get(10, TimeUnit.SECONDS)).isEmpty();
         }
-        assertThat(registry.get(QueueMetrics.CLAIM_CONFLICTS).tag(QueueMetrics.TAG_QUEUE, "contested").counter().count())
-                .isEqualTo(1.0);
-        assertThat(registry.get(QueueMetrics.CLAIM_EMPTY).tag(QueueMetrics.TAG_QUEUE, "contested").counter().count())
-                .isEqualTo(1.0);
+        assertThat(count(QueueMetrics.CLAIM_CONFLICTS, "contested")).isEqualTo(1.0);
+        assertThat(count(QueueMetrics.CLAIM_EMPTY, "contested")).isEqualTo(1.0);
     }
 
     @Test
@@ -248,6 +247,36 @@ class PostgresBackendTest {
             assertThat(backend.completeAll(jobs)).containsExactly(false, true);
             assertThat(backend.stats(queue)).isEqualTo(new QueueStats(0, 0, 0, 0));
             assertThat(backend.serverInfo()).containsEntry("async_commit", mode);
+        }
+    }
+
+    @Test
+    void backendVacuumsTheJobsTableOnceItsChurnLeavesDeadTuples() throws SQLException {
+        String schema = newSchema();
+        QueueBackend backend = open(schema, "vacuum", "always");
+        List<JobRequest> batch = Collections.nCopies(500, JobRequest.of(new byte[] {1}));
+        for (int i = 0; i < 6; i++) {
+            backend.enqueueAll("churn", batch);
+        }
+        List<ClaimedJob> claimed;
+        while (!(claimed = backend.claim("churn", 500, LEASE, ZERO)).isEmpty()) {
+            assertThat(backend.completeAll(claimed)).containsOnly(true);
+        }
+
+        await().atMost(ofSeconds(30)).until(() -> vacuumsOf(schema) > 0);
+    }
+
+    private double count(String counter, String queue) {
+        return registry.get(counter).tag(QueueMetrics.TAG_QUEUE, queue).counter().count();
+    }
+
+    private static long vacuumsOf(String schema) throws SQLException {
+        try (Connection c = admin(schema); PreparedStatement ps = c.prepareStatement(
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = ? AND relname = 'jobs'")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
         }
     }
 

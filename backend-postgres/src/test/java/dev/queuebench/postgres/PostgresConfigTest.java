@@ -36,7 +36,8 @@ class PostgresConfigTest {
 
     @Test
     void postgresqlUrlGivesHostPortDatabaseUserDecodedPasswordAndParameters() {
-        PostgresConfig config = parse(Map.of("url", "postgresql://app:p%40ss%3Aword@db.example:6543/jobs?sslmode=disable"));
+        PostgresConfig config =
+                parse(Map.of("url", "postgresql://app:p%40ss%3Aword@db.example:6543/jobs?sslmode=disable"));
 
         assertThat(config.address()).isEqualTo("db.example:6543");
         assertThat(config.database()).isEqualTo("jobs");
@@ -47,7 +48,8 @@ class PostgresConfigTest {
 
     @Test
     void jdbcUrlGivesTheSameFields() {
-        PostgresConfig config = parse(Map.of("url", "jdbc:postgresql://db.example:6543/jobs?user=app&password=hunter2"));
+        PostgresConfig config =
+                parse(Map.of("url", "jdbc:postgresql://db.example:6543/jobs?user=app&password=hunter2"));
 
         assertThat(config.address()).isEqualTo("db.example:6543");
         assertThat(config.database()).isEqualTo("jobs");

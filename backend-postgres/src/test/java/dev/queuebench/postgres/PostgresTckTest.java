@@ -4,6 +4,7 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.tck.QueueBackendTck;
 import dev.queuebench.tck.TestServers;
+import java.util.Map;
 
 /** The whole contract against the local PostgreSQL, once per strategy, in a schema of its own. */
 class PostgresTckTest extends QueueBackendTck {
@@ -14,7 +15,7 @@ class PostgresTckTest extends QueueBackendTck {
 
     @Override
     protected BackendConfig baseConfig() {
-        return BackendConfig.of(java.util.Map.of(
+        return BackendConfig.of(Map.of(
                 PostgresConfig.URL, TestServers.postgresUrl(),
                 PostgresConfig.SCHEMA, "queuebench_tck",
                 PostgresConfig.POOL_SIZE, "4"));
