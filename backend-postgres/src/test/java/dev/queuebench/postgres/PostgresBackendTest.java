@@ -192,8 +192,8 @@ class PostgresBackendTest {
 
             assertThat(claim.get(10, TimeUnit.SECONDS)).isEmpty();
         }
-        assertThat(count(QueueMetrics.CLAIM_CONFLICTS, "contested")).isEqualTo(1.0);
-        assertThat(count(QueueMetrics.CLAIM_EMPTY, "contested")).isEqualTo(1.0);
+        assertThat(counted(QueueMetrics.CLAIM_CONFLICTS, "contested")).isEqualTo(1.0);
+        assertThat(counted(QueueMetrics.CLAIM_EMPTY, "contested")).isEqualTo(1.0);
     }
 
     @Test
@@ -266,7 +266,7 @@ class PostgresBackendTest {
         await().atMost(ofSeconds(30)).until(() -> vacuumsOf(schema) > 0);
     }
 
-    private double count(String counter, String queue) {
+    private double counted(String counter, String queue) {
         return registry.get(counter).tag(QueueMetrics.TAG_QUEUE, queue).counter().count();
     }
 
