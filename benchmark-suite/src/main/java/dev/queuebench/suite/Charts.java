@@ -131,6 +131,7 @@ public final class Charts {
         XYChart chart = chart("Latency by percentile at " + first.details().get("target_rate_per_sec") + " jobs/s",
                 "percentile", "ms (log scale)");
         chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(true); // ticks at 1, 10, 100, ...: 0 %, 90 %, 99 %, ...
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::nines);
         for (ResultRecord r : records) {

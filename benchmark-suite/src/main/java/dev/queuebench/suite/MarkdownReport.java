@@ -59,7 +59,7 @@ public final class MarkdownReport {
             line(md, "## Charts");
             line(md, "");
             charts.forEach(c -> {
-                line(md, "![" + c.caption() + "](" + c.path() + ")");
+                line(md, "![" + c.path().replace("charts/", "").replace(".svg", "").replace('_', ' ') + "](" + c.path() + ")");
                 line(md, "");
                 line(md, "*" + c.caption() + "*");
                 line(md, "");

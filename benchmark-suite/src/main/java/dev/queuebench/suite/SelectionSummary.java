@@ -39,8 +39,10 @@ final class SelectionSummary {
         this.records = report.results().stream()
                 .filter(r -> !r.details().containsKey(BackendUnderTest.COULD_NOT_RUN))
                 .toList();
-        this.capabilities = report.capabilities();
         this.targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
+        this.capabilities = new LinkedHashMap<>();
+        targets.stream().filter(t -> report.capabilities().containsKey(t))
+                .forEach(t -> capabilities.put(t, report.capabilities().get(t)));
     }
 
     static String target(ResultRecord r) {
@@ -106,8 +108,9 @@ final class SelectionSummary {
         line(md, "|---|---|---|---|---|");
         for (Dimension d : dimensions) {
             List<Map.Entry<String, Double>> ranking = d.ranking();
-            Map.Entry<String, Double> best = ranking.getFirst();
-            line(md, "| " + d.name() + " | **" + best.getKey() + "** " + figure(best.getValue(), d.unit()) + " | "
+            double best = ranking.getFirst().getValue();
+            List<String> leaders = ranking.stream().filter(e -> e.getValue() == best).map(Map.Entry::getKey).toList();
+            line(md, "| " + d.name() + " | **" + String.join(", ", leaders) + "** " + figure(best, d.unit()) + " | "
                     + ratio(d, ranking) + " | " + String.join(" · ", ranking.stream()
                     .map(e -> e.getKey() + " " + figure(e.getValue(), d.unit())).toList()) + " | " + d.how() + " |");
         }
@@ -127,38 +130,59 @@ final class SelectionSummary {
         picks(md, dimensions);
     }
 
-    /** "Which one for my workload": the leader of each dimension, and the fastest of those that survive a crash. */
+    /**
+     * "Which one for my workload": the fastest at each level of durability, the lowest tail latency, and for many
+     * workers on one queue the fastest of those with the fewest conflicts and lock errors.
+     */
     private void picks(StringBuilder md, List<Dimension> dimensions) {
+        Map<String, Dimension> byName = new LinkedHashMap<>();
+        dimensions.forEach(d -> byName.put(d.name(), d));
+        Map<String, String> picks = new LinkedHashMap<>();
+        Dimension peak = byName.get("peak throughput");
+        if (peak != null) {
+            picks.put("Most jobs per second, whatever the durability", fastest(peak, Durability.PROCESS));
+            picks.put("Jobs shared by several processes or machines (a server holds them)",
+                    fastest(peak, Durability.VOLATILE));
+            picks.put("Jobs must survive a crash of the process or the server", fastest(peak, Durability.CRASH_SAFE));
+            picks.put("Every job on stable storage before its enqueue returns", fastest(peak, Durability.DURABLE));
+        }
+        Dimension latency = byName.get("p99 latency at a fixed rate");
+        if (latency != null) {
+            Map.Entry<String, Double> best = latency.ranking().getFirst();
+            picks.put("Lowest tail latency at a steady rate", best.getKey() + " (p99 "
+                    + figure(best.getValue(), latency.unit()) + ")");
+        }
+        Dimension contention = byName.get("conflicts and lock errors under contention");
+        if (contention != null) {
+            double fewest = contention.ranking().getFirst().getValue();
+            int topW = records.stream().filter(r -> r.suite().equals(ConcurrencySuite.NAME))
+                    .mapToInt(ResultRecord::workers).max().orElse(0);
+            contention.figures().entrySet().stream().filter(e -> e.getValue() == fewest)
+                    .flatMap(e -> records.stream().filter(r -> target(r).equals(e.getKey())
+                            && r.suite().equals(ConcurrencySuite.NAME) && r.workers() == topW))
+                    .max(Comparator.comparingDouble(ResultRecord::throughputJobsPerSec))
+                    .ifPresent(r -> picks.put("Many workers on one queue", target(r) + " ("
+                            + figure(r.throughputJobsPerSec(), "jobs/s") + " with " + topW + " workers, "
+                            + figure(fewest, contention.unit()) + " conflicts and lock errors)"));
+        }
+        if (picks.isEmpty()) {
+            return;
+        }
         line(md, "**Which one for my workload?**");
         line(md, "");
-        Map<String, String> picks = new LinkedHashMap<>();
-        for (Dimension d : dimensions) {
-            Map.Entry<String, Double> best = d.ranking().getFirst();
-            switch (d.name()) {
-                case "peak throughput" -> picks.put("Most jobs per second, whatever the durability", best.getKey()
-                        + " (" + figure(best.getValue(), d.unit()) + ")");
-                case "p99 latency at a fixed rate" -> picks.put("Lowest tail latency at a steady rate",
-                        best.getKey() + " (p99 " + figure(best.getValue(), d.unit()) + ")");
-                case "conflicts and lock errors under contention" -> picks.put("Many workers on one queue",
-                        best.getKey() + " (" + figure(best.getValue(), d.unit()) + " conflicts and lock errors)");
-                default -> {}
-            }
-        }
-        dimensions.stream().filter(d -> d.name().equals("peak throughput")).findFirst().ifPresent(d -> {
-            Optional<Map.Entry<String, Double>> safe = d.ranking().stream().filter(e -> survivesACrash(e.getKey()))
-                    .findFirst();
-            picks.put("Jobs must survive a crash of the process or the server (CRASH_SAFE or DURABLE)", safe
-                    .map(e -> e.getKey() + " (" + figure(e.getValue(), d.unit()) + ", "
-                            + capabilities.get(e.getKey()).durability() + ")")
-                    .orElse("none of the backends measured declares it"));
-        });
         picks.forEach((need, pick) -> line(md, "- " + need + ": **" + pick + "**"));
         line(md, "");
     }
 
-    private boolean survivesACrash(String target) {
-        Declared declared = capabilities.get(target);
-        return declared != null && declared.durability().compareTo(Durability.CRASH_SAFE) >= 0;
+    /** The fastest target (by {@code peak}) declaring at least {@code atLeast}, with its figure and durability. */
+    private String fastest(Dimension peak, Durability atLeast) {
+        return peak.ranking().stream()
+                .filter(e -> capabilities.containsKey(e.getKey())
+                        && capabilities.get(e.getKey()).durability().compareTo(atLeast) >= 0)
+                .findFirst()
+                .map(e -> e.getKey() + " (" + figure(e.getValue(), peak.unit()) + ", "
+                        + capabilities.get(e.getKey()).durability() + ")")
+                .orElse("none of the backends measured declares " + atLeast + " or stronger");
     }
 
     private boolean noopDrain(ResultRecord r) {
@@ -207,27 +231,27 @@ final class SelectionSummary {
     }
 
     /**
-     * "1.80× over x" (lower is better: "1.80× lower than x", the runner-up's figure over the leader's); where a
-     * figure is zero or negative a ratio means nothing, so the difference is given instead.
+     * "1.80× over x" against the best target behind the leader(s) (lower is better: "1.80× lower than x", its
+     * figure over the leader's); where a figure is zero or negative a ratio means nothing: the difference instead.
      */
     static String ratio(Dimension d, List<Map.Entry<String, Double>> ranking) {
         if (ranking.size() < 2) {
             return "only one measured";
         }
-        double best = ranking.get(0).getValue();
-        double next = ranking.get(1).getValue();
-        String runnerUp = ranking.get(1).getKey();
-        if (best == next) {
-            return "tie with " + runnerUp;
+        double best = ranking.getFirst().getValue();
+        Optional<Map.Entry<String, Double>> behind = ranking.stream().filter(e -> e.getValue() != best).findFirst();
+        if (behind.isEmpty()) {
+            return "all equal";
         }
+        double next = behind.get().getValue();
+        String runnerUp = behind.get().getKey();
         double low = Math.min(best, next);
         double high = Math.max(best, next);
         if (low <= 0) {
             return figure(Math.abs(best - next), d.unit()) + (d.higherIsBetter() ? " more" : " less") + " than "
                     + runnerUp + " (" + figure(next, d.unit()) + ")";
         }
-        return String.format(Locale.ROOT, "%.2f× %s %s", high / low, d.higherIsBetter() ? "over" : "lower than",
-                runnerUp);
+        return figure(high / low, "×") + " " + (d.higherIsBetter() ? "over" : "lower than") + " " + runnerUp;
     }
 
     static String figure(double value, String unit) {

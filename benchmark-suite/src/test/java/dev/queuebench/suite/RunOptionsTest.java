@@ -63,6 +63,15 @@ class RunOptionsTest {
     }
 
     @Test
+    void theRegressionThresholdDefaultsToTenPercentAndABadOneNamesTheOption() {
+        assertThat(RunOptions.parse(Map.of("backend", "memory"), Map.of()).regressionThreshold()).isEqualTo(0.10);
+        assertThat(RunOptions.parse(Map.of("backend", "memory", "regressionThreshold", "0.25"), Map.of())
+                .regressionThreshold()).isEqualTo(0.25);
+        assertThatThrownBy(() -> RunOptions.parse(Map.of("backend", "memory", "regressionThreshold", "10%"), Map.of()))
+                .hasMessageContaining("option 'regressionThreshold'").hasMessageContaining("'10%'");
+    }
+
+    @Test
     void allMeansEveryBackendOnTheClassPath() {
         assertThat(RunOptions.parse(Map.of("backend", "all"), Map.of()).backends()).contains("memory", "dropping");
     }

@@ -95,6 +95,22 @@ class SuiteRunTest {
     }
 
     @Test
+    void severalBackendsRunInterleavedCaseByCaseIntoOneRunFolder() throws IOException {
+        int status = run(Map.of("backend", "memory,redelivering", "suite", "throughput", "scenario", "smoke",
+                "task", "noop", "workers", "1,2", "batch", "1", "jobs", "100"));
+
+        assertThat(status).as(errBytes.toString(StandardCharsets.UTF_8)).isZero();
+        Path folder = onlyRunFolder();
+        JsonNode records = new ObjectMapper().readTree(
+                folder.resolve("benchmark_results_" + folder.getFileName() + ".json").toFile()).get("results");
+        List<String> order = new java.util.ArrayList<>();
+        records.forEach(r -> order.add(r.get("backend").asText() + " " + r.get("case").asText() + " W=" + r.get("workers")));
+        assertThat(order).containsExactly("memory enqueue_single W=1", "redelivering enqueue_single W=1",
+                "memory drain_noop_single W=1", "redelivering drain_noop_single W=1",
+                "memory drain_noop_single W=2", "redelivering drain_noop_single W=2");
+    }
+
+    @Test
     void aJobTheBackendDropsIsReportedLostAndTheRunExitsOne() throws IOException {
         int status = run(Map.of("backend", "dropping", "suite", "stress", "scenario", "smoke", "jobs", "300"));
 

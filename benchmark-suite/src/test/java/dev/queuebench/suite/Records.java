@@ -1,0 +1,44 @@
+package dev.queuebench.suite;
+
+import dev.queuebench.suite.ResultRecord.Latency;
+import dev.queuebench.suite.ResultRecord.Repetition;
+import java.util.List;
+import java.util.Map;
+
+/** Result records with chosen figures, for tests of what the report computes from them. */
+final class Records {
+    private Records() {}
+
+    /** A record of {@code suite}/{@code caseName} whose repetitions ran at {@code rates} jobs/s (median first). */
+    static ResultRecord withRates(String target, String suite, String caseName, int workers, double... rates) {
+        double median = rates[0];
+        double min = java.util.Arrays.stream(rates).min().orElseThrow();
+        double max = java.util.Arrays.stream(rates).max().orElseThrow();
+        List<Repetition> repetitions = java.util.Arrays.stream(rates)
+                .mapToObj(r -> new Repetition(1000, r, 100, 100, 0, 0, 0, Latency.NONE, 0, 100, 0, 0))
+                .toList();
+        return record(target, suite, caseName, workers, median, min, max, Latency.NONE, 0, 0, repetitions);
+    }
+
+    /** A latency record with p50 and p99 (the same in every repetition). */
+    static ResultRecord withLatency(String target, String caseName, double p50, double p99) {
+        Latency latency = new Latency(p50, p50, p99, p99, p99, p99, p50, 100, List.of());
+        return record(target, LatencySuite.NAME, caseName, 4, 100, 100, 100, latency, 0, 0,
+                List.of(new Repetition(1000, 100, 100, 100, 0, 0, 0, latency, 0, 100, 0, 0)));
+    }
+
+    /** A concurrency record with conflicts and lock errors over 1,000 completed jobs. */
+    static ResultRecord withContention(String target, int workers, double rate, long conflicts, long lockErrors) {
+        return record(target, ConcurrencySuite.NAME, "contend_" + target.split("/")[1], workers, rate, rate, rate,
+                Latency.NONE, conflicts, lockErrors, List.of());
+    }
+
+    private static ResultRecord record(String target, String suite, String caseName, int workers, double median,
+            double min, double max, Latency latency, long conflicts, long lockErrors, List<Repetition> repetitions) {
+        String[] parts = target.split("/");
+        return new ResultRecord(parts[0], parts[1], suite, caseName, workers, 1, "noop", 1000, 1000, 0, 0, 0, 1000,
+                median, min, max, repetitions.size(), median / workers, latency, conflicts, conflicts / 1000.0,
+                lockErrors, 0, null, List.of(), Map.of(), Map.of(), "", Map.of("target_rate_per_sec", 100), List.of(),
+                repetitions);
+    }
+}
