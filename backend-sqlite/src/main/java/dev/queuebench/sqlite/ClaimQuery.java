@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.StringJoiner;
 
 /** The two ways to lease ready jobs; both settle expired leases first, so a claim after an expiry sees the job. */
 enum ClaimQuery {
@@ -50,22 +49,23 @@ enum ClaimQuery {
         List<ClaimedJob> claim(Connections connections, QueueMetrics metrics, String queue, int maxJobs, Duration lease) {
             while (true) {
                 long now = nowMicros();
-                long[] candidates = connections.onWriter(queue, session -> candidates(session, queue, now, maxJobs));
+                List<Long> candidates =
+                        connections.onWriter(queue, session -> candidates(session, queue, now, maxJobs));
                 if (candidates == null) {
                     connections.onWriter(queue, session -> settleExpired(session, queue, now));
                     continue;
                 }
-                if (candidates.length == 0) {
+                if (candidates.isEmpty()) {
                     return List.of();
                 }
                 List<ClaimedJob> claimed = connections.onWriter(queue, session -> {
                     PreparedStatement claim = session.prepare(SqlFile.CLAIM_OPTIMISTIC);
                     claim.setLong(1, nowMicros() + micros(lease));
-                    claim.setString(2, jsonArray(candidates));
+                    claim.setString(2, candidates.toString()); // [1, 2, 3]: a JSON array for json_each
                     claim.setLong(3, now);
                     return leased(claim, queue);
                 });
-                metrics.claimConflicts(queue, candidates.length - claimed.size());
+                metrics.claimConflicts(queue, candidates.size() - claimed.size());
                 if (!claimed.isEmpty()) {
                     return claimed;
                 }
@@ -73,7 +73,7 @@ enum ClaimQuery {
         }
 
         /** Ids of the first ready jobs; {@code null} when an expired lease must be settled first. */
-        private static long[] candidates(Connections.Session session, String queue, long now, int maxJobs)
+        private static List<Long> candidates(Connections.Session session, String queue, long now, int maxJobs)
                 throws SQLException {
             PreparedStatement expired = session.prepare(SqlFile.EXPIRED_LEASES);
             expired.setString(1, queue);
@@ -87,22 +87,13 @@ enum ClaimQuery {
             read.setString(1, queue);
             read.setLong(2, now);
             read.setInt(3, maxJobs);
-            long[] ids = new long[maxJobs];
-            int count = 0;
+            List<Long> ids = new ArrayList<>();
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    ids[count++] = rs.getLong(1);
+                    ids.add(rs.getLong(1));
                 }
             }
-            return Arrays.copyOf(ids, count);
-        }
-
-        private static String jsonArray(long[] ids) {
-            StringJoiner json = new StringJoiner(",", "[", "]");
-            for (long id : ids) {
-                json.add(Long.toString(id));
-            }
-            return json.toString();
+            return ids;
         }
     };
 
