@@ -75,25 +75,7 @@ public final class BenchmarkRunner {
                     + opened.stream().map(t -> t.name() + "/" + t.strategy()).toList() + ", suites "
                     + options.suites() + "; run " + stamp);
             try {
-                for (String suite : options.suites()) {
-                    List<List<Supplier<ResultRecord>>> plans = opened.stream().map(t -> cases(suite, t)).toList();
-                    int rounds = plans.stream().mapToInt(List::size).max().orElse(0);
-                    for (int round = 0; round < rounds; round++) {
-                        for (int t = 0; t < opened.size(); t++) {
-                            if (round >= plans.get(t).size()) {
-                                continue;
-                            }
-                            try {
-                                records.add(plans.get(t).get(round).get());
-                            } catch (RuntimeException e) {
-                                caseFailures++;
-                                BackendUnderTest target = opened.get(t);
-                                report("a " + suite + " case could not run on " + target.name() + "/"
-                                        + target.strategy(), e);
-                            }
-                        }
-                    }
-                }
+                caseFailures = runInterleaved(opened, records);
             } finally {
                 closeInReverse(opened);
             }
@@ -114,6 +96,33 @@ public final class BenchmarkRunner {
         }
         summarize(evaluated, comparison, folder, exitStatus);
         return exitStatus;
+    }
+
+    /**
+     * Runs each suite's cases round by round: case i on every target, then case i + 1, so that drift of the machine
+     * hits every target alike. A case that throws is reported and counted; returns how many did.
+     */
+    private int runInterleaved(List<BackendUnderTest> opened, List<ResultRecord> records) {
+        int failures = 0;
+        for (String suite : options.suites()) {
+            List<List<Supplier<ResultRecord>>> plans = opened.stream().map(t -> cases(suite, t)).toList();
+            int rounds = plans.stream().mapToInt(List::size).max().orElse(0);
+            for (int round = 0; round < rounds; round++) {
+                for (int t = 0; t < opened.size(); t++) {
+                    if (round >= plans.get(t).size()) {
+                        continue;
+                    }
+                    try {
+                        records.add(plans.get(t).get(round).get());
+                    } catch (RuntimeException e) {
+                        failures++;
+                        report("a " + suite + " case could not run on " + opened.get(t).name() + "/"
+                                + opened.get(t).strategy(), e);
+                    }
+                }
+            }
+        }
+        return failures;
     }
 
     /** Every strategy the backend declares, or {@code -Dstrategy} alone. */
@@ -203,7 +212,7 @@ public final class BenchmarkRunner {
                     .filter(ch -> ch.verdict() == Comparison.Verdict.REGRESSION).toList();
             System.out.println("against baseline " + c.baselineRunId() + ": " + c.changes().size() + " figures, "
                     + regressions.size() + " regression(s)" + (options.strict() ? " (strict)" : ""));
-            regressions.forEach(ch -> System.out.printf(Locale.ROOT, "  regression %s/%s %s W=%d batch=%d: %s %.4g -> %.4g (x%.2f)%n",
+            regressions.forEach(ch -> System.out.printf(Locale.ROOT, "  regression %s/%s %s W=%d batch=%d: %s %,.1f -> %,.1f (x%.2f)%n",
                     ch.backend(), ch.strategy(), ch.caseName(), ch.workers(), ch.batch(), ch.metric(), ch.baseline(),
                     ch.now(), ch.ratio()));
         });

@@ -42,8 +42,9 @@ public final class MarkdownReport {
         line(md, "Reproduce: `" + report.command() + "`");
         line(md, "");
         RunReport.Environment env = report.environment();
-        line(md, "Environment: git `" + env.gitCommit() + "` · " + env.jdk() + " · " + env.os() + " · " + env.cores()
-                + " cores · max heap " + mib(env.maxHeapBytes()) + (env.virtualThreads() ? " · virtual threads" : ""));
+        line(md, "Machine: " + env.cpu() + " · " + env.cores() + " cores · " + mib(env.memoryBytes()) + " RAM · "
+                + env.os() + " · " + env.jdk() + " · max heap " + mib(env.maxHeapBytes())
+                + (env.virtualThreads() ? " · virtual threads" : "") + " · git `" + env.gitCommit() + "`");
         env.servers().forEach((backend, info) -> line(md, "- `" + backend + "` server: " + (info.isEmpty() ? "(in process)" : info)));
         line(md, "");
         if (report.scenario().equals(Scenario.SMOKE.label())) {

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -67,15 +68,29 @@ public final class ReportWriter {
         }
     }
 
-    /** Git commit, JDK, OS, cores, max heap, and each backend's server facts. */
+    /** Git commit, JDK, OS, CPU, cores, memory, max heap, and each backend's server facts. */
     public static Environment environment(boolean virtualThreads, Map<String, Map<String, String>> servers) {
         return new Environment(gitCommit(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"),
+                procField("/proc/cpuinfo", "model name").orElse("unknown"),
                 Runtime.getRuntime().availableProcessors(),
+                procField("/proc/meminfo", "MemTotal").map(kb -> Long.parseLong(kb.replaceAll("[^0-9]", "")) * 1024)
+                        .orElse(0L),
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax(),
                 virtualThreads, servers);
+    }
+
+    /** The value of the first {@code name: value} line of a {@code /proc} file, if there is one. */
+    private static Optional<String> procField(String file, String name) {
+        try (Stream<String> lines = Files.lines(Path.of(file))) {
+            return lines.filter(l -> l.startsWith(name) && l.contains(":"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
     }
 
     /** {@code git rev-parse HEAD} of the working directory, or {@code unknown}. */

@@ -51,10 +51,13 @@ public record RunReport(
         }
     }
 
-    /** Where the run ran; {@code servers} holds each backend's {@code serverInfo()}. */
+    /**
+     * Where the run ran; {@code servers} holds each backend's {@code serverInfo()}; {@code cpu} and
+     * {@code memory_bytes} come from {@code /proc} (unknown and 0 elsewhere).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Environment(String gitCommit, String jdk, String os, int cores, long maxHeapBytes,
-            boolean virtualThreads, Map<String, Map<String, String>> servers) {}
+    public record Environment(String gitCommit, String jdk, String os, String cpu, int cores, long memoryBytes,
+            long maxHeapBytes, boolean virtualThreads, Map<String, Map<String, String>> servers) {}
 
     /** The same report with only {@code suite}'s records. */
     public RunReport onlySuite(String suite) {
