@@ -62,23 +62,28 @@ public final class Charts {
         add(charts, captions, "throughput_vs_workers", throughput, "Drain throughput of noop jobs against workers:"
                 + " solid lines claim and acknowledge in batches, dashed lines one job at a time.");
 
-        XYChart contention = chart("One queue, W competing workers", "workers", "jobs/s");
+        XYChart contention = chart("One queue, W competing workers", "workers", "jobs/s (log scale)");
+        contention.getStyler().setYAxisLogarithmic(true);
         perTarget(contention, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
                 ResultRecord::throughputJobsPerSec, "");
         add(charts, captions, "concurrency_vs_workers", contention,
                 "Throughput of W workers competing for one queue, one job per claim, by strategy.");
 
+        boolean anyLockError = records.stream().anyMatch(r -> r.suite().equals(ConcurrencySuite.NAME) && r.lockErrors() > 0);
         XYChart conflicts = chart("Claim conflicts against workers (one queue)", "workers", "conflicts per claim");
         perTarget(conflicts, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
                 ResultRecord::claimConflictRate, "");
-        add(charts, captions, "conflicts_vs_workers", conflicts,
-                "Claim conflicts per claim call against workers: claims that lost their candidate and retried.");
+        add(charts, captions, "conflicts_vs_workers", conflicts, "Claim conflicts per claim call against workers:"
+                + " claims that lost their candidate and retried." + (anyLockError ? "" : " No case had a lock error,"
+                + " so there is no lock error chart."));
 
-        XYChart lockErrors = chart("Lock errors against workers (one queue)", "workers", "lock errors in the case");
-        perTarget(lockErrors, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
-                r -> r.lockErrors(), "");
-        add(charts, captions, "lock_errors_vs_workers", lockErrors,
-                "Lock errors (SQLITE_BUSY, lock timeouts and kin) against workers on one queue.");
+        if (anyLockError) {
+            XYChart lockErrors = chart("Lock errors against workers (one queue)", "workers", "lock errors in the case");
+            perTarget(lockErrors, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
+                    r -> r.lockErrors(), "");
+            add(charts, captions, "lock_errors_vs_workers", lockErrors,
+                    "Lock errors (SQLITE_BUSY, lock timeouts and kin) against workers on one queue.");
+        }
 
         for (ResultRecord first : records) {
             if (first.suite().equals(LatencySuite.NAME) && !charts.containsKey(latencyName(first))) {
@@ -123,17 +128,15 @@ public final class Charts {
     }
 
     /**
-     * One line per target for the latency case of {@code first}'s rate; x is 1 / (1 - percentile), drawn on a log
-     * axis labelled with the percentile, so each tick is one more nine. The 100 % point (the max) has no place on
-     * that axis and is left out; the tables give it.
+     * One line per target for the latency case of {@code first}'s rate, HdrHistogram style: x is the number of
+     * nines, log10(1 / (1 - percentile)), labelled with the percentile at each whole nine (0 %, 90 %, 99 %,
+     * 99.9 %); y is in ms on a log axis. The 100 % point (the max) has no place on that axis; the tables give it.
      */
     private static XYChart latencyChart(ResultRecord first, List<String> targets, List<ResultRecord> records) {
         XYChart chart = chart("Latency by percentile at " + first.details().get("target_rate_per_sec") + " jobs/s",
-                "percentile", "ms (log scale)");
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setXAxisLogarithmicDecadeOnly(true); // ticks at 1, 10, 100, ...: 0 %, 90 %, 99 %, ...
+                "percentile (log scale of nines)", "ms (log scale)");
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::nines);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::percentileAtNines);
         for (ResultRecord r : records) {
             if (!r.suite().equals(LatencySuite.NAME) || !r.caseName().equals(first.caseName())) {
                 continue;
@@ -142,18 +145,25 @@ public final class Charts {
                     .filter(p -> p.percentile() < 100 && p.ms() > 0)
                     .toList();
             if (!points.isEmpty()) {
-                style(chart.addSeries(target(r), points.stream().map(p -> 100 / (100 - p.percentile())).toList(),
-                        points.stream().map(PercentilePoint::ms).toList()), colour(targets, r), "");
+                style(chart.addSeries(target(r), points.stream().map(p -> Math.log10(100 / (100 - p.percentile())))
+                        .toList(), points.stream().map(PercentilePoint::ms).toList()), colour(targets, r), "");
             }
         }
         return chart;
     }
 
-    /** The percentile whose 1 / (1 - p) is {@code x}: 10 is 90 %, 1000 is 99.9 %. */
-    static String nines(double x) {
-        double percentile = 100 - 100 / x;
-        String digits = String.format(Locale.ROOT, "%.4f", Math.max(0, percentile)).replaceAll("\\.?0+$", "");
-        return digits + " %";
+    /** The tick label at {@code nines} nines: "90 %" at 1, "99.9 %" at 3; no label between whole nines. */
+    static String percentileAtNines(double nines) {
+        long whole = Math.round(nines);
+        if (Math.abs(nines - whole) > 1e-6 || whole < 0) {
+            return "";
+        }
+        return switch ((int) whole) {
+            case 0 -> "0 %";
+            case 1 -> "90 %";
+            case 2 -> "99 %";
+            default -> "99." + "9".repeat((int) whole - 2) + " %";
+        };
     }
 
     /** One line per target over W: the records {@code which} selects, {@code figure} of each. */

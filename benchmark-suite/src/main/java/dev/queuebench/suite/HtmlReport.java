@@ -22,7 +22,8 @@ public final class HtmlReport {
     private static final String STYLE = """
             body { font-family: system-ui, sans-serif; max-width: 1300px; margin: 2em auto; padding: 0 1em;
                    color: #222; line-height: 1.45; }
-            table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+            table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; display: block;
+                    max-width: 100%; overflow-x: auto; }
             th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; vertical-align: top; }
             th { background: #f0f3f7; }
             tr:nth-child(even) td { background: #fafbfc; }

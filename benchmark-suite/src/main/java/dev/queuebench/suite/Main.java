@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The entry point. Without arguments (as {@code mvn exec:java} runs it) the options are system properties, e.g.
- * {@code -Dbackend=postgres -Dscenario=quick}, and {@code -Dlist=true} lists backends and scenarios; with arguments
+ * {@code -Dbackend=postgres -Dscenario=quick}, {@code -Dlist=true} lists backends and scenarios, and
+ * {@code -Dredraw=results/<stamp>} writes a run folder's charts and reports again from its JSON; with arguments
  * it is the {@link Cli} ({@code run --backend postgres}, {@code list}). Ends the JVM with the run's exit status.
  */
 public final class Main {
@@ -36,6 +37,9 @@ public final class Main {
         if (Boolean.parseBoolean(properties.get("list"))) {
             return list(properties, System.out);
         }
+        if (properties.containsKey("redraw")) {
+            return redraw(Path.of(properties.get("redraw")), System.err);
+        }
         return run(properties, System.err);
     }
 
@@ -49,6 +53,17 @@ public final class Main {
             if (verbose) {
                 e.printStackTrace(err);
             }
+            return 1;
+        }
+    }
+
+    /** Draws the charts and writes the reports of an existing run folder again from its JSON; returns 0 or 1. */
+    static int redraw(Path folder, PrintStream err) {
+        try {
+            System.out.println("Rewrote " + ReportWriter.redraw(folder).toAbsolutePath() + " and its charts and HTML");
+            return 0;
+        } catch (UncheckedIOException e) {
+            err.println("queuebench: " + e.getMessage());
             return 1;
         }
     }

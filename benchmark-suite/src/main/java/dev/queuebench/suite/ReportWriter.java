@@ -39,15 +39,34 @@ public final class ReportWriter {
                 JSON.writeValue(folder.resolve(suite + "_results_" + stamp + ".json").toFile(), report.onlySuite(suite));
             }
             JSON.writeValue(folder.resolve("benchmark_results_" + stamp + ".json").toFile(), report);
-            List<Charts.Chart> charts = Charts.write(report, folder.resolve("charts"));
-            String markdown = MarkdownReport.render(report, charts);
-            Files.writeString(folder.resolve("benchmark_report_" + stamp + ".md"), markdown, StandardCharsets.UTF_8);
-            Files.writeString(folder.resolve("benchmark_report_" + stamp + ".html"),
-                    HtmlReport.render("QueueBench run " + report.runId(), markdown, folder), StandardCharsets.UTF_8);
+            writeReports(report, folder);
             return folder;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run folder under " + resultsDir.toAbsolutePath(), e);
         }
+    }
+
+    /**
+     * Draws a run folder's charts and writes its markdown and HTML reports again from its combined JSON (e.g. after
+     * the report code changed); the JSON files are left as they are. Returns the markdown report's path.
+     */
+    public static Path redraw(Path folder) {
+        RunReport report = readRun(folder);
+        try {
+            return writeReports(report, folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the reports into " + folder.toAbsolutePath(), e);
+        }
+    }
+
+    private static Path writeReports(RunReport report, Path folder) throws IOException {
+        String stamp = report.runId();
+        List<Charts.Chart> charts = Charts.write(report, folder.resolve("charts"));
+        String markdown = MarkdownReport.render(report, charts);
+        Path md = Files.writeString(folder.resolve("benchmark_report_" + stamp + ".md"), markdown, StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("benchmark_report_" + stamp + ".html"),
+                HtmlReport.render("QueueBench run " + stamp, markdown, folder), StandardCharsets.UTF_8);
+        return md;
     }
 
     /** Parses a combined (or per-suite) results file. */
