@@ -61,7 +61,7 @@ public record RunOptions(
             "duration", "seconds of each latency and memory run",
             "task", "comma list of " + String.join(",", Task.labels()),
             "payloadBytes", "payload size of ordinary jobs (default " + Scenario.DEFAULT_PAYLOAD_BYTES + ")",
-            "strategy", "one claim strategy instead of the default (concurrency: instead of all)",
+            "strategy", "one claim strategy instead of every strategy each backend declares",
             "processes", "worker processes; only 1 so far",
             "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL); any <backend>.<key> sets that provider key",
             "redis.url", "Redis URL (or QUEUEBENCH_REDIS_URL)",

@@ -141,7 +141,7 @@ final class SelectionSummary {
         Dimension peak = byName.get("peak throughput");
         if (peak != null) {
             picks.put("Most jobs per second, whatever the durability", fastest(peak, Durability.PROCESS));
-            picks.put("Jobs shared by several processes or machines (a server holds them)",
+            picks.put("Jobs shared by several processes (held outside the producing process)",
                     fastest(peak, Durability.VOLATILE));
             picks.put("Jobs must survive a crash of the process or the server", fastest(peak, Durability.CRASH_SAFE));
             picks.put("Every job on stable storage before its enqueue returns", fastest(peak, Durability.DURABLE));
