@@ -9,11 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.VectorGraphicsEncoder;
@@ -50,8 +48,7 @@ public final class Charts {
         System.setProperty("java.awt.headless", "true");
         List<ResultRecord> records = report.results();
         List<String> targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(Charts::target).toList()));
-        Map<String, XYChart> charts = new LinkedHashMap<>();
-        Map<String, String> captions = new LinkedHashMap<>();
+        List<Chart> written = new ArrayList<>();
 
         XYChart throughput = chart("Drain throughput against workers (noop jobs)", "workers", "jobs/s (log scale)");
         throughput.getStyler().setYAxisLogarithmic(true);
@@ -59,21 +56,22 @@ public final class Charts {
             perTarget(throughput, targets, records, r -> r.suite().equals(ThroughputSuite.NAME)
                     && r.caseName().equals("drain_noop_" + path), ResultRecord::throughputJobsPerSec, path);
         }
-        add(charts, captions, "throughput_vs_workers", throughput, "Drain throughput of noop jobs against workers:"
+        save(dir, written, "throughput_vs_workers", throughput, "Drain throughput of noop jobs against workers:"
                 + " solid lines claim and acknowledge in batches, dashed lines one job at a time.");
 
         XYChart contention = chart("One queue, W competing workers", "workers", "jobs/s (log scale)");
         contention.getStyler().setYAxisLogarithmic(true);
         perTarget(contention, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
                 ResultRecord::throughputJobsPerSec, "");
-        add(charts, captions, "concurrency_vs_workers", contention,
+        save(dir, written, "concurrency_vs_workers", contention,
                 "Throughput of W workers competing for one queue, one job per claim, by strategy.");
 
-        boolean anyLockError = records.stream().anyMatch(r -> r.suite().equals(ConcurrencySuite.NAME) && r.lockErrors() > 0);
+        boolean anyLockError = records.stream()
+                .anyMatch(r -> r.suite().equals(ConcurrencySuite.NAME) && r.lockErrors() > 0);
         XYChart conflicts = chart("Claim conflicts against workers (one queue)", "workers", "conflicts per claim");
         perTarget(conflicts, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
                 ResultRecord::claimConflictRate, "");
-        add(charts, captions, "conflicts_vs_workers", conflicts, "Claim conflicts per claim call against workers:"
+        save(dir, written, "conflicts_vs_workers", conflicts, "Claim conflicts per claim call against workers:"
                 + " claims that lost their candidate and retried." + (anyLockError ? "" : " No case had a lock error,"
                 + " so there is no lock error chart."));
 
@@ -81,16 +79,16 @@ public final class Charts {
             XYChart lockErrors = chart("Lock errors against workers (one queue)", "workers", "lock errors in the case");
             perTarget(lockErrors, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
                     r -> r.lockErrors(), "");
-            add(charts, captions, "lock_errors_vs_workers", lockErrors,
+            save(dir, written, "lock_errors_vs_workers", lockErrors,
                     "Lock errors (SQLITE_BUSY, lock timeouts and kin) against workers on one queue.");
         }
 
         for (ResultRecord first : records) {
-            if (first.suite().equals(LatencySuite.NAME) && !charts.containsKey(latencyName(first))) {
-                XYChart latency = latencyChart(first, targets, records);
-                add(charts, captions, latencyName(first), latency, "Latency percentile distribution at "
-                        + first.details().get("target_rate_per_sec") + " jobs/s (open loop, from intended enqueue to"
-                        + " handler start); the x axis is in nines: 90 %, 99 %, 99.9 %.");
+            if (first.suite().equals(LatencySuite.NAME)
+                    && written.stream().noneMatch(c -> c.path().contains(latencyName(first)))) {
+                save(dir, written, latencyName(first), latencyChart(first, targets, records), "Latency percentile"
+                        + " distribution at " + first.details().get("target_rate_per_sec") + " jobs/s (open loop, from"
+                        + " intended enqueue to handler start); the x axis is in nines: 90 %, 99 %, 99.9 %.");
             }
         }
 
@@ -106,20 +104,11 @@ public final class Charts {
                         samples.stream().map(s -> Footprints.bytes(s.footprint()) / MIB).toList()), colour(targets, r), "");
             }
         }
-        add(charts, captions, "memory_heap_over_time", heap,
+        save(dir, written, "memory_heap_over_time", heap,
                 "Heap after GC of the benchmark JVM, sampled once a second during each backend's sustained run.");
-        add(charts, captions, "footprint_over_time", footprint, "The backend's own footprint during its sustained"
+        save(dir, written, "footprint_over_time", footprint, "The backend's own footprint during its sustained"
                 + " run: " + Footprints.DEFINITION + ".");
 
-        List<Chart> written = new ArrayList<>();
-        if (!charts.isEmpty()) {
-            Files.createDirectories(dir);
-        }
-        for (Map.Entry<String, XYChart> c : charts.entrySet()) {
-            VectorGraphicsEncoder.saveVectorGraphic(c.getValue(), dir.resolve(c.getKey()).toString(),
-                    VectorGraphicsFormat.SVG);
-            written.add(new Chart("charts/" + c.getKey() + ".svg", captions.get(c.getKey())));
-        }
         return written;
     }
 
@@ -213,11 +202,13 @@ public final class Charts {
         series.setLineWidth(2.2f);
     }
 
-    private static void add(Map<String, XYChart> charts, Map<String, String> captions, String name, XYChart chart,
-            String caption) {
+    /** Saves {@code chart} as {@code dir/name.svg} and lists it, unless it has no series. */
+    private static void save(Path dir, List<Chart> written, String name, XYChart chart, String caption)
+            throws IOException {
         if (!chart.getSeriesMap().isEmpty()) {
-            charts.put(name, chart);
-            captions.put(name, caption);
+            Files.createDirectories(dir);
+            VectorGraphicsEncoder.saveVectorGraphic(chart, dir.resolve(name).toString(), VectorGraphicsFormat.SVG);
+            written.add(new Chart("charts/" + name + ".svg", caption));
         }
     }
 

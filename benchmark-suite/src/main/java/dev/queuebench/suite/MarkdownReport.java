@@ -75,21 +75,32 @@ public final class MarkdownReport {
         return md.toString();
     }
 
-    /** Every figure with one column per backend/strategy. */
+    /** Every figure with one column per backend/strategy, one table per suite and one of declared capabilities. */
     private static void sideBySide(StringBuilder md, RunReport report, List<String> targets) {
         List<ResultRecord> records = report.results();
         line(md, "## Side by side");
         line(md, "");
+        throughputTable(md, records, targets);
+        latencyTable(md, records, targets);
+        concurrencyTable(md, records, targets);
+        stressTable(md, records, targets);
+        memoryTable(md, records, targets);
+        capabilitiesTable(md, report.capabilities(), targets);
+    }
+
+    private static void throughputTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
         Map<String, Map<String, String>> throughput = new LinkedHashMap<>();
         for (ResultRecord r : select(records, ThroughputSuite.NAME)) {
             cell(throughput, r.caseName() + (r.caseName().startsWith("enqueue") ? "" : " W=" + r.workers()), r,
                     num(r.throughputJobsPerSec()) + (r.repeats() > 1
-                            ? " (" + num(r.throughputMin()) + "–" + num(r.throughputMax()) + ")" : ""));
+                            ? " (" + num(r.throughputMin()) + "–" + num(r.throughputMax()) + ")" : "") + note(r));
         }
         table(md, "**Throughput**, jobs/s, median (min–max when repeated): `enqueue_*` one producer thread; `drain_*`"
                 + " a pre-filled queue drained by W workers; `_single` acknowledges each job with `complete`,"
                 + " `_batched` claims 16 and acknowledges with `completeAll`.", "case", targets, throughput);
+    }
 
+    private static void latencyTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
         Map<String, Map<String, String>> latency = new LinkedHashMap<>();
         for (ResultRecord r : select(records, LatencySuite.NAME)) {
             ResultRecord.Latency l = r.latencyMs();
@@ -108,29 +119,35 @@ public final class MarkdownReport {
         table(md, "**Latency**, ms from the job's intended enqueue time to its handler's start (open loop, no"
                 + " coordinated omission), and the backend's own per-operation p99 (`claim` includes waiting for a"
                 + " job, 50 ms at most).", "case", targets, latency);
+    }
 
+    private static void concurrencyTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
         Map<String, Map<String, String>> concurrency = new LinkedHashMap<>();
         for (ResultRecord r : select(records, ConcurrencySuite.NAME)) {
-            cell(concurrency, "W=" + r.workers() + " jobs/s", r, num(r.throughputJobsPerSec()));
+            cell(concurrency, "W=" + r.workers() + " jobs/s", r, num(r.throughputJobsPerSec()) + note(r));
         }
         for (ResultRecord r : select(records, ConcurrencySuite.NAME)) {
             cell(concurrency, "W=" + r.workers() + " conflicts per claim / lock errors", r,
                     String.format(Locale.ROOT, "%.4f / %d", r.claimConflictRate(), r.lockErrors())
-                            + lossNote(r));
+                            + note(r));
         }
         table(md, "**Concurrency**, W workers competing for one queue, one job per claim.", "W", targets, concurrency);
+    }
 
+    private static void stressTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
         Map<String, Map<String, String>> stress = new LinkedHashMap<>();
         for (ResultRecord r : select(records, StressSuite.NAME)) {
             Object recovery = r.details().get("recovery_ms");
             cell(stress, r.caseName() + " (" + r.jobsEnqueued() + " jobs)", r, r.durationMs() + " ms"
                     + (recovery == null ? "" : ", recovered in " + recovery + " ms")
                     + (r.jobsDead() > 0 ? ", " + r.jobsDead() + " dead" : "") + (r.errors() > 0 ? ", " + r.errors()
-                    + " errors" : "") + lossNote(r));
+                    + " errors" : "") + note(r));
         }
         table(md, "**Stress**, time to drain (the burst: recovery from its end to an empty queue); failing handlers"
                 + " end " + (int) (Scenario.FAILING_SHARE * 50) + " % of jobs dead by design.", "case", targets, stress);
+    }
 
+    private static void memoryTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
         Map<String, Map<String, String>> memory = new LinkedHashMap<>();
         for (ResultRecord r : records) {
             ResultRecord.Memory m = r.memory();
@@ -151,9 +168,12 @@ public final class MarkdownReport {
         }
         table(md, "**Memory**, the sustained open-loop run: the benchmark JVM's heap after GC and RSS, and the"
                 + " backend's footprint.", "figure", targets, memory);
+    }
 
+    private static void capabilitiesTable(StringBuilder md, Map<String, Declared> capabilities,
+            List<String> targets) {
         Map<String, Map<String, String>> declared = new LinkedHashMap<>();
-        for (Map.Entry<String, Declared> e : report.capabilities().entrySet()) {
+        for (Map.Entry<String, Declared> e : capabilities.entrySet()) {
             Declared d = e.getValue();
             declared.computeIfAbsent("durability", k -> new LinkedHashMap<>()).put(e.getKey(), d.durability().name());
             declared.computeIfAbsent("ordering", k -> new LinkedHashMap<>()).put(e.getKey(), d.ordering().name());
@@ -182,8 +202,10 @@ public final class MarkdownReport {
         line(md, "");
     }
 
-    private static String lossNote(ResultRecord r) {
-        return (r.jobsLost() > 0 ? " **" + r.jobsLost() + " LOST**" : "")
+    /** What a figure's cell must also say: the case could not run, or lost or duplicated jobs. */
+    private static String note(ResultRecord r) {
+        return (r.details().containsKey(BackendUnderTest.COULD_NOT_RUN) ? " **could not run**" : "")
+                + (r.jobsLost() > 0 ? " **" + r.jobsLost() + " LOST**" : "")
                 + (r.jobsDuplicated() > 0 ? " **" + r.jobsDuplicated() + " duplicated**" : "");
     }
 
