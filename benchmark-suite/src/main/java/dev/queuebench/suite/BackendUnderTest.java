@@ -16,11 +16,14 @@ import java.util.stream.Collectors;
 
 /**
  * One opened backend (one strategy) and what every suite needs to run cases against it: the registry the backend
- * records to, the run's options and the progress line. {@link #runCase} repeats a case, folds the repetitions into a
- * {@link ResultRecord}, prints it, and shouts when a job was lost.
+ * records to, the run's options, the progress line and the run's queue tag. {@link #runCase} repeats a case, folds
+ * the repetitions into a {@link ResultRecord}, prints it, and shouts when a job was lost.
+ *
+ * @param queueTag appended to every queue name of the run, so two runs against one server never purge or drain
+ *                 each other's jobs
  */
-public record BackendUnderTest(
-        QueueBackend backend, CompositeMeterRegistry registry, RunOptions options, Progress progress) {
+public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry registry, RunOptions options,
+        Progress progress, String queueTag) {
 
     /** A case's identity and the options that rerun it alone. */
     public record CaseSpec(String suite, String name, int workers, int batch, String task, Map<String, String> parameters) {}
@@ -34,6 +37,11 @@ public record BackendUnderTest(
 
     public String strategy() {
         return backend.strategy();
+    }
+
+    /** The run's own name for a queue: {@code base} plus the run's tag. */
+    public String queue(String base) {
+        return base + "_" + queueTag;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +37,7 @@ public final class BenchmarkRunner {
     private final Map<String, Map<String, String>> configuration = new TreeMap<>();
     private final Map<String, RunReport.Declared> capabilities = new TreeMap<>();
     private final String stamp;
+    private final String queueTag = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     private final Instant started;
 
     public BenchmarkRunner(RunOptions options, PrintStream err) {
@@ -170,7 +172,7 @@ public final class BenchmarkRunner {
         QueueBackend backend = QueueBackends.open(name, config);
         configuration.put(name + "/" + backend.strategy(), config.redacted());
         capabilities.put(name + "/" + backend.strategy(), RunReport.Declared.of(backend.capabilities()));
-        return new BackendUnderTest(backend, registry, options, progress);
+        return new BackendUnderTest(backend, registry, options, progress, queueTag);
     }
 
     /** One line naming what failed and why; the stack trace only with {@code verbose}. */

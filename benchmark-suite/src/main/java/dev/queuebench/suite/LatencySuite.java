@@ -42,7 +42,8 @@ public final class LatencySuite {
             String phase) {
         QueueBackend backend = target.backend();
         Progress progress = target.progress();
-        backend.purge(QUEUE);
+        String queue = target.queue(QUEUE);
+        backend.purge(queue);
         Duration warmUp = Duration.ofMillis(Math.min(1000, duration.toMillis() / 5));
         Ledger ledger = new Ledger();
         LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos());
@@ -50,16 +51,16 @@ public final class LatencySuite {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
             long start = System.nanoTime();
             OpenLoopProducer.Outcome produced;
-            WorkerPool pool = new WorkerPool(backend, List.of(QUEUE), workers, batch, Task.NOOP,
+            WorkerPool pool = new WorkerPool(backend, List.of(queue), workers, batch, Task.NOOP,
                     target.options().virtualThreads(), ledger, latency, progress);
             try (pool) {
-                produced = new OpenLoopProducer(backend, QUEUE, rate, target.options().payloadBytes(), ledger)
+                produced = new OpenLoopProducer(backend, queue, rate, target.options().payloadBytes(), ledger)
                         .run(duration.plus(warmUp));
-                Drain.awaitDrained(backend, List.of(QUEUE), ledger);
+                Drain.awaitDrained(backend, List.of(queue), ledger);
             }
             long elapsed = Math.max(1, System.nanoTime() - start);
             Ledger.Verdict verdict = ledger.check();
-            backend.purge(QUEUE);
+            backend.purge(queue);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("target_rate_per_sec", rate);
             details.put("warm_up_ms", warmUp.toMillis());

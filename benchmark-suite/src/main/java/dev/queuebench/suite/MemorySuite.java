@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MemorySuite {
     static final String NAME = "memory";
-    private static final String QUEUE = "qb_memory";
     private static final int DEFAULT_RATE = 500;
     private static final int MIN_SAMPLES = 10;
     private static final double MIN_LEAK_SLOPE = 1 << 20;
@@ -51,7 +50,6 @@ public final class MemorySuite {
     private static CaseOutcome sustained(BackendUnderTest target, int rate, Duration duration, int workers,
             String phase) {
         QueueBackend backend = target.backend();
-        backend.purge(QUEUE);
         List<MemorySample> samples = new ArrayList<>();
         long start = System.nanoTime();
         long[] gcAtStart = gcTotals();

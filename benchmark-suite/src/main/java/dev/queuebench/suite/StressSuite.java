@@ -26,9 +26,9 @@ public final class StressSuite {
         int workers = options.singleWorkers();
         int batch = options.batches().isEmpty() ? Scenario.DEFAULT_BATCH : options.batches().getFirst();
         int payload = options.payloadBytes();
-        List<String> one = List.of(QUEUE);
+        List<String> one = List.of(target.queue(QUEUE));
         List<String> sparse = IntStream.range(0, Scenario.SPARSE_QUEUES)
-                .mapToObj(i -> String.format("qb_sparse_%03d", i))
+                .mapToObj(i -> target.queue(String.format("qb_sparse_%03d", i)))
                 .toList();
         List<Supplier<ResultRecord>> cases = new ArrayList<>();
         cases.add(() -> stressCase(target, "burst", new Drain.Spec(one, options.jobs().orElse(scenario.burstJobs), payload,

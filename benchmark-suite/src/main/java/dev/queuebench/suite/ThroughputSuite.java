@@ -39,7 +39,7 @@ public final class ThroughputSuite {
             for (int workers : options.workersOr(scenario.throughputWorkers)) {
                 for (int batch : batches(options)) {
                     String name = "drain_" + task.label() + (batch == 1 ? "_single" : "_batched");
-                    Drain.Spec drain = new Drain.Spec(List.of(QUEUE), taskJobs, options.payloadBytes(), 0, workers,
+                    Drain.Spec drain = new Drain.Spec(List.of(target.queue(QUEUE)), taskJobs, options.payloadBytes(), 0, workers,
                             batch, task, false);
                     CaseSpec spec = new CaseSpec(NAME, name, workers, batch, task.label(), Map.of(
                             "workers", Integer.toString(workers), "batch", Integer.toString(batch),
@@ -74,7 +74,8 @@ public final class ThroughputSuite {
     private static CaseOutcome enqueueCase(BackendUnderTest target, int jobs, int batch, String phase) {
         QueueBackend backend = target.backend();
         Progress progress = target.progress();
-        backend.purge(QUEUE);
+        String queue = target.queue(QUEUE);
+        backend.purge(queue);
         Ledger ledger = new Ledger();
         LatencyRecorder latency = new LatencyRecorder();
         try (CaseMeters meters = new CaseMeters(target.registry())) {
@@ -85,22 +86,22 @@ public final class ThroughputSuite {
                 byte[] payload = new Payload(System.nanoTime(), Payload.Behaviour.SUCCEED)
                         .encode(target.options().payloadBytes());
                 if (n == 1) {
-                    ledger.enqueued(QUEUE, List.of(backend.enqueue(QUEUE, JobRequest.of(payload))));
+                    ledger.enqueued(queue, List.of(backend.enqueue(queue, JobRequest.of(payload))));
                 } else {
-                    ledger.enqueued(QUEUE, backend.enqueueAll(QUEUE, Collections.nCopies(n, JobRequest.of(payload))));
+                    ledger.enqueued(queue, backend.enqueueAll(queue, Collections.nCopies(n, JobRequest.of(payload))));
                 }
                 done += n;
                 progress.advance(n);
             }
             long enqueueNanos = Math.max(1, System.nanoTime() - start);
             progress.begin(phase + " (draining for the ledger)", jobs);
-            WorkerPool pool = new WorkerPool(backend, List.of(QUEUE), DRAIN_WORKERS, Scenario.DEFAULT_BATCH, Task.NOOP,
+            WorkerPool pool = new WorkerPool(backend, List.of(queue), DRAIN_WORKERS, Scenario.DEFAULT_BATCH, Task.NOOP,
                     target.options().virtualThreads(), ledger, latency, progress);
             try (pool) {
-                Drain.awaitDrained(backend, List.of(QUEUE), ledger);
+                Drain.awaitDrained(backend, List.of(queue), ledger);
             }
             Ledger.Verdict verdict = ledger.check();
-            backend.purge(QUEUE);
+            backend.purge(queue);
             return new CaseOutcome(enqueueNanos / 1_000_000, jobs * 1e9 / enqueueNanos, verdict, latency.summary(),
                     meters.claimConflicts(), meters.claims(), meters.lockErrors(), pool.errors(), pool.firstError(),
                     meters.operations(), Map.of(), null);

@@ -19,7 +19,7 @@ class LatencyRecorderTest {
         CompositeMeterRegistry registry = new CompositeMeterRegistry();
         RunOptions options = RunOptions.parse(Map.of("backend", "memory"), Map.of());
         try (Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err, false, 1000)) {
-            BackendUnderTest target = new BackendUnderTest(backend, registry, options, progress);
+            BackendUnderTest target = new BackendUnderTest(backend, registry, options, progress, "test");
 
             CaseOutcome outcome = LatencySuite.openLoop(target, 200, Duration.ofSeconds(2), 1, 1, "stall");
 
