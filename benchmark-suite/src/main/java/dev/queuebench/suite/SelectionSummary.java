@@ -14,6 +14,7 @@ import java.util.OptionalDouble;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * The opening of the report: for each dimension a user chooses a backend by, which backend/strategy leads, by what
@@ -25,8 +26,16 @@ final class SelectionSummary {
     private final Map<String, Declared> capabilities;
     private final List<String> targets;
 
-    /** One dimension: each target's figure (absent where not measured) and whether higher is better. */
-    record Dimension(String name, String how, String unit, boolean higherIsBetter, Map<String, Double> figures) {
+    /**
+     * One dimension: each target's figure (absent where not measured), whether higher is better, and the targets
+     * left out of the ranking with the reason (e.g. jobs lost).
+     */
+    record Dimension(String name, String how, String unit, boolean higherIsBetter, Map<String, Double> figures,
+            Map<String, String> excluded) {
+
+        Dimension(String name, String how, String unit, boolean higherIsBetter, Map<String, Double> figures) {
+            this(name, how, unit, higherIsBetter, figures, Map.of());
+        }
 
         /** Targets ordered best first. */
         List<Map.Entry<String, Double>> ranking() {
@@ -82,9 +91,18 @@ final class SelectionSummary {
                 + " per 1,000 jobs, W=" + contendW + " on one queue", "per 1,000 jobs", false, perTarget(mine -> max(
                 mine, r -> r.suite().equals(ConcurrencySuite.NAME) && r.workers() == contendW && r.jobsCompleted() > 0,
                 r -> 1000.0 * (r.claimConflicts() + r.lockErrors()) / r.jobsCompleted()))));
+        Map<String, String> disqualified = new LinkedHashMap<>();
+        for (String t : targets) {
+            long lost = stress(t).mapToLong(ResultRecord::jobsLost).sum();
+            long duplicated = stress(t).mapToLong(ResultRecord::jobsDuplicated).sum();
+            if (lost + duplicated > 0) {
+                disqualified.put(t, "disqualified: " + lost + " lost, " + duplicated + " duplicated");
+            }
+        }
         add(dimensions, new Dimension("behaviour under stress", "time to drain all stress cases (burst, backlog,"
                 + " sparse queues, large payloads, failing handlers); a loss or duplicate disqualifies", "ms", false,
-                perTarget(this::stressTime)));
+                perTarget(mine -> disqualified.containsKey(target(mine.getFirst())) ? OptionalDouble.empty()
+                        : stressTime(mine)), disqualified));
         add(dimensions, new Dimension("memory growth", "client heap after GC, least-squares slope during the"
                 + " sustained run", "MiB/min", false, perTarget(mine -> max(mine, r -> r.memory() != null,
                 r -> r.memory().heapGrowthBytesPerMin() / (1 << 20)))));
@@ -108,11 +126,17 @@ final class SelectionSummary {
         line(md, "|---|---|---|---|---|");
         for (Dimension d : dimensions) {
             List<Map.Entry<String, Double>> ranking = d.ranking();
-            double best = ranking.getFirst().getValue();
-            List<String> leaders = ranking.stream().filter(e -> e.getValue() == best).map(Map.Entry::getKey).toList();
-            line(md, "| " + d.name() + " | **" + String.join(", ", leaders) + "** " + figure(best, d.unit()) + " | "
-                    + ratio(d, ranking) + " | " + String.join(" · ", ranking.stream()
-                    .map(e -> e.getKey() + " " + figure(e.getValue(), d.unit())).toList()) + " | " + d.how() + " |");
+            List<String> all = new ArrayList<>();
+            ranking.forEach(e -> all.add(e.getKey() + " " + figure(e.getValue(), d.unit())));
+            d.excluded().forEach((t, why) -> all.add(t + " **" + why + "**"));
+            String leader = "none";
+            if (!ranking.isEmpty()) {
+                double best = ranking.getFirst().getValue();
+                leader = "**" + String.join(", ", ranking.stream().filter(e -> e.getValue() == best)
+                        .map(Map.Entry::getKey).toList()) + "** " + figure(best, d.unit());
+            }
+            line(md, "| " + d.name() + " | " + leader + " | " + ratio(d, ranking) + " | " + String.join(" · ", all)
+                    + " | " + d.how() + " |");
         }
         if (!capabilities.isEmpty()) {
             Durability strongest = capabilities.values().stream().map(Declared::durability)
@@ -149,8 +173,8 @@ final class SelectionSummary {
         Dimension latency = byName.get("p99 latency at a fixed rate");
         if (latency != null) {
             Map.Entry<String, Double> best = latency.ranking().getFirst();
-            picks.put("Lowest tail latency at a steady rate", best.getKey() + " (p99 "
-                    + figure(best.getValue(), latency.unit()) + ")");
+            picks.put("Lowest tail latency at a steady rate", pick(best.getKey(), "p99 "
+                    + figure(best.getValue(), latency.unit())));
         }
         Dimension contention = byName.get("conflicts and lock errors under contention");
         if (contention != null) {
@@ -161,16 +185,16 @@ final class SelectionSummary {
                     .flatMap(e -> records.stream().filter(r -> target(r).equals(e.getKey())
                             && r.suite().equals(ConcurrencySuite.NAME) && r.workers() == topW))
                     .max(Comparator.comparingDouble(ResultRecord::throughputJobsPerSec))
-                    .ifPresent(r -> picks.put("Many workers on one queue", target(r) + " ("
-                            + figure(r.throughputJobsPerSec(), "jobs/s") + " with " + topW + " workers, "
-                            + figure(fewest, contention.unit()) + " conflicts and lock errors)"));
+                    .ifPresent(r -> picks.put("Many workers on one queue", pick(target(r),
+                            figure(r.throughputJobsPerSec(), "jobs/s") + " with " + topW + " workers, "
+                                    + figure(fewest, contention.unit()) + " conflicts and lock errors")));
         }
         if (picks.isEmpty()) {
             return;
         }
         line(md, "**Which one for my workload?**");
         line(md, "");
-        picks.forEach((need, pick) -> line(md, "- " + need + ": **" + pick + "**"));
+        picks.forEach((need, pick) -> line(md, "- " + need + ": " + pick));
         line(md, "");
     }
 
@@ -180,9 +204,18 @@ final class SelectionSummary {
                 .filter(e -> capabilities.containsKey(e.getKey())
                         && capabilities.get(e.getKey()).durability().compareTo(atLeast) >= 0)
                 .findFirst()
-                .map(e -> e.getKey() + " (" + figure(e.getValue(), peak.unit()) + ", "
-                        + capabilities.get(e.getKey()).durability() + ")")
+                .map(e -> pick(e.getKey(), figure(e.getValue(), peak.unit()) + ", "
+                        + capabilities.get(e.getKey()).durability()))
                 .orElse("none of the backends measured declares " + atLeast + " or stronger");
+    }
+
+    /** "**target (why)**", and a warning when the target lost or duplicated jobs anywhere in this run. */
+    private String pick(String target, String why) {
+        long lost = records.stream().filter(r -> target(r).equals(target)).mapToLong(ResultRecord::jobsLost).sum();
+        long duplicated = records.stream().filter(r -> target(r).equals(target))
+                .mapToLong(ResultRecord::jobsDuplicated).sum();
+        return "**" + target + " (" + why + ")**" + (lost + duplicated == 0 ? ""
+                : " — but it lost " + lost + " and duplicated " + duplicated + " jobs in this run (see the cases)");
     }
 
     private boolean noopDrain(ResultRecord r) {
@@ -200,13 +233,16 @@ final class SelectionSummary {
                 .map(ResultRecord::caseName);
     }
 
-    /** Total time to drain the stress cases; absent when a job was lost or duplicated there. */
+    /** The stress records of one target. */
+    private Stream<ResultRecord> stress(String target) {
+        return records.stream().filter(r -> target(r).equals(target) && r.suite().equals(StressSuite.NAME));
+    }
+
+    /** Total time to drain the stress cases. */
     private OptionalDouble stressTime(List<ResultRecord> mine) {
         List<ResultRecord> stress = mine.stream().filter(r -> r.suite().equals(StressSuite.NAME)).toList();
-        if (stress.isEmpty() || stress.stream().anyMatch(r -> r.jobsLost() + r.jobsDuplicated() > 0)) {
-            return OptionalDouble.empty();
-        }
-        return OptionalDouble.of(stress.stream().mapToLong(ResultRecord::durationMs).sum());
+        return stress.isEmpty() ? OptionalDouble.empty()
+                : OptionalDouble.of(stress.stream().mapToLong(ResultRecord::durationMs).sum());
     }
 
     private Map<String, Double> perTarget(Function<List<ResultRecord>, OptionalDouble> figure) {
@@ -225,7 +261,7 @@ final class SelectionSummary {
     }
 
     private static void add(List<Dimension> dimensions, Dimension d) {
-        if (!d.figures().isEmpty()) {
+        if (!d.figures().isEmpty() || !d.excluded().isEmpty()) {
             dimensions.add(d);
         }
     }
@@ -236,7 +272,7 @@ final class SelectionSummary {
      */
     static String ratio(Dimension d, List<Map.Entry<String, Double>> ranking) {
         if (ranking.size() < 2) {
-            return "only one measured";
+            return ranking.isEmpty() ? "–" : "only one measured";
         }
         double best = ranking.getFirst().getValue();
         Optional<Map.Entry<String, Double>> behind = ranking.stream().filter(e -> e.getValue() != best).findFirst();

@@ -33,6 +33,14 @@ final class Records {
                 Latency.NONE, conflicts, lockErrors, List.of());
     }
 
+    /** A stress case that took {@code durationMs} and lost {@code lost} jobs. */
+    static ResultRecord withStress(String target, String caseName, long durationMs, long lost) {
+        String[] parts = target.split("/");
+        return new ResultRecord(parts[0], parts[1], StressSuite.NAME, caseName, 4, 16, "noop", 1000, 1000 - lost, 0,
+                lost, 0, durationMs, 1000, 1000, 1000, 1, 250, Latency.NONE, 0, 0, 0, 0, null, List.of(), Map.of(),
+                Map.of(), "", Map.of(), List.of(), List.of());
+    }
+
     private static ResultRecord record(String target, String suite, String caseName, int workers, double median,
             double min, double max, Latency latency, long conflicts, long lockErrors, List<Repetition> repetitions) {
         String[] parts = target.split("/");

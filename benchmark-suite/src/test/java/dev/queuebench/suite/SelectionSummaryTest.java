@@ -49,6 +49,18 @@ class SelectionSummaryTest {
                 "- Many workers on one queue: **redis/lua (900 jobs/s with 24 workers");
     }
 
+    @Test
+    void aTargetThatLostJobsUnderStressIsDisqualifiedThereAndItsPicksWarn() {
+        String md = summary(List.of(
+                Records.withRates("redis/lua", "throughput", "drain_noop_batched", 4, 5000),
+                Records.withStress("redis/lua", "burst", 100, 3),
+                Records.withStress("pg/skip", "burst", 900, 0)));
+
+        assertThat(md).contains("| behaviour under stress | **pg/skip** 900 ms | only one measured | pg/skip 900 ms"
+                        + " · redis/lua **disqualified: 3 lost, 0 duplicated** |",
+                "**redis/lua (5,000 jobs/s, VOLATILE)** — but it lost 3 and duplicated 0 jobs in this run");
+    }
+
     private static String summary(List<ResultRecord> records) {
         Map<String, Declared> capabilities = Map.of(
                 "redis/lua", new Declared(Durability.VOLATILE, Ordering.ORDER_STRICT, true, 1, true),
