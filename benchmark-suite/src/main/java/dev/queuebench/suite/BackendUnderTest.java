@@ -1,5 +1,6 @@
 package dev.queuebench.suite;
 
+import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.ResultRecord.Latency;
 import dev.queuebench.suite.ResultRecord.Repetition;
@@ -21,9 +22,17 @@ import java.util.stream.Collectors;
  *
  * @param queueTag appended to every queue name of the run, so two runs against one server never purge or drain
  *                 each other's jobs
+ * @param config   what the backend was opened with (its {@code toString} redacts secrets): worker processes open
+ *                 the same backend from it
  */
 public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry registry, RunOptions options,
-        Progress progress, String queueTag) {
+        Progress progress, String queueTag, BackendConfig config) {
+
+    /** A backend opened without configuration values (tests). */
+    public BackendUnderTest(QueueBackend backend, CompositeMeterRegistry registry, RunOptions options,
+            Progress progress, String queueTag) {
+        this(backend, registry, options, progress, queueTag, BackendConfig.empty());
+    }
 
     /** A case's identity and the options that rerun it alone. */
     public record CaseSpec(String suite, String name, int workers, int batch, String task, Map<String, String> parameters) {}

@@ -140,6 +140,7 @@ public final class BenchmarkRunner {
             case ConcurrencySuite.NAME -> new ConcurrencySuite().cases(target);
             case StressSuite.NAME -> new StressSuite().cases(target);
             case MemorySuite.NAME -> new MemorySuite().cases(target);
+            case ChaosSuite.NAME -> new ChaosSuite().cases(target);
             default -> throw new IllegalArgumentException("no suite named " + suite);
         };
     }
@@ -172,7 +173,7 @@ public final class BenchmarkRunner {
         QueueBackend backend = QueueBackends.open(name, config);
         configuration.put(name + "/" + backend.strategy(), config.redacted());
         capabilities.put(name + "/" + backend.strategy(), RunReport.Declared.of(backend.capabilities()));
-        return new BackendUnderTest(backend, registry, options, progress, queueTag);
+        return new BackendUnderTest(backend, registry, options, progress, queueTag, config);
     }
 
     /** One line naming what failed and why; the stack trace only with {@code verbose}. */
@@ -184,12 +185,13 @@ public final class BenchmarkRunner {
     }
 
     private int exitStatus(List<ResultRecord> records, int caseFailures, Optional<Comparison> comparison) {
-        boolean lost = records.stream().anyMatch(r -> r.jobsLost() > 0);
+        boolean lost = records.stream().anyMatch(r -> r.jobsLost() > 0 && !ChaosSuite.lossExpected(r));
+        boolean violated = records.stream().anyMatch(r -> r.details().containsKey(ChaosSuite.VIOLATION));
         boolean couldNotRun = caseFailures > 0
                 || records.stream().anyMatch(r -> r.details().containsKey(BackendUnderTest.COULD_NOT_RUN));
         boolean missed = records.stream().flatMap(r -> r.targets().stream()).anyMatch(t -> !t.pass());
         boolean regressed = comparison.isPresent() && comparison.get().hasRegression();
-        return lost || couldNotRun || (options.strict() && (missed || regressed)) ? 1 : 0;
+        return lost || violated || couldNotRun || (options.strict() && (missed || regressed)) ? 1 : 0;
     }
 
     private void summarize(List<ResultRecord> records, Optional<Comparison> comparison, Path folder, int exitStatus) {
@@ -219,7 +221,7 @@ public final class BenchmarkRunner {
                     ch.now(), ch.ratio()));
         });
         for (ResultRecord r : records) {
-            if (r.jobsLost() > 0) {
+            if (r.jobsLost() > 0 && !ChaosSuite.lossExpected(r)) {
                 BackendUnderTest.lossBanner(r).forEach(line -> err.println("!!! " + line));
             }
         }

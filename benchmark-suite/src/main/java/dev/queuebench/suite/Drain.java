@@ -50,8 +50,9 @@ public final class Drain {
             progress.begin(phase, spec.jobs());
             long start = System.nanoTime();
             long drainedAt;
-            WorkerPool pool = new WorkerPool(backend, spec.queues(), spec.workers(), spec.batch(), spec.task(),
-                    target.options().virtualThreads(), ledger, latency, progress);
+            Consumers pool = Consumers.start(target, spec.queues(), spec.workers(), spec.batch(), spec.task(),
+                    WorkerPool.LEASE, new WorkerPool.LocalEvents(ledger, latency, progress));
+            details.put("processes", Consumers.processesFor(target));
             try (pool) {
                 if (spec.workersFirst()) {
                     fillNanos = fill(backend, spec, ledger, null);

@@ -37,6 +37,7 @@ public final class Ledger {
         final int attempt;
         final Instant startedAt;
         Instant leaseEnd;
+        boolean released;
 
         Run(int attempt, Instant startedAt, Instant leaseEnd) {
             this.attempt = attempt;
@@ -77,8 +78,11 @@ public final class Ledger {
         Entry entry = entry(job.queue(), job.id());
         synchronized (entry) {
             for (Run run : entry.runs) {
-                if (run.attempt == job.attempt() && run.leaseEnd.isAfter(before)) {
-                    run.leaseEnd = before;
+                if (run.attempt == job.attempt()) {
+                    run.released = true;
+                    if (run.leaseEnd.isAfter(before)) {
+                        run.leaseEnd = before;
+                    }
                 }
             }
         }
@@ -163,6 +167,42 @@ public final class Ledger {
         }
         return new Verdict(enqueued.get(), completed, dead, lost.size(), duplicated,
                 lost.stream().sorted().limit(10).toList());
+    }
+
+    /**
+     * Jobs whose handler ran again after a run that neither settled nor released the job: redeliveries after a lost
+     * lease (a killed worker, a refused complete), the duplicates at-least-once delivery allows for jobs in flight at
+     * a fault. Retries after {@code fail} are not counted.
+     */
+    public long redeliveredCount() {
+        long redelivered = 0;
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                List<Run> runs = new ArrayList<>(entry.runs);
+                runs.sort((a, b) -> a.startedAt.compareTo(b.startedAt));
+                for (int i = 0; i < runs.size() - 1; i++) {
+                    if (!runs.get(i).released) {
+                        redelivered++;
+                        break;
+                    }
+                }
+            }
+        }
+        return redelivered;
+    }
+
+    /** Jobs a handler holds right now: started, neither settled nor released since. */
+    public long inFlightCount() {
+        long inFlight = 0;
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                if (!entry.runs.isEmpty() && entry.completedAt == null && !entry.dead
+                        && !entry.runs.getLast().released) {
+                    inFlight++;
+                }
+            }
+        }
+        return inFlight;
     }
 
     private static boolean hasDuplicateRun(Entry entry) {

@@ -55,6 +55,7 @@ public final class MarkdownReport {
         if (!records.isEmpty()) {
             new SelectionSummary(report).render(md);
             sideBySide(md, report, targets);
+            ChaosSuite.markdown(records).forEach(l -> line(md, l));
         }
         if (!charts.isEmpty()) {
             line(md, "## Charts");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
 
 /**
  * Enqueues at a fixed rate on a schedule fixed in advance: job i is intended at {@code start + i / rate}, and that
@@ -21,16 +22,27 @@ public final class OpenLoopProducer {
     private final int ratePerSecond;
     private final int payloadBytes;
     private final Ledger ledger;
+    private final LongFunction<Payload.Behaviour> behaviours;
+    private final int maxAttempts;
 
     /** What a run of the producer did; {@code maxBehindMs} is how late the latest enqueue started. */
     public record Outcome(long enqueued, long errors, double maxBehindMs, String firstError) {}
 
     public OpenLoopProducer(QueueBackend backend, String queue, int ratePerSecond, int payloadBytes, Ledger ledger) {
+        this(backend, queue, ratePerSecond, payloadBytes, ledger, i -> Payload.Behaviour.SUCCEED,
+                JobRequest.DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /** A producer whose job {@code i} behaves as {@code behaviours} says, each with {@code maxAttempts}. */
+    public OpenLoopProducer(QueueBackend backend, String queue, int ratePerSecond, int payloadBytes, Ledger ledger,
+            LongFunction<Payload.Behaviour> behaviours, int maxAttempts) {
         this.backend = backend;
         this.queue = queue;
         this.ratePerSecond = ratePerSecond;
         this.payloadBytes = payloadBytes;
         this.ledger = ledger;
+        this.behaviours = behaviours;
+        this.maxAttempts = maxAttempts;
     }
 
     /** Enqueues {@code rate × duration} jobs on schedule from now; returns when the last one was enqueued. */
@@ -50,9 +62,10 @@ public final class OpenLoopProducer {
                     LockSupport.parkNanos(wait);
                 }
                 maxBehind.accumulateAndGet(System.nanoTime() - intended, Math::max);
-                byte[] payload = new Payload(intended, Payload.Behaviour.SUCCEED).encode(payloadBytes);
+                byte[] payload = new Payload(intended, behaviours.apply(i)).encode(payloadBytes);
                 try {
-                    ledger.enqueued(queue, List.of(backend.enqueue(queue, JobRequest.of(payload))));
+                    ledger.enqueued(queue, List.of(backend.enqueue(queue,
+                            JobRequest.of(payload).withMaxAttempts(maxAttempts))));
                     enqueued.incrementAndGet();
                 } catch (RuntimeException e) {
                     errors.incrementAndGet();

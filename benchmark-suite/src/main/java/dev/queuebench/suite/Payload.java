@@ -20,7 +20,9 @@ public record Payload(long intendedNanos, Behaviour behaviour) {
         /** Fails its first attempt, then completes: exercises retries. */
         FAIL_ONCE,
         /** Fails every attempt: ends dead, exercises dead letters. */
-        FAIL_ALWAYS
+        FAIL_ALWAYS,
+        /** Its first attempt's handler outlasts the lease, then completes (fenced: answered false); later ones are fast. */
+        SLOW_ONCE
     }
 
     /** The payload bytes, {@code size} long (at least {@link #HEADER_BYTES}). */

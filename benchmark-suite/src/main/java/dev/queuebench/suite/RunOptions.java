@@ -42,17 +42,22 @@ public record RunOptions(
         boolean strict,
         boolean verbose,
         boolean virtualThreads,
-        Map<String, String> given) {
+        Map<String, String> given,
+        int processes,
+        List<String> chaosCases) {
 
     /** A figure worse than the baseline's by more than this share (beyond the noise) is a regression. */
     public static final double DEFAULT_REGRESSION_THRESHOLD = 0.10;
 
     public static final List<String> SUITES = List.of("throughput", "latency", "concurrency", "stress", "memory");
+    /** Every suite that can be named: the five default ones and {@code chaos}, which runs only when named (or in full). */
+    public static final List<String> ALL_SUITES = List.of("throughput", "latency", "concurrency", "stress", "memory",
+            ChaosSuite.NAME);
 
     /** Every option with its help text, in the order the usage text shows them. */
     public static final Map<String, String> OPTIONS = options(
             "backend", "a provider name, a comma list, or all (default sqlite)",
-            "suite", "comma list of " + String.join(",", SUITES) + " (default all five)",
+            "suite", "comma list of " + String.join(",", ALL_SUITES) + " (default the first five; full adds chaos)",
             "scenario", String.join(", ", Scenario.labels()) + " (default default)",
             "workers", "worker count(s), comma list, overriding the scenario's",
             "jobs", "jobs per drain, overriding the scenario's",
@@ -62,7 +67,8 @@ public record RunOptions(
             "task", "comma list of " + String.join(",", Task.labels()),
             "payloadBytes", "payload size of ordinary jobs (default " + Scenario.DEFAULT_PAYLOAD_BYTES + ")",
             "strategy", "one claim strategy instead of every strategy each backend declares",
-            "processes", "worker processes; only 1 so far",
+            "processes", "consumer JVMs the workers are spread over (1 to 64, default 1: threads in this JVM)",
+            "cases", "chaos cases, comma list of " + String.join(",", ChaosSuite.CASES) + " (default all)",
             "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL); any <backend>.<key> sets that provider key",
             "redis.url", "Redis URL (or QUEUEBENCH_REDIS_URL)",
             "sqlite.path", "SQLite file (default target/queuebench-sqlite/<stamp>.db)",
@@ -85,6 +91,7 @@ public record RunOptions(
         batches = List.copyOf(batches);
         rates = List.copyOf(rates);
         tasks = List.copyOf(tasks);
+        chaosCases = List.copyOf(chaosCases);
         backendSettings = backendSettings.entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
         given = Collections.unmodifiableMap(new TreeMap<>(given));
@@ -113,12 +120,12 @@ public record RunOptions(
                 Secrets.isSecretKey(key) ? Secrets.MASK : Secrets.redact(value))));
         Optional<String> strategy = Optional.ofNullable(given.get("strategy"));
         strategy.ifPresent(s -> requireStrategy(s, backends, providers));
-        integer(given, "processes", 1, 1, 1); // workers in other processes are not built yet: only 1 passes
+        Scenario scenario = Scenario.valueOf(words(given, "scenario", Scenario.labels(), false, List.of("default"))
+                .getFirst().toUpperCase(Locale.ROOT));
         return new RunOptions(
                 backends,
-                words(given, "suite", SUITES, true, SUITES),
-                Scenario.valueOf(words(given, "scenario", Scenario.labels(), false, List.of("default")).getFirst()
-                        .toUpperCase(Locale.ROOT)),
+                words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES : SUITES),
+                scenario,
                 integers(given, "workers", 1, 1024),
                 Optional.ofNullable(given.containsKey("jobs") ? integer(given, "jobs", 0, 1, 100_000_000) : null),
                 integers(given, "batch", 1, 10_000),
@@ -137,7 +144,9 @@ public record RunOptions(
                 bool(given, "strict"),
                 bool(given, "verbose"),
                 bool(given, "virtualThreads"),
-                given);
+                given,
+                integer(given, "processes", 1, 1, 64),
+                words(given, "cases", ChaosSuite.CASES, true, ChaosSuite.CASES));
     }
 
     /** Provider configuration keys given for one backend, e.g. {@code url} from {@code -Dpostgres.url}. */

@@ -17,36 +17,90 @@ import java.util.concurrent.locks.LockSupport;
  * and settle each job: {@code complete} one at a time when {@code batch} is 1, one {@code completeAll} per claim
  * otherwise; jobs whose payload says so are failed instead. Every handler run and settlement goes to the
  * {@link Ledger}; every handler start to the {@link LatencyRecorder}. With several queues each worker goes round
- * them, starting at a different one.
+ * them, starting at a different one. The same loop runs inside each worker process ({@link WorkerProcessMain}), where
+ * the {@link Events} go to stdout instead.
  */
-public final class WorkerPool implements AutoCloseable {
+public final class WorkerPool implements Consumers {
     /** Long enough that no lease expires in a healthy case: a redelivery then means a real duplicate. */
     public static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration CLAIM_WAIT = Duration.ofMillis(50);
+    /** Allowance for the harness and backend clocks when judging that a lease had expired. */
+    static final Duration STALE_SLACK = Duration.ofMillis(200);
 
     private final QueueBackend backend;
     private final List<String> queues;
     private final int batch;
     private final Task task;
-    private final Ledger ledger;
-    private final LatencyRecorder latency;
-    private final Progress progress;
+    private final Duration lease;
+    private final Events events;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final AtomicLong refusedCompletes = new AtomicLong();
+    private final AtomicLong staleCompletesAccepted = new AtomicLong();
     private final AtomicLong sink = new AtomicLong();
     private volatile boolean running = true;
 
-    /** Starts {@code workers} threads on {@code queues} at once. */
+    /**
+     * Where a pool reports each handler run and settlement: the {@link Ledger} in this process, or the coordinator's
+     * ledger through a worker process's stdout. Called from many worker threads at once.
+     */
+    public interface Events {
+        /** A handler started on {@code job} at {@code startNanos} ({@link System#nanoTime()}, comparable across
+         * processes of one host) and {@code startedAt}. */
+        void started(ClaimedJob job, Payload payload, long startNanos, Instant startedAt);
+
+        /** The handler gave the job back with {@code fail}; its lease ended no later than {@code before}. */
+        void released(ClaimedJob job, Instant before);
+
+        /** {@code complete} answered true. */
+        void completed(ClaimedJob job);
+
+        /** {@code fail} answered DEAD. */
+        void dead(ClaimedJob job);
+    }
+
+    /** Events recorded straight into this process's ledger, latency histogram and progress line. */
+    public record LocalEvents(Ledger ledger, LatencyRecorder latency, Progress progress) implements Events {
+        @Override
+        public void started(ClaimedJob job, Payload payload, long startNanos, Instant startedAt) {
+            ledger.started(job, startedAt);
+            latency.record(payload.intendedNanos(), startNanos);
+        }
+
+        @Override
+        public void released(ClaimedJob job, Instant before) {
+            ledger.released(job, before);
+        }
+
+        @Override
+        public void completed(ClaimedJob job) {
+            ledger.completed(job);
+            progress.advance(1);
+        }
+
+        @Override
+        public void dead(ClaimedJob job) {
+            ledger.dead(job.queue(), job.id());
+            progress.advance(1);
+        }
+    }
+
+    /** Starts {@code workers} threads on {@code queues} at once, with {@link #LEASE}, reporting to this process. */
     public WorkerPool(QueueBackend backend, List<String> queues, int workers, int batch, Task task,
             boolean virtualThreads, Ledger ledger, LatencyRecorder latency, Progress progress) {
+        this(backend, queues, workers, batch, task, virtualThreads, LEASE, new LocalEvents(ledger, latency, progress));
+    }
+
+    /** Starts {@code workers} threads on {@code queues} at once, claiming with {@code lease}. */
+    public WorkerPool(QueueBackend backend, List<String> queues, int workers, int batch, Task task,
+            boolean virtualThreads, Duration lease, Events events) {
         this.backend = backend;
         this.queues = List.copyOf(queues);
         this.batch = batch;
         this.task = task;
-        this.ledger = ledger;
-        this.latency = latency;
-        this.progress = progress;
+        this.lease = lease;
+        this.events = events;
         Thread.Builder builder = virtualThreads ? Thread.ofVirtual().name("qb-worker-", 0)
                 : Thread.ofPlatform().name("qb-worker-", 0).daemon(true);
         for (int i = 0; i < workers; i++) {
@@ -55,14 +109,24 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Backend calls that threw or answered that a lease was lost, during this pool's life. */
+    @Override
     public long errors() {
         return errors.get();
     }
 
-    /** The message of the first error, or null. */
+    @Override
     public String firstError() {
         return firstError.get();
+    }
+
+    @Override
+    public long refusedCompletes() {
+        return refusedCompletes.get();
+    }
+
+    @Override
+    public long staleCompletesAccepted() {
+        return staleCompletesAccepted.get();
     }
 
     /** Stops claiming, lets each worker settle what it holds, and waits for every thread to end. */
@@ -85,7 +149,7 @@ public final class WorkerPool implements AutoCloseable {
         while (running) {
             String queue = queues.get(index);
             try {
-                List<ClaimedJob> jobs = backend.claim(queue, batch, LEASE, queues.size() == 1 ? CLAIM_WAIT : Duration.ZERO);
+                List<ClaimedJob> jobs = backend.claim(queue, batch, lease, queues.size() == 1 ? CLAIM_WAIT : Duration.ZERO);
                 if (jobs.isEmpty()) {
                     index = (index + 1) % queues.size();
                     if (++emptyInARow >= queues.size() && queues.size() > 1) {
@@ -109,30 +173,42 @@ public final class WorkerPool implements AutoCloseable {
         List<ClaimedJob> toComplete = new ArrayList<>(jobs.size());
         for (ClaimedJob job : jobs) {
             long startNanos = System.nanoTime();
-            ledger.started(job, Instant.now());
             Payload payload = Payload.decode(job.payload());
-            latency.record(payload.intendedNanos(), startNanos);
+            events.started(job, payload, startNanos, Instant.now());
+            if (payload.behaviour() == Payload.Behaviour.SLOW_ONCE && job.attempt() == 1) {
+                sleepPast(job.leaseExpiresAt().plus(STALE_SLACK));
+            }
             if (task.run() == 1) {
                 sink.incrementAndGet(); // uses the result, so the computation cannot be optimised away
             }
             boolean fails = switch (payload.behaviour()) {
-                case SUCCEED -> false;
+                case SUCCEED, SLOW_ONCE -> false;
                 case FAIL_ONCE -> job.attempt() == 1;
                 case FAIL_ALWAYS -> true;
             };
             if (fails) {
                 fail(job);
             } else if (batch == 1) {
-                settle(job, backend.complete(job));
+                Instant before = Instant.now();
+                settle(job, backend.complete(job), before);
             } else {
                 toComplete.add(job);
             }
         }
         if (!toComplete.isEmpty()) {
+            Instant before = Instant.now();
             List<Boolean> answers = backend.completeAll(toComplete);
             for (int i = 0; i < toComplete.size(); i++) {
-                settle(toComplete.get(i), answers.get(i));
+                settle(toComplete.get(i), answers.get(i), before);
             }
+        }
+    }
+
+    /** Waits (a slow handler) until {@code until} has passed on this clock. */
+    private static void sleepPast(Instant until) {
+        for (long left = Duration.between(Instant.now(), until).toNanos(); left > 0;
+                left = Duration.between(Instant.now(), until).toNanos()) {
+            LockSupport.parkNanos(left);
         }
     }
 
@@ -140,21 +216,28 @@ public final class WorkerPool implements AutoCloseable {
         Instant before = Instant.now();
         FailResult result = backend.fail(job, "failed on purpose by the benchmark (attempt " + job.attempt() + ")");
         switch (result.outcome()) {
-            case RETRY_SCHEDULED -> ledger.released(job, before);
+            case RETRY_SCHEDULED -> events.released(job, before);
             case DEAD -> {
-                ledger.released(job, before);
-                ledger.dead(job.queue(), job.id());
-                progress.advance(1);
+                events.released(job, before);
+                events.dead(job);
             }
             case LEASE_LOST -> error("fail answered LEASE_LOST for job " + job.id());
         }
     }
 
-    private void settle(ClaimedJob job, boolean completed) {
+    /**
+     * Records a {@code complete} answer. {@code before} was taken just before the call: a true answer to a call made
+     * after the lease had expired (plus slack for the clocks) is a stale complete the backend should have refused.
+     */
+    private void settle(ClaimedJob job, boolean completed, Instant before) {
         if (completed) {
-            ledger.completed(job);
-            progress.advance(1);
+            events.completed(job);
+            if (before.isAfter(job.leaseExpiresAt().plus(STALE_SLACK))) {
+                staleCompletesAccepted.incrementAndGet();
+                error("complete accepted after the lease of job " + job.id() + " had expired");
+            }
         } else {
+            refusedCompletes.incrementAndGet();
             error("complete answered false (lease lost) for job " + job.id());
         }
     }

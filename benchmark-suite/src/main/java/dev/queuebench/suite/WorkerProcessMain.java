@@ -1,0 +1,160 @@
+package dev.queuebench.suite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.api.QueueBackends;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The main class of one worker process, started by {@link WorkerProcesses}. It reads one JSON line from stdin (the
+ * {@link Order}: backend, its configuration, what to do), opens the backend and answers {@code READY}, then works
+ * until stdin closes, when it settles what it holds, closes the backend and exits. The configuration travels over
+ * stdin, never on the command line, so no password shows in {@code ps}. Each event is one tab-separated line on
+ * stdout, read by the coordinator:
+ *
+ * <pre>
+ * R queue id attempt leaseExpiresAtEpochMicros intendedNanos startNanos startedAtEpochMicros   a handler run
+ * F queue id attempt beforeEpochMicros     released by fail        C queue id attempt   completed
+ * D queue id attempt                       dead                    N queue id,id,...    enqueued (produce mode)
+ * X count        complete refused (sent when stopped)             S count              stale complete accepted
+ * E count message                          errors, with the first one
+ * </pre>
+ */
+public final class WorkerProcessMain {
+    /**
+     * What the coordinator asks of this process. {@code mode} {@code consume} runs a {@link WorkerPool};
+     * {@code produce} enqueues batches of {@code batch} jobs in a loop (the writer the sqlite-crash case kills).
+     */
+    public record Order(String mode, String backend, Map<String, String> config, List<String> queues, int threads,
+            int batch, String task, long leaseMillis, int payloadBytes) {}
+
+    private WorkerProcessMain() {}
+
+    public static void main(String[] args) throws IOException {
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String first = in.readLine();
+        if (first == null) {
+            return;
+        }
+        Order order = new ObjectMapper().readValue(first, Order.class);
+        LineEvents events = new LineEvents(out);
+        try (QueueBackend backend = QueueBackends.open(order.backend(), BackendConfig.of(order.config()))) {
+            events.line("READY");
+            if (order.mode().equals("produce")) {
+                AtomicBoolean running = new AtomicBoolean(true);
+                Thread producer = Thread.ofPlatform().name("qb-writer").start(() -> produce(backend, order, events, running));
+                awaitEndOfInput(in);
+                running.set(false);
+                join(producer);
+            } else {
+                Task task = Task.valueOf(order.task().toUpperCase(java.util.Locale.ROOT));
+                try (WorkerPool pool = new WorkerPool(backend, order.queues(), order.threads(), order.batch(), task,
+                        false, Duration.ofMillis(order.leaseMillis()), events)) {
+                    awaitEndOfInput(in);
+                    pool.close();
+                    events.counts(pool);
+                }
+            }
+        } catch (RuntimeException e) {
+            events.line("E\t1\t" + oneLine(e.getMessage()));
+            out.flush();
+            System.exit(1);
+        }
+        out.flush();
+        System.exit(0);
+    }
+
+    /** Enqueues batches in a loop, reporting each batch's ids once {@code enqueueAll} has returned them. */
+    private static void produce(QueueBackend backend, Order order, LineEvents events, AtomicBoolean running) {
+        String queue = order.queues().getFirst();
+        while (running.get()) {
+            List<JobRequest> requests = new ArrayList<>(order.batch());
+            for (int i = 0; i < order.batch(); i++) {
+                requests.add(JobRequest.of(new Payload(System.nanoTime(), Payload.Behaviour.SUCCEED)
+                        .encode(order.payloadBytes())));
+            }
+            try {
+                List<String> ids = backend.enqueueAll(queue, requests);
+                events.line("N\t" + queue + "\t" + String.join(",", ids));
+            } catch (RuntimeException e) {
+                events.line("E\t1\t" + oneLine(e.getMessage()));
+            }
+        }
+    }
+
+    private static void awaitEndOfInput(BufferedReader in) throws IOException {
+        while (in.readLine() != null) {
+            // the coordinator sends nothing more; end of input is the signal to stop
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String oneLine(String message) {
+        return String.valueOf(message).replace('\n', ' ').replace('\t', ' ');
+    }
+
+    /** Events as lines on stdout; one line is written whole (the stream is locked per line). */
+    private record LineEvents(PrintStream out) implements WorkerPool.Events {
+        @Override
+        public void started(ClaimedJob job, Payload payload, long startNanos, Instant startedAt) {
+            line("R\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt() + "\t" + micros(job.leaseExpiresAt())
+                    + "\t" + payload.intendedNanos() + "\t" + startNanos + "\t" + micros(startedAt));
+        }
+
+        @Override
+        public void released(ClaimedJob job, Instant before) {
+            line("F\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt() + "\t" + micros(before));
+        }
+
+        @Override
+        public void completed(ClaimedJob job) {
+            line("C\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt());
+        }
+
+        @Override
+        public void dead(ClaimedJob job) {
+            line("D\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt());
+        }
+
+        /** The pool's fencing counts and errors, once it has stopped. */
+        void counts(WorkerPool pool) {
+            line("X\t" + pool.refusedCompletes());
+            line("S\t" + pool.staleCompletesAccepted());
+            if (pool.errors() > 0) {
+                line("E\t" + pool.errors() + "\t" + oneLine(pool.firstError()));
+            }
+        }
+
+        void line(String line) {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        }
+
+        private static long micros(Instant instant) {
+            return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+        }
+    }
+}
