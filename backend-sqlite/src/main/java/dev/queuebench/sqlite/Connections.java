@@ -88,8 +88,9 @@ final class Connections implements AutoCloseable {
             }
         } catch (SQLException e) {
             close();
-            throw new BackendUnavailableException("cannot open the SQLite database " + config.path() + ": "
-                    + e.getMessage() + "; check that it is a SQLite file and that its folder is writable", e);
+            throw new BackendUnavailableException("'" + SqliteConfig.PATH + "': cannot open the SQLite database "
+                    + config.path() + ": " + e.getMessage()
+                    + "; it accepts a SQLite file (or a new one) in a folder this process can write", e);
         } catch (RuntimeException e) {
             close();
             throw e;
