@@ -195,7 +195,8 @@ public final class BenchmarkRunner {
     }
 
     private void summarize(List<ResultRecord> records, Optional<Comparison> comparison, Path folder, int exitStatus) {
-        long lost = records.stream().mapToLong(ResultRecord::jobsLost).sum();
+        long lost = records.stream().filter(r -> !ChaosSuite.lossExpected(r)).mapToLong(ResultRecord::jobsLost).sum();
+        long expected = records.stream().filter(ChaosSuite::lossExpected).mapToLong(ResultRecord::jobsLost).sum();
         long duplicated = records.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
         List<String> missed = new ArrayList<>();
         for (ResultRecord r : records) {
@@ -208,7 +209,9 @@ public final class BenchmarkRunner {
         }
         System.out.println();
         System.out.println("Results: " + folder.toAbsolutePath());
-        System.out.println(records.size() + " cases, " + lost + " jobs lost, " + duplicated + " duplicated, "
+        System.out.println(records.size() + " cases, " + lost + " jobs lost"
+                + (expected > 0 ? " (and " + expected + " lost as the backend's declared durability allows)" : "")
+                + ", " + duplicated + " duplicated, "
                 + missed.size() + " target(s) missed" + (options.strict() ? " (strict)" : ""));
         missed.forEach(m -> System.out.println("  missed " + m));
         comparison.ifPresent(c -> {

@@ -205,6 +205,19 @@ public final class Ledger {
         return inFlight;
     }
 
+    /** Jobs with a handler run that started in {@code [from, to]} (the harness clock). */
+    public long startedBetween(Instant from, Instant to) {
+        long started = 0;
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                if (entry.runs.stream().anyMatch(r -> !r.startedAt.isBefore(from) && !r.startedAt.isAfter(to))) {
+                    started++;
+                }
+            }
+        }
+        return started;
+    }
+
     private static boolean hasDuplicateRun(Entry entry) {
         List<Run> runs = new ArrayList<>(entry.runs);
         runs.sort((a, b) -> a.startedAt.compareTo(b.startedAt));

@@ -29,7 +29,7 @@ public final class MarkdownReport {
     public static String render(RunReport report, List<Chart> charts) {
         StringBuilder md = new StringBuilder();
         List<ResultRecord> records = report.results();
-        long lost = records.stream().mapToLong(ResultRecord::jobsLost).sum();
+        long lost = records.stream().filter(r -> !ChaosSuite.lossExpected(r)).mapToLong(ResultRecord::jobsLost).sum();
         long duplicated = records.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
         List<String> targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
         line(md, "# QueueBench run " + report.runId());

@@ -122,9 +122,13 @@ public record RunOptions(
         strategy.ifPresent(s -> requireStrategy(s, backends, providers));
         Scenario scenario = Scenario.valueOf(words(given, "scenario", Scenario.labels(), false, List.of("default"))
                 .getFirst().toUpperCase(Locale.ROOT));
+        List<String> suites = words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES : SUITES);
+        if (given.containsKey("cases") && !suites.contains(ChaosSuite.NAME)) {
+            throw new ConfigurationException("option 'cases' chooses chaos cases; it needs the chaos suite (-Dsuite=chaos)");
+        }
         return new RunOptions(
                 backends,
-                words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES : SUITES),
+                suites,
                 scenario,
                 integers(given, "workers", 1, 1024),
                 Optional.ofNullable(given.containsKey("jobs") ? integer(given, "jobs", 0, 1, 100_000_000) : null),

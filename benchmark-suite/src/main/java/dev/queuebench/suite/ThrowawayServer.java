@@ -49,19 +49,23 @@ public abstract class ThrowawayServer implements AutoCloseable {
     @Override
     public abstract void close();
 
-    /** SIGSTOPs every process of the server: it answers nothing until {@link #resume()}. */
+    /** SIGSTOPs every process of the server at once: it answers nothing until {@link #resume()}. */
     public void pause() {
-        for (ProcessHandle p : processes()) {
-            run(List.of("kill", "-STOP", Long.toString(p.pid())));
-        }
+        signal("-STOP", processes());
     }
 
-    /** SIGCONTs what {@link #pause()} stopped, children first. */
+    /** SIGCONTs what {@link #pause()} stopped. */
     public void resume() {
-        List<ProcessHandle> all = new ArrayList<>(processes());
-        for (ProcessHandle p : all.reversed()) {
-            run(List.of("kill", "-CONT", Long.toString(p.pid())));
+        signal("-CONT", processes());
+    }
+
+    private static void signal(String signal, List<ProcessHandle> targets) {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        targets.forEach(p -> command.add(Long.toString(p.pid())));
+        if (targets.isEmpty()) {
+            throw new BackendUnavailableException("the throwaway server has no process to signal", null);
         }
+        run(command);
     }
 
     /** Removes the temporary folder (after the subclass stopped the server). */

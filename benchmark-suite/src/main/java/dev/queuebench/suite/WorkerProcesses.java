@@ -41,6 +41,7 @@ public final class WorkerProcesses implements Consumers {
     private final WorkerPool.LocalEvents events;
     private final List<Process> processes = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
+    private final List<AtomicLong> holding = new ArrayList<>();
     private final CountDownLatch ready;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
@@ -84,6 +85,11 @@ public final class WorkerProcesses implements Consumers {
     /** The operating-system pid of worker {@code index}. */
     public long pid(int index) {
         return processes.get(index).pid();
+    }
+
+    /** Jobs worker {@code index} holds right now: handler runs it reported and has not settled or released. */
+    public long holding(int index) {
+        return holding.get(index).get();
     }
 
     /** SIGKILLs worker {@code index} (no chance to settle what it holds) and waits until it is gone. */
@@ -164,8 +170,10 @@ public final class WorkerProcesses implements Consumers {
             throw new UncheckedIOException("cannot start a worker process (" + command.getFirst() + ")", e);
         }
         processes.add(process);
-        int index = processes.size() - 1;
-        readers.add(Thread.ofPlatform().name("qb-worker-process-" + index).daemon(true).start(() -> read(process)));
+        AtomicLong held = new AtomicLong();
+        holding.add(held);
+        readers.add(Thread.ofPlatform().name("qb-worker-process-" + processes.size()).daemon(true)
+                .start(() -> read(process, held)));
     }
 
     private WorkerProcesses awaitReady() {
@@ -185,7 +193,7 @@ public final class WorkerProcesses implements Consumers {
     }
 
     /** Feeds one worker's lines into the ledger until its stdout ends (it exited or was killed). */
-    private void read(Process process) {
+    private void read(Process process, AtomicLong held) {
         boolean sawReady = false;
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -194,7 +202,7 @@ public final class WorkerProcesses implements Consumers {
                     sawReady = true;
                     ready.countDown();
                 } else {
-                    handle(line.split("\t", -1));
+                    handle(line.split("\t", -1), held);
                 }
             }
         } catch (IOException e) {
@@ -206,13 +214,22 @@ public final class WorkerProcesses implements Consumers {
         }
     }
 
-    private void handle(String[] f) {
+    private void handle(String[] f, AtomicLong held) {
         switch (f[0]) {
-            case "R" -> events.started(job(f, micros(f[4])), new Payload(Long.parseLong(f[5]), Payload.Behaviour.SUCCEED),
-                    Long.parseLong(f[6]), micros(f[7]));
-            case "F" -> events.released(job(f, null), micros(f[4]));
-            case "C" -> events.completed(job(f, null));
-            case "D" -> events.dead(job(f, null));
+            case "R" -> {
+                events.started(job(f, micros(f[4])), new Payload(Long.parseLong(f[5]), Payload.Behaviour.SUCCEED),
+                        Long.parseLong(f[6]), micros(f[7]));
+                held.incrementAndGet();
+            }
+            case "F" -> {
+                events.released(job(f, null), micros(f[4]));
+                held.decrementAndGet();
+            }
+            case "C" -> {
+                events.completed(job(f, null));
+                held.decrementAndGet();
+            }
+            case "D" -> events.dead(job(f, null)); // always follows its F
             case "N" -> events.ledger().enqueued(f[1], Arrays.asList(f[2].split(",")));
             case "X" -> refused.addAndGet(Long.parseLong(f[1]));
             case "S" -> staleAccepted.addAndGet(Long.parseLong(f[1]));

@@ -30,7 +30,7 @@ class RunOptionsTest {
                 .hasMessageContaining("'4,many'");
         assertThatThrownBy(() -> RunOptions.parse(Map.of("backend", "memory", "jobs", "0"), Map.of()))
                 .hasMessageContaining("option 'jobs'");
-        assertThatThrownBy(() -> RunOptions.parse(Map.of("backend", "memory", "processes", "2"), Map.of()))
+        assertThatThrownBy(() -> RunOptions.parse(Map.of("backend", "memory", "processes", "0"), Map.of()))
                 .hasMessageContaining("option 'processes'");
     }
 
