@@ -2,8 +2,10 @@ package dev.queuebench.suite;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
+import dev.queuebench.api.QueueStats;
 import dev.queuebench.suite.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.ResultRecord.Latency;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -142,6 +145,24 @@ public final class ChaosSuite {
         return Map.of("killed_pid", pid, "leases_held_by_killed_worker", held);
     }
 
+    /**
+     * Counts as completed the jobs a killed worker was completing when it died, where they never came back (the queue
+     * is drained, so the backend completed them: the answer just never reached the harness); returns how many.
+     */
+    private static long settleUnconfirmed(Set<String> unconfirmed, Ledger ledger) {
+        long settled = 0;
+        for (String key : unconfirmed) {
+            int slash = key.indexOf('/');
+            String queue = key.substring(0, slash);
+            String id = key.substring(slash + 1);
+            if (!ledger.isSettled(queue, id)) {
+                ledger.completed(new ClaimedJob(id, queue, new byte[0], 0, 0, 0, null, null, null));
+                settled++;
+            }
+        }
+        return settled;
+    }
+
     /** Why {@code name} does not apply to this backend, or empty when it does. */
     private static Optional<String> skipReason(BackendUnderTest target, String name) {
         String backend = target.name();
@@ -213,6 +234,10 @@ public final class ChaosSuite {
             }
             long elapsed = Math.max(1, System.nanoTime() - start);
             Drain.recordDeadLetters(backend, List.of(QUEUE), ledger);
+            QueueStats left = backend.stats(QUEUE);
+            if (consumers instanceof WorkerProcesses killed && left.ready() + left.scheduled() + left.leased() == 0) {
+                details.put("completed_unconfirmed", settleUnconfirmed(killed.unconfirmedCompletes(), ledger));
+            }
             Ledger.Verdict verdict = ledger.check();
             backend.purge(QUEUE);
             long redelivered = ledger.redeliveredCount();
@@ -393,6 +418,9 @@ public final class ChaosSuite {
                 continue;
             }
             List<String> notes = new ArrayList<>();
+            if (d.get("completed_unconfirmed") instanceof Number n && n.longValue() > 0) {
+                notes.add(n + " job(s) completed by the killed worker whose answer it never sent");
+            }
             for (String key : List.of(VIOLATION, BackendUnderTest.COULD_NOT_RUN, "loss_note", "throwaway_server")) {
                 if (d.containsKey(key)) {
                     notes.add((key.equals(VIOLATION) ? "**VIOLATION** " : "") + d.get(key));

@@ -114,6 +114,17 @@ public final class Ledger {
         }
     }
 
+    /** True when the job is completed or dead. */
+    public boolean isSettled(String queue, String id) {
+        Entry entry = entries.get(queue + '/' + id);
+        if (entry == null) {
+            return false;
+        }
+        synchronized (entry) {
+            return entry.completedAt != null || entry.dead;
+        }
+    }
+
     /** Ids the producer recorded. */
     public long enqueuedCount() {
         return enqueued.get();

@@ -53,6 +53,9 @@ public final class WorkerPool implements Consumers {
         /** The handler gave the job back with {@code fail}; its lease ended no later than {@code before}. */
         void released(ClaimedJob job, Instant before);
 
+        /** {@code complete} is about to be called for the job (its answer may never be read if the worker dies). */
+        default void completing(ClaimedJob job) {}
+
         /** {@code complete} answered true. */
         void completed(ClaimedJob job);
 
@@ -189,6 +192,7 @@ public final class WorkerPool implements Consumers {
             if (fails) {
                 fail(job);
             } else if (batch == 1) {
+                events.completing(job);
                 Instant before = Instant.now();
                 settle(job, backend.complete(job), before);
             } else {
@@ -196,6 +200,7 @@ public final class WorkerPool implements Consumers {
             }
         }
         if (!toComplete.isEmpty()) {
+            toComplete.forEach(events::completing);
             Instant before = Instant.now();
             List<Boolean> answers = backend.completeAll(toComplete);
             for (int i = 0; i < toComplete.size(); i++) {

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>
  * R queue id attempt leaseExpiresAtEpochMicros intendedNanos startNanos startedAtEpochMicros   a handler run
- * F queue id attempt beforeEpochMicros     released by fail        C queue id attempt   completed
+ * F queue id attempt beforeEpochMicros     released by fail        A queue id attempt   complete about to be called
+ * C queue id attempt                       completed
  * D queue id attempt                       dead                    N queue id,id,...    enqueued (produce mode)
  * X count        complete refused (sent when stopped)             S count              stale complete accepted
  * E count message                          errors, with the first one
@@ -125,6 +126,11 @@ public final class WorkerProcessMain {
         @Override
         public void released(ClaimedJob job, Instant before) {
             line("F\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt() + "\t" + micros(before));
+        }
+
+        @Override
+        public void completing(ClaimedJob job) {
+            line("A\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt());
         }
 
         @Override

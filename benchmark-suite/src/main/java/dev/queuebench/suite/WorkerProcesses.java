@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,8 @@ public final class WorkerProcesses implements Consumers {
     private final List<Process> processes = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
     private final List<AtomicLong> holding = new ArrayList<>();
+    private final List<Set<String>> completing = new ArrayList<>();
+    private final Set<Integer> killed = ConcurrentHashMap.newKeySet();
     private final CountDownLatch ready;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
@@ -92,8 +96,19 @@ public final class WorkerProcesses implements Consumers {
         return holding.get(index).get();
     }
 
+    /**
+     * Jobs ({@code queue/id}) a killed worker had called {@code complete} for without its answer reaching this
+     * process: the backend may have completed them, so they are neither redelivered nor known completed.
+     */
+    public Set<String> unconfirmedCompletes() {
+        Set<String> unconfirmed = new java.util.TreeSet<>();
+        killed.forEach(i -> unconfirmed.addAll(completing.get(i)));
+        return unconfirmed;
+    }
+
     /** SIGKILLs worker {@code index} (no chance to settle what it holds) and waits until it is gone. */
     public void kill(int index) {
+        killed.add(index);
         Process process = processes.get(index);
         process.destroyForcibly();
         try {
@@ -172,8 +187,10 @@ public final class WorkerProcesses implements Consumers {
         processes.add(process);
         AtomicLong held = new AtomicLong();
         holding.add(held);
+        Set<String> pending = ConcurrentHashMap.newKeySet();
+        completing.add(pending);
         readers.add(Thread.ofPlatform().name("qb-worker-process-" + processes.size()).daemon(true)
-                .start(() -> read(process, held)));
+                .start(() -> read(process, held, pending)));
     }
 
     private WorkerProcesses awaitReady() {
@@ -193,7 +210,7 @@ public final class WorkerProcesses implements Consumers {
     }
 
     /** Feeds one worker's lines into the ledger until its stdout ends (it exited or was killed). */
-    private void read(Process process, AtomicLong held) {
+    private void read(Process process, AtomicLong held, Set<String> pending) {
         boolean sawReady = false;
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -202,7 +219,7 @@ public final class WorkerProcesses implements Consumers {
                     sawReady = true;
                     ready.countDown();
                 } else {
-                    handle(line.split("\t", -1), held);
+                    handle(line.split("\t", -1), held, pending);
                 }
             }
         } catch (IOException e) {
@@ -214,7 +231,7 @@ public final class WorkerProcesses implements Consumers {
         }
     }
 
-    private void handle(String[] f, AtomicLong held) {
+    private void handle(String[] f, AtomicLong held, Set<String> pending) {
         switch (f[0]) {
             case "R" -> {
                 events.started(job(f, micros(f[4])), new Payload(Long.parseLong(f[5]), Payload.Behaviour.SUCCEED),
@@ -225,9 +242,11 @@ public final class WorkerProcesses implements Consumers {
                 events.released(job(f, null), micros(f[4]));
                 held.decrementAndGet();
             }
+            case "A" -> pending.add(f[1] + "/" + f[2]);
             case "C" -> {
                 events.completed(job(f, null));
                 held.decrementAndGet();
+                pending.remove(f[1] + "/" + f[2]);
             }
             case "D" -> events.dead(job(f, null)); // always follows its F
             case "N" -> events.ledger().enqueued(f[1], Arrays.asList(f[2].split(",")));
