@@ -127,8 +127,8 @@ public final class ChaosSuite {
                 return outcome.withDetails(details);
             });
             case "sqlite-crash" -> sqliteCrash(target);
-            case "poison" -> steadyLoad(target, name, 1, LEASE, POISON_PERIOD, consumers -> Map.of());
-            case "lease-too-short" -> steadyLoad(target, name, 1, SHORT_LEASE, SLOW_PERIOD, consumers -> Map.of());
+            case "poison" -> steadyLoad(target, name, 1, LEASE, POISON_PERIOD, null);
+            case "lease-too-short" -> steadyLoad(target, name, 1, SHORT_LEASE, SLOW_PERIOD, null);
             default -> throw new IllegalArgumentException("no chaos case named " + name);
         });
     }
@@ -186,6 +186,7 @@ public final class ChaosSuite {
      * for the scenario's seconds, the fault at a quarter of the way, then the drain and the ledger check.
      *
      * @param period every {@code period}-th job is poison (case poison) or slower than its lease (lease-too-short)
+     * @param fault  the fault, or null where the jobs themselves are the fault
      */
     private static CaseOutcome steadyLoad(BackendUnderTest target, String name, int processes, Duration lease,
             int period, Fault fault) {
@@ -212,6 +213,9 @@ public final class ChaosSuite {
             Sampler sampler = new Sampler(ledger);
             AtomicLong inFlight = new AtomicLong();
             Thread faulter = Thread.ofPlatform().name("qb-chaos-fault").start(() -> {
+                if (fault == null) {
+                    return; // the case's jobs are the fault (poison, slow handlers)
+                }
                 LockSupport.parkNanos(faultAt.toNanos());
                 Instant from = Instant.now();
                 long held = ledger.inFlightCount();
@@ -246,9 +250,11 @@ public final class ChaosSuite {
             details.put("rate_per_sec", rate);
             details.put("processes", processes);
             details.put("lease_ms", lease.toMillis());
-            details.put("fault_at_ms", faultAt.toMillis());
-            details.put("in_flight_during_fault", inFlight.get());
-            details.put("recovery_ms", sampler.recoveryMillis());
+            if (fault != null) {
+                details.put("fault_at_ms", faultAt.toMillis());
+                details.put("in_flight_during_fault", inFlight.get());
+                details.put("recovery_ms", sampler.recoveryMillis());
+            }
             details.put("duplicates_allowed", allowed);
             details.put("overlapping_runs", verdict.duplicated());
             details.put("stale_completes_refused", consumers.refusedCompletes());
