@@ -152,6 +152,10 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
 
     private static String line(ResultRecord r) {
         String failed = r.details().containsKey(COULD_NOT_RUN) ? "  COULD NOT RUN: " + r.details().get(COULD_NOT_RUN) : "";
+        if (r.details().containsKey(ChaosSuite.SKIPPED)) {
+            return r.backend() + "/" + r.strategy() + " " + r.suite() + " " + r.caseName() + ": skipped, "
+                    + r.details().get(ChaosSuite.SKIPPED);
+        }
         return String.format(Locale.ROOT,
                 "%s/%s %-11s %-28s W=%-2d batch=%-3d %,10.0f jobs/s (min %,.0f max %,.0f) p99 %.1f ms  lost %d dup %d%s",
                 r.backend(), r.strategy(), r.suite(), r.caseName(), r.workers(), r.batch(), r.throughputJobsPerSec(),

@@ -40,6 +40,7 @@ public final class ChaosSuite {
             "server-restart", "sqlite-crash", "poison", "lease-too-short");
     /** Key in a record's details when the case found a violation (a stale complete accepted, too many duplicates). */
     public static final String VIOLATION = "violation";
+    /** Key in a record's details naming why the case does not apply to the backend. */
     public static final String SKIPPED = "skipped";
 
     private static final String QUEUE = "qb_chaos";

@@ -173,7 +173,8 @@ public final class WorkerProcesses implements Consumers {
             Runtime.getRuntime().addShutdownHook(killOnExit);
         }
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", classPath(), WorkerProcessMain.class.getName());
+                "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath(),
+                WorkerProcessMain.class.getName());
         Process process;
         try {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
