@@ -37,20 +37,17 @@ public final class ThrowawayPostgres extends ThrowawayServer {
 
     /** Makes, starts and returns a new cluster. */
     public static ThrowawayPostgres start() {
-        ThrowawayPostgres server = new ThrowawayPostgres(binaries().orElseThrow());
-        try {
-            if (isRoot()) {
-                run(List.of("chown", "postgres", server.folder.toString()));
-            }
-            server.asPostgres("initdb", "-D", server.data.toString(), "-A", "trust", "-U", "postgres", "--no-sync");
-            server.asPostgres("pg_ctl", "-D", server.data.toString(), "-l", server.folder.resolve("log").toString(),
-                    "-w", "-t", "60", "-o", "-p " + server.port + " -k " + server.folder
-                            + " -c listen_addresses=127.0.0.1", "start");
-            return server;
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
+        return launched(new ThrowawayPostgres(binaries().orElseThrow()));
+    }
+
+    @Override
+    protected void launch() {
+        if (isRoot()) {
+            run(List.of("chown", "postgres", folder.toString()));
         }
+        asPostgres("initdb", "-D", data.toString(), "-A", "trust", "-U", "postgres", "--no-sync");
+        asPostgres("pg_ctl", "-D", data.toString(), "-l", folder.resolve("log").toString(), "-w", "-t", "60",
+                "-o", "-p " + port + " -k " + folder + " -c listen_addresses=127.0.0.1", "start");
     }
 
     @Override

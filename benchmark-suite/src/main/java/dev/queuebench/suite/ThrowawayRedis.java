@@ -43,14 +43,7 @@ public final class ThrowawayRedis extends ThrowawayServer {
 
     /** Starts a server that requires {@code password} (none when null). */
     public static ThrowawayRedis start(String password) {
-        ThrowawayRedis server = new ThrowawayRedis(password);
-        try {
-            server.launch();
-            return server;
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        return launched(new ThrowawayRedis(password));
     }
 
     @Override
@@ -95,7 +88,8 @@ public final class ThrowawayRedis extends ThrowawayServer {
         removeFolder();
     }
 
-    private void launch() {
+    @Override
+    protected void launch() {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
                 "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder.toString(), "--logfile",
                 folder.resolve("redis.log").toString()));

@@ -33,6 +33,20 @@ public abstract class ThrowawayServer implements AutoCloseable {
         }
     }
 
+    /** Starts {@code server}; when that fails, stops what started, removes its folder and rethrows. */
+    protected static <T extends ThrowawayServer> T launched(T server) {
+        try {
+            server.launch();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Starts the server in its folder on its port; returns once it accepts connections. */
+    protected abstract void launch();
+
     /** The backend URL that reaches this server. */
     public abstract String url();
 
