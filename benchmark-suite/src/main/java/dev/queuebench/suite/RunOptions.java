@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Everything one run needs, validated once: both entry points ({@link Main}'s system properties and the CLI's long
@@ -51,8 +52,7 @@ public record RunOptions(
 
     public static final List<String> SUITES = List.of("throughput", "latency", "concurrency", "stress", "memory");
     /** Every suite that can be named: the five default ones and {@code chaos}, which runs only when named (or in full). */
-    public static final List<String> ALL_SUITES = List.of("throughput", "latency", "concurrency", "stress", "memory",
-            ChaosSuite.NAME);
+    public static final List<String> ALL_SUITES = Stream.concat(SUITES.stream(), Stream.of(ChaosSuite.NAME)).toList();
 
     /** Every option with its help text, in the order the usage text shows them. */
     public static final Map<String, String> OPTIONS = options(

@@ -90,6 +90,17 @@ class ChaosSuiteTest {
     }
 
     @Test
+    void aTwoSecondPauseOfTheServerShowsInTheLatencyPercentiles() throws IOException {
+        int status = run(Map.of("backend", "redis", "cases", "server-pause"));
+
+        assertThat(status).as(this::explain).isZero();
+        JsonNode pause = record("redis", "server-pause");
+        assertThat(pause.get("jobs_lost").asLong()).isZero();
+        assertThat(pause.get("latency_ms").get("max").asDouble()).as("jobs intended during the pause waited it out")
+                .isGreaterThanOrEqualTo(1_500);
+    }
+
+    @Test
     void drainsSpreadOverWorkerProcessesReportIntoTheSameLedger() throws IOException {
         Map<String, String> options = new HashMap<>(Map.of("backend", "sqlite", "suite", "stress", "processes", "2",
                 "workers", "4", "jobs", "300", "scenario", "smoke"));
