@@ -63,6 +63,25 @@ class LedgerTest {
     }
 
     @Test
+    void aRunAfterALostLeaseCountsAsRedeliveredAndARetryAfterFailDoesNot() {
+        ledger.enqueued("q", List.of("expired", "failed", "held"));
+        ledger.started(claim("expired", 1, T0.plusSeconds(30)), T0);
+        ledger.started(claim("expired", 2, T0.plusSeconds(61)), T0.plusSeconds(31));
+        ClaimedJob first = claim("failed", 1, T0.plusSeconds(30));
+        ledger.started(first, T0);
+        ledger.released(first, T0.plusSeconds(1));
+        ledger.started(claim("failed", 2, T0.plusSeconds(32)), T0.plusSeconds(2));
+        ledger.started(claim("held", 1, T0.plusSeconds(30)), T0.plusSeconds(40));
+
+        assertThat(ledger.redeliveredCount()).isEqualTo(1);
+        assertThat(ledger.inFlightCount()).as("every job has a run not settled nor released").isEqualTo(3);
+        assertThat(ledger.startedBetween(T0.plusSeconds(30), T0.plusSeconds(40))).as("expired and held").isEqualTo(2);
+        ledger.completed(claim("held", 1, T0.plusSeconds(30)));
+        assertThat(ledger.inFlightCount()).isEqualTo(2);
+        assertThat(ledger.isSettled("q", "held")).isTrue();
+    }
+
+    @Test
     void aRunStartedAfterTheJobWasCompletedIsADuplicate() {
         ledger.enqueued("q", List.of("1"));
         ledger.started(claim("1", 1, Instant.now().minusSeconds(5)), Instant.now().minusSeconds(10));
