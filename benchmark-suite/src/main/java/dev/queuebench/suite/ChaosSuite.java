@@ -25,14 +25,14 @@ import java.util.function.Supplier;
 
 /**
  * Chaos: faults under steady load, each case ending with the ledger check. An open-loop producer enqueues at a fixed
- * rate while consumers drain; at {@code fault_at_ms} the case injects its fault; afterwards every enqueued job must
- * be completed (or dead, for poison). Each record says: jobs lost (0 unless {@code loss_expected}: only where the
- * backend's declared durability allows it), jobs redelivered (the duplicates at-least-once delivery allows for jobs in
- * flight during the fault (held when it began or claimed while it lasted), in {@code jobs_duplicated}, and the allowance in {@code duplicates_allowed}), stale completes
- * refused and accepted (fencing), {@code recovery_ms} (from the fault until a window of
- * {@value #WINDOW_MILLIS} ms completes at least {@value #RECOVERED_SHARE} of the rate before it) and the throwaway
- * server it used. Server-level faults act only on servers this suite starts itself ({@link ThrowawayPostgres},
- * {@link ThrowawayRedis}); a case that does not apply to a backend is recorded as skipped with the reason.
+ * rate while consumers drain; a quarter of the way in the case injects its fault; afterwards every enqueued job must
+ * be completed (or dead, for poison). Each record says in its details: {@code loss_expected} (true only where the
+ * backend's declared durability allows a loss), {@code jobs_duplicated} (jobs redelivered after a lost lease) against
+ * {@code duplicates_allowed} (jobs in flight during the fault: held when it began or claimed while it lasted), stale
+ * completes refused and accepted (fencing), {@code recovery_ms} (from the fault's start until a window after it
+ * completes {@value #RECOVERED_SHARE} of the rate before it) and the throwaway server it used. Server-level faults act
+ * only on servers this suite starts itself ({@link ThrowawayPostgres}, {@link ThrowawayRedis}); a case that does not
+ * apply to a backend is recorded as skipped with the reason.
  */
 public final class ChaosSuite {
     static final String NAME = "chaos";
@@ -95,15 +95,15 @@ public final class ChaosSuite {
             return target.runCase(spec, 1, () -> skipped(skip.get()));
         }
         return target.runCase(spec, 1, () -> switch (name) {
-            case "kill-worker" -> steadyLoad(target, name, Math.max(2, target.options().processes()), LEASE, 0,
+            case "kill-worker" -> steadyLoad(target, name, Math.max(2, Consumers.processesFor(target)), LEASE, 0,
                     consumers -> killWorkerHoldingLeases((WorkerProcesses) consumers));
             case "connection-kill" -> onThrowaway(target, servers, name, (server, copy) ->
-                    steadyLoad(copy, name, 1, LEASE, 0, consumers -> Map.of("connections_killed",
-                            server instanceof ThrowawayPostgres pg
+                    steadyLoad(copy, name, Consumers.processesFor(copy), LEASE, 0, consumers -> Map.of(
+                            "connections_killed", server instanceof ThrowawayPostgres pg
                                     ? pg.terminateConnections(applicationName(copy.config()))
                                     : ((ThrowawayRedis) server).killClients(clientName(copy.config())))));
             case "server-pause" -> onThrowaway(target, servers, name, (server, copy) ->
-                    steadyLoad(copy, name, 1, LEASE, 0, consumers -> {
+                    steadyLoad(copy, name, Consumers.processesFor(copy), LEASE, 0, consumers -> {
                         server.pause();
                         try {
                             LockSupport.parkNanos(PAUSE.toNanos());
@@ -113,7 +113,7 @@ public final class ChaosSuite {
                         return Map.of("pause_ms", PAUSE.toMillis());
                     }));
             case "server-restart" -> onThrowaway(target, servers, name, (server, copy) -> {
-                CaseOutcome outcome = steadyLoad(copy, name, 1, LEASE, 0, consumers -> {
+                CaseOutcome outcome = steadyLoad(copy, name, Consumers.processesFor(copy), LEASE, 0, consumers -> {
                     server.restart();
                     return Map.of("restarted", true);
                 });
@@ -128,8 +128,9 @@ public final class ChaosSuite {
                 return outcome.withDetails(details);
             });
             case "sqlite-crash" -> sqliteCrash(target);
-            case "poison" -> steadyLoad(target, name, 1, LEASE, POISON_PERIOD, null);
-            case "lease-too-short" -> steadyLoad(target, name, 1, SHORT_LEASE, SLOW_PERIOD, null);
+            case "poison" -> steadyLoad(target, name, Consumers.processesFor(target), LEASE, POISON_PERIOD, null);
+            case "lease-too-short" ->
+                    steadyLoad(target, name, Consumers.processesFor(target), SHORT_LEASE, SLOW_PERIOD, null);
             default -> throw new IllegalArgumentException("no chaos case named " + name);
         });
     }
@@ -173,7 +174,8 @@ public final class ChaosSuite {
             case "kill-worker" -> inProcess ? "the " + backend + " backend keeps its jobs in this JVM: a worker"
                     + " process cannot reach them" : null;
             case "connection-kill", "server-pause", "server-restart" -> !server
-                    ? "the " + backend + " backend has no server" + (name.equals("connection-kill") ? " connection" : "")
+                    ? "the " + backend + " backend has no server"
+                            + (name.equals("connection-kill") ? " connection" : "")
                     : backend.equals("postgres") ? ThrowawayPostgres.unavailableReason().orElse(null)
                     : ThrowawayRedis.unavailableReason().orElse(null);
             case "sqlite-crash" -> backend.equals("sqlite") ? null : "only for sqlite (a writer process killed"
@@ -435,8 +437,9 @@ public final class ChaosSuite {
             }
             md.add(String.format(Locale.ROOT,
                     "| %s | %s | %d | %d | %d | %d | %s | %d (%s) | %s / %s | %s ms | %.1f / %.1f ms | %s |",
-                    r.caseName(), r.backend() + "/" + r.strategy(), r.jobsEnqueued(), r.jobsCompleted(), r.jobsDead(), r.jobsLost(),
-                    d.getOrDefault("loss_expected", false), r.jobsDuplicated(), d.getOrDefault("duplicates_allowed", "–"),
+                    r.caseName(), r.backend() + "/" + r.strategy(), r.jobsEnqueued(), r.jobsCompleted(),
+                    r.jobsDead(), r.jobsLost(), d.getOrDefault("loss_expected", false), r.jobsDuplicated(),
+                    d.getOrDefault("duplicates_allowed", "–"),
                     d.getOrDefault("stale_completes_refused", "–"), d.getOrDefault("stale_completes_accepted", "–"),
                     d.getOrDefault("recovery_ms", "–"), r.latencyMs().p99(), r.latencyMs().max(),
                     String.join("; ", notes)));

@@ -106,7 +106,8 @@ public final class ThrowawayRedis extends ThrowawayServer {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!answersPing()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new BackendUnavailableException("throwaway redis-server on port " + port + " did not start", null);
+                throw new BackendUnavailableException(
+                        "throwaway redis-server on port " + port + " did not start", null);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
         }

@@ -57,7 +57,8 @@ public final class WorkerProcessMain {
             events.line("READY");
             if (order.mode().equals("produce")) {
                 AtomicBoolean running = new AtomicBoolean(true);
-                Thread producer = Thread.ofPlatform().name("qb-writer").start(() -> produce(backend, order, events, running));
+                Thread producer = Thread.ofPlatform().name("qb-writer")
+                        .start(() -> produce(backend, order, events, running));
                 awaitEndOfInput(in);
                 running.set(false);
                 join(producer);

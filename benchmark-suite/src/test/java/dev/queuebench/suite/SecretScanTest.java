@@ -76,7 +76,8 @@ class SecretScanTest {
     private static void dropRole() throws SQLException {
         try (Connection admin = DriverManager.getConnection(ADMIN_URL); Statement s = admin.createStatement()) {
             s.execute("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE + "') THEN"
-                    + " EXECUTE 'DROP OWNED BY " + ROLE + " CASCADE'; EXECUTE 'DROP ROLE " + ROLE + "'; END IF; END $$");
+                    + " EXECUTE 'DROP OWNED BY " + ROLE + " CASCADE'; EXECUTE 'DROP ROLE " + ROLE + "';"
+                    + " END IF; END $$");
         }
     }
 
