@@ -46,8 +46,10 @@ public final class WorkerPool implements Consumers {
      * ledger through a worker process's stdout. Called from many worker threads at once.
      */
     public interface Events {
-        /** A handler started on {@code job} at {@code startNanos} ({@link System#nanoTime()}, comparable across
-         * processes of one host) and {@code startedAt}. */
+        /**
+         * A handler started on {@code job} at {@code startNanos} ({@link System#nanoTime()}, comparable across the
+         * processes of one host) and {@code startedAt}.
+         */
         void started(ClaimedJob job, Payload payload, long startNanos, Instant startedAt);
 
         /** The handler gave the job back with {@code fail}; its lease ended no later than {@code before}. */
@@ -152,7 +154,8 @@ public final class WorkerPool implements Consumers {
         while (running) {
             String queue = queues.get(index);
             try {
-                List<ClaimedJob> jobs = backend.claim(queue, batch, lease, queues.size() == 1 ? CLAIM_WAIT : Duration.ZERO);
+                List<ClaimedJob> jobs =
+                        backend.claim(queue, batch, lease, queues.size() == 1 ? CLAIM_WAIT : Duration.ZERO);
                 if (jobs.isEmpty()) {
                     index = (index + 1) % queues.size();
                     if (++emptyInARow >= queues.size() && queues.size() > 1) {
