@@ -355,7 +355,7 @@ public final class ChaosSuite {
             CaseOutcome outcome = body.apply(server, copy);
             Map<String, Object> details = new LinkedHashMap<>(outcome.details());
             details.put("throwaway_server", server.describe() + "; started by the chaos suite for its server"
-                    + " cases and removed when the suite ends");
+                    + " cases and removed after its last chaos case");
             return outcome.withDetails(details);
         } finally {
             copy.backend().close();
