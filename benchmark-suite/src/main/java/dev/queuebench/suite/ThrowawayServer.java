@@ -23,6 +23,7 @@ public abstract class ThrowawayServer implements AutoCloseable {
 
     protected final Path folder;
     protected final int port;
+    private final Thread removeOnExit = new Thread(this::close, "qb-throwaway-server-exit");
 
     protected ThrowawayServer(String prefix) {
         try {
@@ -33,10 +34,14 @@ public abstract class ThrowawayServer implements AutoCloseable {
         }
     }
 
-    /** Starts {@code server}; when that fails, stops what started, removes its folder and rethrows. */
+    /**
+     * Starts {@code server} and makes sure it goes when this JVM exits, even if nobody closes it; when starting fails,
+     * stops what started, removes its folder and rethrows.
+     */
     protected static <T extends ThrowawayServer> T launched(T server) {
         try {
             server.launch();
+            Runtime.getRuntime().addShutdownHook(((ThrowawayServer) server).removeOnExit);
             return server;
         } catch (RuntimeException e) {
             server.close();
@@ -82,8 +87,13 @@ public abstract class ThrowawayServer implements AutoCloseable {
         run(command);
     }
 
-    /** Removes the temporary folder (after the subclass stopped the server). */
+    /** Removes the temporary folder (after the subclass stopped the server) and the exit hook. */
     protected void removeFolder() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(removeOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: this is the hook running
+        }
         try (Stream<Path> files = Files.walk(folder)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
