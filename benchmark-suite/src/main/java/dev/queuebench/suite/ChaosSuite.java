@@ -209,28 +209,29 @@ public final class ChaosSuite {
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             target.progress().begin(name, rate * duration.toMillis() / 1000);
             long start = System.nanoTime();
+            // closed before its fencing counts are read: worker processes report them when they stop
             Consumers consumers = processes > 1
                     ? WorkerProcesses.consume(target, List.of(QUEUE), processes, workers, 1, Task.IO, lease, events)
                     : new WorkerPool(backend, List.of(QUEUE), workers, 1, Task.IO, options.virtualThreads(), lease,
                             events);
             Sampler sampler = new Sampler(ledger);
             AtomicLong inFlight = new AtomicLong();
-            Thread faulter = Thread.ofPlatform().name("qb-chaos-fault").start(() -> {
-                if (fault == null) {
-                    return; // the case's jobs are the fault (poison, slow handlers)
-                }
-                LockSupport.parkNanos(faultAt.toNanos());
-                Instant from = Instant.now();
-                long held = ledger.inFlightCount();
-                long faultStart = System.nanoTime();
-                sampler.faultAt(faultStart);
-                details.putAll(fault.inject(consumers));
-                sampler.faultEnded(System.nanoTime());
-                inFlight.set(held + ledger.startedBetween(from, Instant.now()));
-                details.put("fault_ms", (System.nanoTime() - faultStart) / 1_000_000);
-            });
             OpenLoopProducer.Outcome produced;
             try (consumers) {
+                Thread faulter = Thread.ofPlatform().name("qb-chaos-fault").start(() -> {
+                    if (fault == null) {
+                        return; // the case's jobs are the fault (poison, slow handlers)
+                    }
+                    LockSupport.parkNanos(faultAt.toNanos());
+                    Instant from = Instant.now();
+                    long held = ledger.inFlightCount();
+                    long faultStart = System.nanoTime();
+                    sampler.faultAt(faultStart);
+                    details.putAll(fault.inject(consumers));
+                    sampler.faultEnded(System.nanoTime());
+                    inFlight.set(held + ledger.startedBetween(from, Instant.now()));
+                    details.put("fault_ms", (System.nanoTime() - faultStart) / 1_000_000);
+                });
                 produced = new OpenLoopProducer(backend, QUEUE, rate, options.payloadBytes(), ledger,
                         i -> period > 0 && i % period == 0 ? odd : Payload.Behaviour.SUCCEED, maxAttempts)
                         .run(duration);
