@@ -43,6 +43,7 @@ public final class ChaosSuite {
     /** Key in a record's details naming why the case does not apply to the backend. */
     public static final String SKIPPED = "skipped";
 
+    /** The cases' queue, before the run's tag ({@link BackendUnderTest#queue}). */
     private static final String QUEUE = "qb_chaos";
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration SHORT_LEASE = Duration.ofMillis(500);
@@ -199,7 +200,8 @@ public final class ChaosSuite {
         Duration duration = Duration.ofSeconds(options.durationSeconds().orElse(seconds(options.scenario())));
         Duration faultAt = duration.dividedBy(4);
         int workers = options.singleWorkers();
-        backend.purge(QUEUE);
+        String queue = target.queue(QUEUE);
+        backend.purge(queue);
         Ledger ledger = new Ledger();
         LatencyRecorder latency = new LatencyRecorder();
         Map<String, Object> details = new LinkedHashMap<>();
@@ -211,8 +213,8 @@ public final class ChaosSuite {
             long start = System.nanoTime();
             // closed before its fencing counts are read: worker processes report them when they stop
             Consumers consumers = processes > 1
-                    ? WorkerProcesses.consume(target, List.of(QUEUE), processes, workers, 1, Task.IO, lease, events)
-                    : new WorkerPool(backend, List.of(QUEUE), workers, 1, Task.IO, options.virtualThreads(), lease,
+                    ? WorkerProcesses.consume(target, List.of(queue), processes, workers, 1, Task.IO, lease, events)
+                    : new WorkerPool(backend, List.of(queue), workers, 1, Task.IO, options.virtualThreads(), lease,
                             events);
             Sampler sampler = new Sampler(ledger);
             AtomicLong inFlight = new AtomicLong();
@@ -232,22 +234,22 @@ public final class ChaosSuite {
                     inFlight.set(held + ledger.startedBetween(from, Instant.now()));
                     details.put("fault_ms", (System.nanoTime() - faultStart) / 1_000_000);
                 });
-                produced = new OpenLoopProducer(backend, QUEUE, rate, options.payloadBytes(), ledger,
+                produced = new OpenLoopProducer(backend, queue, rate, options.payloadBytes(), ledger,
                         i -> period > 0 && i % period == 0 ? odd : Payload.Behaviour.SUCCEED, maxAttempts)
                         .run(duration);
                 join(faulter);
-                Drain.awaitDrained(backend, List.of(QUEUE), ledger);
+                Drain.awaitDrained(backend, List.of(queue), ledger);
             } finally {
                 sampler.stop();
             }
             long elapsed = Math.max(1, System.nanoTime() - start);
-            Drain.recordDeadLetters(backend, List.of(QUEUE), ledger);
-            QueueStats left = backend.stats(QUEUE);
+            Drain.recordDeadLetters(backend, List.of(queue), ledger);
+            QueueStats left = backend.stats(queue);
             if (consumers instanceof WorkerProcesses killed && left.ready() + left.scheduled() + left.leased() == 0) {
                 details.put("completed_unconfirmed", settleUnconfirmed(killed.unconfirmedCompletes(), ledger));
             }
             Ledger.Verdict verdict = ledger.check();
-            backend.purge(QUEUE);
+            backend.purge(queue);
             long redelivered = ledger.redeliveredCount();
             long oddJobs = period == 0 ? 0 : (verdict.enqueued() + period - 1) / period;
             long allowed = name.equals("lease-too-short") ? oddJobs : inFlight.get();
@@ -309,13 +311,14 @@ public final class ChaosSuite {
      * then opened again (a new backend on the same file) and drained: every id whose enqueue returned must be there.
      */
     private static CaseOutcome sqliteCrash(BackendUnderTest target) {
-        target.backend().purge(QUEUE);
+        String queue = target.queue(QUEUE);
+        target.backend().purge(queue);
         Ledger ledger = new Ledger();
         LatencyRecorder latency = new LatencyRecorder();
         WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, latency, target.progress());
         Map<String, Object> details = new LinkedHashMap<>();
         long start = System.nanoTime();
-        try (WorkerProcesses writer = WorkerProcesses.produce(target, QUEUE, 50, events)) {
+        try (WorkerProcesses writer = WorkerProcesses.produce(target, queue, 50, events)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (ledger.enqueuedCount() < 1_000 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(5_000_000);
@@ -327,14 +330,14 @@ public final class ChaosSuite {
         BackendUnderTest reopened = reopen(target, Map.of());
         try (CaseMeters meters = new CaseMeters(reopened.registry())) {
             long drainStart = System.nanoTime();
-            WorkerPool pool = new WorkerPool(reopened.backend(), List.of(QUEUE), target.options().singleWorkers(),
+            WorkerPool pool = new WorkerPool(reopened.backend(), List.of(queue), target.options().singleWorkers(),
                     Scenario.DEFAULT_BATCH, Task.NOOP, false, LEASE, events);
             try (pool) {
-                Drain.awaitDrained(reopened.backend(), List.of(QUEUE), ledger);
+                Drain.awaitDrained(reopened.backend(), List.of(queue), ledger);
             }
             long drainNanos = Math.max(1, System.nanoTime() - drainStart);
             Ledger.Verdict verdict = ledger.check();
-            reopened.backend().purge(QUEUE);
+            reopened.backend().purge(queue);
             details.put("reopened_cleanly", true);
             details.put("committed_beyond_acknowledged", verdict.completed() - (verdict.enqueued() - verdict.lost()));
             details.put("recovery_ms", (System.nanoTime() - start) / 1_000_000);
@@ -370,7 +373,8 @@ public final class ChaosSuite {
         CompositeMeterRegistry registry = new CompositeMeterRegistry();
         BackendConfig config = BackendConfig.of(values).withMeterRegistry(registry);
         QueueBackend backend = QueueBackends.open(target.name(), config);
-        return new BackendUnderTest(backend, registry, target.options(), target.progress(), target.queueTag(), config);
+        return new BackendUnderTest(backend, registry, target.options(), target.progress(), target.queueTag(),
+                config);
     }
 
     /** The application_name the PostgreSQL backend gives its connections ({@code queuebench/<schema>}). */

@@ -36,7 +36,7 @@ class WorkerProcessesTest {
                 Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err, false,
                         1000)) {
             BackendUnderTest target = new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress,
-                    config);
+                    "test", config);
             Ledger ledger = new Ledger();
             List<JobRequest> jobs = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
