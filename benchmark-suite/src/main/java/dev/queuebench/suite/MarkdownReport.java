@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The report a person reads, written to answer "which backend, with which strategy, for my workload?": the
@@ -96,9 +97,15 @@ public final class MarkdownReport {
                     num(r.throughputJobsPerSec()) + (r.repeats() > 1
                             ? " (" + num(r.throughputMin()) + "–" + num(r.throughputMax()) + ")" : "") + note(r));
         }
+        String batches = select(records, ThroughputSuite.NAME).stream()
+                .filter(r -> r.batch() > 1)
+                .map(r -> Integer.toString(r.batch()))
+                .distinct()
+                .collect(Collectors.joining(" or "));
         table(md, "**Throughput**, jobs/s, median (min–max when repeated): `enqueue_*` one producer thread; `drain_*`"
                 + " a pre-filled queue drained by W workers; `_single` acknowledges each job with `complete`,"
-                + " `_batched` claims 16 and acknowledges with `completeAll`.", "case", targets, throughput);
+                + " `_batched` claims " + (batches.isEmpty() ? Scenario.DEFAULT_BATCH : batches)
+                + " at a time and acknowledges them with one `completeAll`.", "case", targets, throughput);
     }
 
     private static void latencyTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
