@@ -9,17 +9,28 @@ import java.util.List;
  * another process. Either way every handler run and settlement reaches this process's {@link Ledger}.
  */
 public interface Consumers extends AutoCloseable {
+    /** The counts every kind of consumer keeps. */
+    ConsumerCounts counts();
+
     /** Backend calls that threw or answered that a lease was lost. */
-    long errors();
+    default long errors() {
+        return counts().errors();
+    }
 
     /** The message of the first error, or null. */
-    String firstError();
+    default String firstError() {
+        return counts().firstError();
+    }
 
     /** {@code complete} answers of false: a stale worker fenced off. */
-    long refusedCompletes();
+    default long refusedCompletes() {
+        return counts().refusedCompletes();
+    }
 
     /** {@code complete} answers of true to a call made after the lease had expired: fencing that failed. */
-    long staleCompletesAccepted();
+    default long staleCompletesAccepted() {
+        return counts().staleCompletesAccepted();
+    }
 
     /** Stops claiming, lets each worker settle what it holds, and waits for every worker to end. */
     @Override

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -34,10 +33,7 @@ public final class WorkerPool implements Consumers {
     private final Duration lease;
     private final Events events;
     private final List<Thread> threads = new ArrayList<>();
-    private final AtomicLong errors = new AtomicLong();
-    private final AtomicReference<String> firstError = new AtomicReference<>();
-    private final AtomicLong refusedCompletes = new AtomicLong();
-    private final AtomicLong staleCompletesAccepted = new AtomicLong();
+    private final ConsumerCounts counts = new ConsumerCounts();
     private final AtomicLong sink = new AtomicLong();
     private volatile boolean running = true;
 
@@ -115,23 +111,8 @@ public final class WorkerPool implements Consumers {
     }
 
     @Override
-    public long errors() {
-        return errors.get();
-    }
-
-    @Override
-    public String firstError() {
-        return firstError.get();
-    }
-
-    @Override
-    public long refusedCompletes() {
-        return refusedCompletes.get();
-    }
-
-    @Override
-    public long staleCompletesAccepted() {
-        return staleCompletesAccepted.get();
+    public ConsumerCounts counts() {
+        return counts;
     }
 
     /** Stops claiming, lets each worker settle what it holds, and waits for every thread to end. */
@@ -241,17 +222,16 @@ public final class WorkerPool implements Consumers {
         if (completed) {
             events.completed(job);
             if (before.isAfter(job.leaseExpiresAt().plus(STALE_SLACK))) {
-                staleCompletesAccepted.incrementAndGet();
+                counts.staleCompletesAccepted(1);
                 error("complete accepted after the lease of job " + job.id() + " had expired");
             }
         } else {
-            refusedCompletes.incrementAndGet();
+            counts.refusedCompletes(1);
             error("complete answered false (lease lost) for job " + job.id());
         }
     }
 
     private void error(String message) {
-        errors.incrementAndGet();
-        firstError.compareAndSet(null, message);
+        counts.error(1, message);
     }
 }

@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Worker JVMs started from this suite's own class path ({@link WorkerProcessMain}), each opening the backend with the
@@ -47,10 +46,7 @@ public final class WorkerProcesses implements Consumers {
     private final List<Set<String>> completing = new ArrayList<>();
     private final Set<Integer> killed = ConcurrentHashMap.newKeySet();
     private final CountDownLatch ready;
-    private final AtomicLong errors = new AtomicLong();
-    private final AtomicReference<String> firstError = new AtomicReference<>();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong staleAccepted = new AtomicLong();
+    private final ConsumerCounts counts = new ConsumerCounts();
     private final Thread killOnExit = new Thread(this::killAll, "qb-worker-processes-hook");
 
     private WorkerProcesses(int count, WorkerPool.LocalEvents events) {
@@ -120,23 +116,8 @@ public final class WorkerProcesses implements Consumers {
     }
 
     @Override
-    public long errors() {
-        return errors.get();
-    }
-
-    @Override
-    public String firstError() {
-        return firstError.get();
-    }
-
-    @Override
-    public long refusedCompletes() {
-        return refused.get();
-    }
-
-    @Override
-    public long staleCompletesAccepted() {
-        return staleAccepted.get();
+    public ConsumerCounts counts() {
+        return counts;
     }
 
     /** Closes every worker's stdin (it settles what it holds and exits), waits, then kills any that lingers. */
@@ -200,8 +181,8 @@ public final class WorkerProcesses implements Consumers {
             if (!allReady || processes.stream().anyMatch(p -> !p.isAlive())) {
                 close();
                 throw new BackendUnavailableException("a worker process could not open the backend: "
-                        + (firstError.get() == null ? "no answer within " + START_TIMEOUT.toSeconds() + " s"
-                                : firstError.get()), null);
+                        + (counts.firstError() == null ? "no answer within " + START_TIMEOUT.toSeconds() + " s"
+                                : counts.firstError()), null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -251,13 +232,10 @@ public final class WorkerProcesses implements Consumers {
             }
             case "D" -> events.dead(job(f, null)); // always follows its F
             case "N" -> events.ledger().enqueued(f[1], Arrays.asList(f[2].split(",")));
-            case "X" -> refused.addAndGet(Long.parseLong(f[1]));
-            case "S" -> staleAccepted.addAndGet(Long.parseLong(f[1]));
-            case "E" -> {
-                errors.addAndGet(Long.parseLong(f[1]));
-                firstError.compareAndSet(null, f[2]);
-            }
-            default -> firstError.compareAndSet(null, "unexpected line from a worker process: " + String.join(" ", f));
+            case "X" -> counts.refusedCompletes(Long.parseLong(f[1]));
+            case "S" -> counts.staleCompletesAccepted(Long.parseLong(f[1]));
+            case "E" -> counts.error(Long.parseLong(f[1]), f[2]);
+            default -> counts.error(0, "unexpected line from a worker process: " + String.join(" ", f));
         }
     }
 
