@@ -1,5 +1,7 @@
 -- Strategy skip-locked: leases up to n claimable jobs of a queue in claim order, in one statement. Rows another
 -- claim holds locked are skipped, never waited for, so concurrent claimers never conflict.
+-- FOR NO KEY UPDATE is the row lock the UPDATE below takes anyway, since it changes no key column; FOR UPDATE
+-- would be stronger than needed.
 -- A claimable row whose lease expired on its last attempt is not leased but made dead ('lease expired'); it comes
 -- back with dead = true and the caller drops it.
 -- The picked ids travel as one array, so the update finds them by the primary key whatever row count the planner
@@ -15,7 +17,7 @@ WITH picked AS (
         WHERE queue = ? AND NOT dead AND run_at <= now()
         ORDER BY priority DESC, run_at, id
         LIMIT ?
-        FOR UPDATE SKIP LOCKED
+        FOR NO KEY UPDATE SKIP LOCKED
     ) AS candidate
 )
 -- A row is "expired on its last attempt" when it still has a lease token (a claimable row with one is an expired

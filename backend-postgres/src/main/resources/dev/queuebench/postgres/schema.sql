@@ -1,4 +1,4 @@
--- QueueBench PostgreSQL schema, version: 1
+-- QueueBench PostgreSQL schema, version: 2
 --
 -- Installed by Schema.java inside one transaction holding pg_advisory_xact_lock, with search_path set to the
 -- schema named by the `schema` key; so nothing here is schema-qualified. Every statement is idempotent: opening a
@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS schema_version (
 --   autovacuum: the default scale factor (20 % of the table) lets dead tuples pile up to a fifth of a table that
 --     may be mostly dead already; vacuum instead after a fixed 1,000 dead (or inserted) tuples plus 1 %, and
 --     without cost-based sleeping, since the live table is small and its bloat slows every claim.
+--   vacuum_truncate off: a vacuum that finds empty pages at the end of the table would take an ACCESS EXCLUSIVE
+--     lock to cut them off, stalling every claim, only for the next enqueue burst to extend the table again.
+-- They are set by ALTER TABLE, so that a schema installed by an earlier version gets them too (version 2 added
+-- vacuum_truncate).
 CREATE TABLE IF NOT EXISTS jobs (
     id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     run_at           timestamptz NOT NULL,
@@ -38,7 +42,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     queue            text        NOT NULL,
     last_error       text,
     payload          bytea       NOT NULL
-) WITH (
+);
+
+ALTER TABLE jobs SET (
     fillfactor = 80,
     autovacuum_vacuum_threshold = 1000,
     autovacuum_vacuum_scale_factor = 0.01,
@@ -46,7 +52,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     autovacuum_vacuum_insert_scale_factor = 0.01,
     autovacuum_analyze_threshold = 1000,
     autovacuum_analyze_scale_factor = 0.02,
-    autovacuum_vacuum_cost_delay = 0
+    autovacuum_vacuum_cost_delay = 0,
+    vacuum_truncate = false
 );
 
 -- The claim path (and the only index every claim writes besides the primary key): the live jobs of a queue in

@@ -124,6 +124,27 @@ class PostgresBackendTest {
     }
 
     @Test
+    void schemaOfAnEarlierVersionIsUpgradedKeepingItsJobs() throws Exception {
+        String schema = newSchema();
+        String id = open(schema).enqueue("kept", JobRequest.of(new byte[] {1}));
+        try (Connection c = admin(schema); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + schema + ".jobs RESET (vacuum_truncate)");
+            s.execute("UPDATE " + schema + ".schema_version SET version = 1");
+        }
+
+        QueueBackend upgraded = open(schema);
+
+        assertThat(upgraded.claim("kept", 1, LEASE, ZERO)).extracting(ClaimedJob::id).containsExactly(id);
+        try (Connection c = admin(schema); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (SELECT version FROM " + schema + ".schema_version), "
+                        + "(SELECT reloptions FROM pg_class WHERE oid = '" + schema + ".jobs'::regclass)::text")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(Schema.VERSION);
+            assertThat(rs.getString(2)).contains("vacuum_truncate=false", "fillfactor=80");
+        }
+    }
+
+    @Test
     void waitingClaimWakesOnNotifyLongBeforeThePollInterval() throws Exception {
         String schema = newSchema();
         QueueBackend backend = open(schema, "pollInterval", "10s");
