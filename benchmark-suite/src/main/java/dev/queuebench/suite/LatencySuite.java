@@ -11,12 +11,17 @@ import java.util.function.Supplier;
 
 /**
  * Latency: an {@link OpenLoopProducer} enqueues at a fixed rate while W workers drain; latency is each handler's
- * start minus its job's intended enqueue time. The first second (a fifth of the run at most) is a warm-up that the
- * histogram skips. Per-operation latency comes from the backend's timers ({@link CaseMeters}).
+ * start minus its job's intended enqueue time. Before the repetitions, one unmeasured run of up to
+ * {@link #JIT_WARM_UP} at no less than {@value #JIT_WARM_UP_RATE} jobs/s takes the enqueue, wake-up and claim paths
+ * through the JIT compilers: at 200 jobs/s they would still be compiling well into the measured runs, and on a small
+ * machine the compiler threads show in the tail. In each run, the first second (a fifth of the run at most) is a
+ * warm-up that the histogram skips. Per-operation latency comes from the backend's timers ({@link CaseMeters}).
  */
 public final class LatencySuite {
     static final String NAME = "latency";
     private static final String QUEUE = "qb_latency";
+    private static final Duration JIT_WARM_UP = Duration.ofSeconds(3);
+    private static final int JIT_WARM_UP_RATE = 2000;
 
     /** One case per rate for {@code target}, not yet run. */
     public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
@@ -31,7 +36,10 @@ public final class LatencySuite {
             CaseSpec spec = new CaseSpec(NAME, "open_loop_" + rate + "_per_s", workers, batch, Task.NOOP.label(), Map.of(
                     "rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
                     "workers", Integer.toString(workers), "batch", Integer.toString(batch)));
+            Duration warmUp = duration.compareTo(JIT_WARM_UP) < 0 ? duration : JIT_WARM_UP;
             cases.add(() -> target.runCase(spec, scenario.repeats,
+                    () -> openLoop(target, Math.max(rate, JIT_WARM_UP_RATE), warmUp, workers, batch,
+                            spec.name() + " (warm-up)"),
                     () -> openLoop(target, rate, duration, workers, batch, spec.name())));
         }
         return cases;
