@@ -54,8 +54,9 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
     }
 
     /**
-     * Runs {@code body} {@code repeats} times and reports the median repetition by throughput with min and max.
-     * A repetition that throws ends the case: it is reported with {@value #COULD_NOT_RUN} in its details.
+     * Runs {@code body} {@code repeats} times and reports the median repetition (by p99 latency in the latency suite,
+     * whose rate is fixed; by throughput elsewhere) with min and max throughput. A repetition that throws ends the
+     * case: it is reported with {@value #COULD_NOT_RUN} in its details.
      */
     public ResultRecord runCase(CaseSpec spec, int repeats, Supplier<CaseOutcome> body) {
         return runCase(spec, repeats, () -> {}, body);
@@ -91,7 +92,9 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
 
     private ResultRecord fold(CaseSpec spec, List<CaseOutcome> outcomes, String failure) {
         List<CaseOutcome> sorted = new ArrayList<>(outcomes);
-        sorted.sort(Comparator.comparingDouble(CaseOutcome::throughput));
+        sorted.sort(LatencySuite.NAME.equals(spec.suite())
+                ? Comparator.comparingDouble(o -> o.latency().p99())
+                : Comparator.comparingDouble(CaseOutcome::throughput));
         CaseOutcome median = sorted.isEmpty() ? null : sorted.get(sorted.size() / 2);
         long lost = outcomes.stream().mapToLong(o -> o.verdict().lost()).sum();
         long duplicated = outcomes.stream().mapToLong(o -> o.verdict().duplicated()).sum();
@@ -121,8 +124,8 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
                 lost, duplicated,
                 median == null ? 0 : median.durationMs(),
                 throughput,
-                sorted.isEmpty() ? 0 : round(sorted.getFirst().throughput()),
-                sorted.isEmpty() ? 0 : round(sorted.getLast().throughput()),
+                round(outcomes.stream().mapToDouble(CaseOutcome::throughput).min().orElse(0)),
+                round(outcomes.stream().mapToDouble(CaseOutcome::throughput).max().orElse(0)),
                 outcomes.size(),
                 spec.workers() == 0 ? 0 : round(throughput / spec.workers()),
                 median == null ? Latency.NONE : median.latency(),
