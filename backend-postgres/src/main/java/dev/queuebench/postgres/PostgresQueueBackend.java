@@ -166,7 +166,7 @@ final class PostgresQueueBackend implements QueueBackend {
                 }
                 ps.setInt(4, request.maxAttempts());
                 ps.setBytes(5, request.payload());
-                setNotify(ps, 6, queue, 1);
+                setNotify(ps, 6, queue);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return Long.toString(rs.getLong(1));
@@ -202,7 +202,7 @@ final class PostgresQueueBackend implements QueueBackend {
                 ps.setArray(3, c.createArrayOf("bigint", runAts));
                 ps.setArray(4, c.createArrayOf("integer", maxAttempts));
                 ps.setArray(5, c.createArrayOf("bytea", payloads));
-                setNotify(ps, 6, queue, n);
+                setNotify(ps, 6, queue);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     Long[] ids = (Long[]) rs.getArray(1).getArray();
@@ -512,10 +512,10 @@ final class PostgresQueueBackend implements QueueBackend {
         }
     }
 
-    private void setNotify(PreparedStatement ps, int index, String queue, int jobs) throws SQLException {
+    private void setNotify(PreparedStatement ps, int index, String queue) throws SQLException {
         ps.setBoolean(index, config.notifyOnEnqueue());
         ps.setString(index + 1, config.channel());
-        ps.setString(index + 2, WakeUpListener.payload(queue, jobs));
+        ps.setString(index + 2, queue);
     }
 
     private void requireOpen(String queue) {

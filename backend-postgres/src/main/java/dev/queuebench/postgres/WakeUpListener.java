@@ -15,10 +15,9 @@ import org.postgresql.PGNotification;
 
 /**
  * Where waiting claims park. With notify on, one thread holds one connection (outside the pool) that LISTENs on the
- * schema's channel; a notification names a queue and how many jobs arrived (see {@link #payload}), and wakes that
- * many of the queue's waiters, not all of them for one job. If the connection is lost it reconnects and then wakes
- * every waiter, since notifications sent meanwhile are gone. Waiters always wake after at most their timeout, so a
- * lost notification costs at most the poll interval the caller passes.
+ * schema's channel and wakes the waiters of the queue each notification names; if that connection is lost it
+ * reconnects and then wakes every waiter, since notifications sent meanwhile are gone. Waiters always wake after at
+ * most their timeout, so a lost notification costs at most the poll interval the caller passes.
  */
 final class WakeUpListener implements AutoCloseable {
     /** How long one read for notifications blocks; bounds how long {@link #close()} waits for the thread. */
@@ -92,54 +91,25 @@ final class WakeUpListener implements AutoCloseable {
         }
     }
 
-    /** The NOTIFY payload announcing {@code jobs} new jobs on {@code queue}: {@code queue:jobs}. */
-    static String payload(String queue, int jobs) {
-        return queue + ":" + jobs;
-    }
-
-    /** Wakes as many waiters of the queue as the payload announces jobs (all of them if it cannot be read). */
-    private void onNotification(String payload) {
-        int colon = payload.lastIndexOf(':');
-        int jobs = Integer.MAX_VALUE;
-        if (colon > 0) {
-            try {
-                jobs = Integer.parseInt(payload.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                // not one of ours: wake them all
-            }
-        }
-        wake(colon > 0 ? payload.substring(0, colon) : payload, jobs);
-    }
-
-    /** Moves the queue's wake-up count and wakes up to {@code waiters} of its parked claims. */
-    private void wake(String queue, int waiters) {
+    /** Wakes the waiters of one queue. */
+    void wake(String queue) {
         Signal signal = signals.get(queue);
         if (signal != null) {
             signal.lock.lock();
             try {
                 signal.generation++;
-                if (waiters >= 16) {
-                    signal.changed.signalAll();
-                } else {
-                    for (int i = 0; i < waiters; i++) {
-                        signal.changed.signal();
-                    }
-                }
+                signal.changed.signalAll();
             } finally {
                 signal.lock.unlock();
             }
         }
     }
 
-    private void wakeAll() {
-        signals.keySet().forEach(queue -> wake(queue, Integer.MAX_VALUE));
-    }
-
     /** Stops listening and wakes every waiter; idempotent. */
     @Override
     public void close() {
         closed.countDown();
-        wakeAll();
+        signals.keySet().forEach(this::wake);
         if (thread.isAlive()) {
             try {
                 thread.join(Duration.ofMillis(READ_MILLIS * 5L));
@@ -160,13 +130,13 @@ final class WakeUpListener implements AutoCloseable {
                     Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN \"" + channel + "\"");
                 listening = true;
-                wakeAll(); // anything sent while we were not listening is lost
+                signals.keySet().forEach(this::wake); // anything sent while we were not listening is lost
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (closed.getCount() > 0) {
                     PGNotification[] notifications = pg.getNotifications(READ_MILLIS);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            onNotification(notification.getParameter());
+                            wake(notification.getParameter());
                         }
                     }
                 }

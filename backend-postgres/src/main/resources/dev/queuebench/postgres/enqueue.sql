@@ -1,6 +1,6 @@
--- Stores one job and wakes one of the queue's waiting claims (when notify is on). Returns the new id.
+-- Stores one job and wakes the queue's waiting claims (when notify is on). Returns the new id.
 -- Parameters: queue, priority, run_at as microseconds since the epoch (null = now()), max_attempts, payload,
---             notify (boolean), channel, notification ('queue:1', read by WakeUpListener).
+--             notify (boolean), channel, queue.
 WITH job AS (
     INSERT INTO jobs (queue, priority, run_at, max_attempts, payload)
     VALUES (?, ?, coalesce(timestamptz 'epoch' + ? * interval '1 microsecond', now()), ?, ?)

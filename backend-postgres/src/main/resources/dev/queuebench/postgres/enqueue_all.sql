@@ -1,9 +1,8 @@
--- Stores a batch of jobs in one statement, all or none, and wakes up to as many of the queue's waiting claims as
--- it stores jobs (when notify is on), with one notification. Rows are inserted in request order, so identity ids
--- ascend in request order: the sorted array of new ids is the list of ids in order.
+-- Stores a batch of jobs in one statement, all or none, and wakes the queue's waiting claims once (when notify is
+-- on). Rows are inserted in request order, so identity ids ascend in request order: the sorted array of new ids is
+-- the list of ids in order.
 -- Parameters: queue, priorities (integer[]), run_at as microseconds since the epoch (bigint[], null = now()),
---             max_attempts (integer[]), payloads (bytea[]), notify (boolean), channel,
---             notification ('queue:n' for n jobs, read by WakeUpListener).
+--             max_attempts (integer[]), payloads (bytea[]), notify (boolean), channel, queue.
 WITH job AS (
     INSERT INTO jobs (queue, priority, run_at, max_attempts, payload)
     SELECT ?, r.priority, coalesce(timestamptz 'epoch' + r.run_at_micros * interval '1 microsecond', now()),

@@ -161,25 +161,6 @@ class PostgresBackendTest {
     }
 
     @Test
-    void batchOfTwoWakesTwoOfThreeWaitingClaimsLongBeforeThePollInterval() throws Exception {
-        String schema = newSchema();
-        QueueBackend backend = open(schema, "pollInterval", "10s");
-        QueueBackend producer = open(schema);
-        List<CompletableFuture<List<ClaimedJob>>> waiting = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            waiting.add(CompletableFuture.supplyAsync(() -> backend.claim("wake2", 1, LEASE, ofSeconds(30))));
-        }
-        await().pollDelay(ofMillis(300)).until(() -> true); // the claims are parked by now
-
-        List<String> ids = producer.enqueueAll("wake2",
-                List.of(JobRequest.of(new byte[] {1}), JobRequest.of(new byte[] {2})));
-
-        await().atMost(ofSeconds(2)).until(() -> waiting.stream().filter(CompletableFuture::isDone).count() == 2);
-        assertThat(waiting.stream().filter(CompletableFuture::isDone).flatMap(f -> f.join().stream()))
-                .extracting(ClaimedJob::id).containsExactlyInAnyOrderElementsOf(ids);
-    }
-
-    @Test
     void operationsRecoverAfterTheServerTerminatesEveryConnection() throws Exception {
         String schema = newSchema();
         QueueBackend backend = open(schema, "pollInterval", "10s");
