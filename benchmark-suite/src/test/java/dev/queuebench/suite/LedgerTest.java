@@ -52,12 +52,7 @@ class LedgerTest {
     @Test
     void aRedeliveryAfterTheLeaseExpiredOrWasReleasedByFailIsNoDuplicate() {
         ledger.enqueued("q", List.of("expired", "failed"));
-        ledger.started(claim("expired", 1, T0.plusSeconds(30)), T0);
-        ledger.started(claim("expired", 2, T0.plusSeconds(61)), T0.plusSeconds(31));
-        ClaimedJob first = claim("failed", 1, T0.plusSeconds(30));
-        ledger.started(first, T0);
-        ledger.released(first, T0.plusSeconds(1));
-        ledger.started(claim("failed", 2, T0.plusSeconds(32)), T0.plusSeconds(2));
+        runExpiredTwiceAndFailedTwice();
 
         assertThat(ledger.check().duplicated()).isZero();
     }
@@ -65,12 +60,7 @@ class LedgerTest {
     @Test
     void aRunAfterALostLeaseCountsAsRedeliveredAndARetryAfterFailDoesNot() {
         ledger.enqueued("q", List.of("expired", "failed", "held"));
-        ledger.started(claim("expired", 1, T0.plusSeconds(30)), T0);
-        ledger.started(claim("expired", 2, T0.plusSeconds(61)), T0.plusSeconds(31));
-        ClaimedJob first = claim("failed", 1, T0.plusSeconds(30));
-        ledger.started(first, T0);
-        ledger.released(first, T0.plusSeconds(1));
-        ledger.started(claim("failed", 2, T0.plusSeconds(32)), T0.plusSeconds(2));
+        runExpiredTwiceAndFailedTwice();
         ledger.started(claim("held", 1, T0.plusSeconds(30)), T0.plusSeconds(40));
 
         assertThat(ledger.redeliveredCount()).isEqualTo(1);
@@ -101,6 +91,16 @@ class LedgerTest {
         });
 
         assertThat(ledger.awaitSettled(2, 10_000)).isTrue();
+    }
+
+    /** "expired" runs again after its first lease expired; "failed" runs again after a fail released it. */
+    private void runExpiredTwiceAndFailedTwice() {
+        ledger.started(claim("expired", 1, T0.plusSeconds(30)), T0);
+        ledger.started(claim("expired", 2, T0.plusSeconds(61)), T0.plusSeconds(31));
+        ClaimedJob first = claim("failed", 1, T0.plusSeconds(30));
+        ledger.started(first, T0);
+        ledger.released(first, T0.plusSeconds(1));
+        ledger.started(claim("failed", 2, T0.plusSeconds(32)), T0.plusSeconds(2));
     }
 
     private static ClaimedJob claim(String id, int attempt, Instant leaseExpiresAt) {
