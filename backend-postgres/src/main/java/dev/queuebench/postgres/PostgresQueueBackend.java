@@ -2,9 +2,10 @@ package dev.queuebench.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.queuebench.api.BackendClosedException;
+import dev.queuebench.api.AbstractQueueBackend;
 import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.api.Capabilities.Feature;
 import dev.queuebench.api.Capabilities.Ordering;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.ConfigurationException;
@@ -12,11 +13,7 @@ import dev.queuebench.api.DeadJob;
 import dev.queuebench.api.FailResult;
 import dev.queuebench.api.Footprint;
 import dev.queuebench.api.JobRequest;
-import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueException;
-import dev.queuebench.api.QueueMetrics;
-import dev.queuebench.api.QueueMetrics.Op;
-import dev.queuebench.api.QueueNames;
 import dev.queuebench.api.QueueStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -36,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -44,7 +40,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * one statement, or two for the admin ones), and a {@link WakeUpListener} for waiting claims. The SQL of each
  * operation is in the {@code .sql} resource named after it.
  */
-final class PostgresQueueBackend implements QueueBackend {
+final class PostgresQueueBackend extends AbstractQueueBackend {
     private static final int MAX_PAYLOAD_BYTES = 16 << 20;
     /** Tries of an operation that meets a lock error (it rolled back, so trying again is safe). */
     private static final int LOCK_ERROR_TRIES = 3;
@@ -55,12 +51,10 @@ final class PostgresQueueBackend implements QueueBackend {
 
     private final PostgresConfig config;
     private final ClaimQuery claimQuery;
-    private final QueueMetrics metrics;
     private final HikariDataSource pool;
     private final WakeUpListener wakeUps;
     private final TableVacuum vacuum;
     private final Capabilities capabilities;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A unit of work on one pooled connection. */
     @FunctionalInterface
@@ -70,14 +64,15 @@ final class PostgresQueueBackend implements QueueBackend {
 
     private PostgresQueueBackend(PostgresConfig config, MeterRegistry registry, HikariDataSource pool,
             WakeUpListener wakeUps, TableVacuum vacuum, Durability durability) {
+        super(PostgresBackendProvider.NAME, registry);
         this.config = config;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
-        this.metrics = new QueueMetrics(registry, PostgresBackendProvider.NAME);
         this.pool = pool;
         this.wakeUps = wakeUps;
         this.vacuum = vacuum;
-        this.capabilities =
-                new Capabilities(durability, Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, config.notifyOnEnqueue());
+        Capabilities all = new Capabilities(durability, Ordering.ORDER_STRICT, MAX_PAYLOAD_BYTES, config.pollInterval(),
+                Feature.all());
+        this.capabilities = config.notifyOnEnqueue() ? all : all.without(Feature.WAKE_ON_ENQUEUE);
     }
 
     /**
@@ -152,10 +147,8 @@ final class PostgresQueueBackend implements QueueBackend {
 
     /** Stores the job in one statement (which also sends the queue's NOTIFY) and returns its id. */
     @Override
-    public String enqueue(String queue, JobRequest request) {
-        requireOpen(queue);
-        capabilities.requireFits(request);
-        return metrics.time(Op.ENQUEUE, queue, () -> withConnection(queue, "enqueuing", c -> {
+    protected String doEnqueue(String queue, JobRequest request) {
+        return withConnection(queue, "enqueuing", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.ENQUEUE)) {
                 ps.setString(1, queue);
                 ps.setInt(2, request.priority());
@@ -172,17 +165,12 @@ final class PostgresQueueBackend implements QueueBackend {
                     return Long.toString(rs.getLong(1));
                 }
             }
-        }));
+        });
     }
 
     /** Stores every job in one statement, all or none, and returns their ids in order. */
     @Override
-    public List<String> enqueueAll(String queue, List<JobRequest> requests) {
-        requireOpen(queue);
-        requests.forEach(capabilities::requireFits);
-        if (requests.isEmpty()) {
-            return List.of();
-        }
+    protected List<String> doEnqueueAll(String queue, List<JobRequest> requests) {
         int n = requests.size();
         Integer[] priorities = new Integer[n];
         Long[] runAts = new Long[n];
@@ -195,7 +183,7 @@ final class PostgresQueueBackend implements QueueBackend {
             maxAttempts[i] = request.maxAttempts();
             payloads[i] = request.payload();
         }
-        return metrics.time(Op.ENQUEUE_ALL, queue, () -> withConnection(queue, "enqueuing a batch", c -> {
+        return withConnection(queue, "enqueuing a batch", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.ENQUEUE_ALL)) {
                 ps.setString(1, queue);
                 ps.setArray(2, c.createArrayOf("integer", priorities));
@@ -213,7 +201,7 @@ final class PostgresQueueBackend implements QueueBackend {
                     return result;
                 }
             }
-        }));
+        });
     }
 
     // ---------------------------------------------------------------- consumer
@@ -223,20 +211,7 @@ final class PostgresQueueBackend implements QueueBackend {
      * run_at or lease expiry, or the poll interval, whichever comes first, and tries again until the wait is over.
      */
     @Override
-    public List<ClaimedJob> claim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
-        requireOpen(queue);
-        if (maxJobs < 1) {
-            throw new IllegalArgumentException("maxJobs must be at least 1, was " + maxJobs);
-        }
-        List<ClaimedJob> claimed = metrics.time(Op.CLAIM, queue, () -> claimWaiting(queue, maxJobs, leaseDuration,
-                waitTimeout));
-        if (claimed.isEmpty()) {
-            metrics.emptyClaim(queue);
-        }
-        return claimed;
-    }
-
-    private List<ClaimedJob> claimWaiting(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
+    protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         long leaseMicros = leaseDuration.toNanos() / 1_000;
         while (true) {
@@ -261,7 +236,7 @@ final class PostgresQueueBackend implements QueueBackend {
                 Thread.currentThread().interrupt();
                 throw new QueueException("interrupted while waiting for a job on queue " + queue, e);
             }
-            requireOpen(queue);
+            requireOpen();
         }
     }
 
@@ -286,20 +261,19 @@ final class PostgresQueueBackend implements QueueBackend {
 
     /** Deletes the job if this claim's lease is still valid; one statement. */
     @Override
-    public boolean complete(ClaimedJob job) {
-        requireOpen(job.queue());
+    protected boolean doComplete(ClaimedJob job) {
         Lease lease = Lease.of(job);
         if (lease == null) {
             return false;
         }
-        return metrics.time(Op.COMPLETE, job.queue(), () -> withConnection(job.queue(), "completing a job", c -> {
+        return withConnection(job.queue(), "completing a job", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE)) {
                 ps.setLong(1, lease.id());
                 ps.setObject(2, lease.token());
                 ps.setString(3, config.asyncCommit().forCompletions());
                 return ps.executeUpdate() == 1;
             }
-        }));
+        });
     }
 
     /**
@@ -307,11 +281,7 @@ final class PostgresQueueBackend implements QueueBackend {
      * under the first job's queue.
      */
     @Override
-    public List<Boolean> completeAll(List<ClaimedJob> jobs) {
-        jobs.forEach(job -> requireOpen(job.queue()));
-        if (jobs.isEmpty()) {
-            return List.of();
-        }
+    protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
         // Rows are locked in id order, the order every other multi-row statement here locks them in.
         List<Lease> leases = jobs.stream()
                 .map(Lease::of)
@@ -319,8 +289,8 @@ final class PostgresQueueBackend implements QueueBackend {
                 .sorted(Comparator.comparingLong(Lease::id))
                 .toList();
         String queue = jobs.getFirst().queue();
-        Set<Lease> completed = leases.isEmpty() ? new HashSet<>() : metrics.time(Op.COMPLETE_ALL, queue,
-                () -> withConnection(queue, "completing a batch", c -> {
+        Set<Lease> completed = leases.isEmpty() ? new HashSet<>()
+                : withConnection(queue, "completing a batch", c -> {
                     try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE_ALL)) {
                         ps.setArray(1, c.createArrayOf("bigint", leases.stream().map(Lease::id).toArray(Long[]::new)));
                         ps.setArray(2, c.createArrayOf("uuid", leases.stream().map(Lease::token).toArray(UUID[]::new)));
@@ -333,7 +303,7 @@ final class PostgresQueueBackend implements QueueBackend {
                         }
                         return deleted;
                     }
-                }));
+                });
         List<Boolean> answers = new ArrayList<>(jobs.size());
         for (ClaimedJob job : jobs) {
             answers.add(completed.remove(Lease.of(job))); // remove: a claim listed twice is completed once
@@ -343,14 +313,13 @@ final class PostgresQueueBackend implements QueueBackend {
 
     /** Schedules a retry after the configured backoff, or makes the job dead on its last attempt; one statement. */
     @Override
-    public FailResult fail(ClaimedJob job, String error) {
-        requireOpen(job.queue());
+    protected FailResult doFail(ClaimedJob job, String error) {
         Lease lease = Lease.of(job);
         if (lease == null) {
             return FailResult.leaseLost();
         }
         long backoffMicros = config.backoff().delayAfter(job.attempt()).toNanos() / 1_000;
-        return metrics.time(Op.FAIL, job.queue(), () -> withConnection(job.queue(), "failing a job", c -> {
+        return withConnection(job.queue(), "failing a job", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.FAIL)) {
                 ps.setString(1, error);
                 ps.setLong(2, backoffMicros);
@@ -363,33 +332,31 @@ final class PostgresQueueBackend implements QueueBackend {
                     return rs.getBoolean(1) ? FailResult.dead() : FailResult.retryAt(instant(rs, 2));
                 }
             }
-        }));
+        });
     }
 
     /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
     @Override
-    public boolean extendLease(ClaimedJob job, Duration leaseDuration) {
-        requireOpen(job.queue());
+    protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
         Lease lease = Lease.of(job);
         if (lease == null) {
             return false;
         }
-        return metrics.time(Op.EXTEND_LEASE, job.queue(), () -> withConnection(job.queue(), "extending a lease", c -> {
+        return withConnection(job.queue(), "extending a lease", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.EXTEND_LEASE)) {
                 ps.setLong(1, leaseDuration.toNanos() / 1_000);
                 ps.setLong(2, lease.id());
                 ps.setObject(3, lease.token());
                 return ps.executeUpdate() == 1;
             }
-        }));
+        });
     }
 
     // ---------------------------------------------------------------- admin
 
     /** Exact counts by state once the queue is quiet; settles expired last attempts first. */
     @Override
-    public QueueStats stats(String queue) {
-        requireOpen(queue);
+    protected QueueStats doStats(String queue) {
         return withConnection(queue, "counting jobs", c -> {
             reapExpired(c, queue);
             try (PreparedStatement ps = c.prepareStatement(Sql.STATS)) {
@@ -405,8 +372,7 @@ final class PostgresQueueBackend implements QueueBackend {
 
     /** Up to {@code limit} dead jobs, oldest first; settles expired last attempts first. */
     @Override
-    public List<DeadJob> deadLetters(String queue, int limit) {
-        requireOpen(queue);
+    protected List<DeadJob> doDeadLetters(String queue, int limit) {
         return withConnection(queue, "reading dead letters", c -> {
             reapExpired(c, queue);
             try (PreparedStatement ps = c.prepareStatement(Sql.DEAD_LETTERS)) {
@@ -426,8 +392,7 @@ final class PostgresQueueBackend implements QueueBackend {
 
     /** Makes every dead job ready with attempts reset; returns how many. */
     @Override
-    public long requeueDead(String queue) {
-        requireOpen(queue);
+    protected long doRequeueDead(String queue) {
         return withConnection(queue, "requeueing dead jobs", c -> {
             reapExpired(c, queue);
             try (PreparedStatement ps = c.prepareStatement(Sql.REQUEUE_DEAD)) {
@@ -439,8 +404,7 @@ final class PostgresQueueBackend implements QueueBackend {
 
     /** Deletes every job of the queue in one statement; returns how many. */
     @Override
-    public long purge(String queue) {
-        requireOpen(queue);
+    protected long doPurge(String queue) {
         return withConnection(queue, "purging", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.PURGE)) {
                 ps.setString(1, queue);
@@ -455,8 +419,7 @@ final class PostgresQueueBackend implements QueueBackend {
 
     /** The jobs table's heap and index bytes and its live and dead tuples (as last counted by the server). */
     @Override
-    public Footprint footprint() {
-        ensureOpen();
+    protected Footprint doFootprint() {
         return withConnection(null, "measuring the footprint", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.FOOTPRINT); ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -469,16 +432,14 @@ final class PostgresQueueBackend implements QueueBackend {
         });
     }
 
-    /** Stops the listener and the vacuum, then closes the pool; idempotent. */
+    /** Stops the listener and the vacuum, then closes the pool. */
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            wakeUps.close();
-            if (vacuum != null) {
-                vacuum.close();
-            }
-            pool.close();
+    protected void doClose() {
+        wakeUps.close();
+        if (vacuum != null) {
+            vacuum.close();
         }
+        pool.close();
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -489,7 +450,7 @@ final class PostgresQueueBackend implements QueueBackend {
      */
     private <T> T withConnection(String queue, String doing, Work<T> work) {
         for (int tries = 1; ; tries++) {
-            ensureOpen();
+            requireOpen();
             try (Connection connection = pool.getConnection()) {
                 return work.run(connection);
             } catch (SQLException e) {
@@ -499,7 +460,7 @@ final class PostgresQueueBackend implements QueueBackend {
                         continue;
                     }
                 }
-                ensureOpen();
+                requireOpen();
                 throw PostgresErrors.translate(e, config, doing);
             }
         }
@@ -516,17 +477,6 @@ final class PostgresQueueBackend implements QueueBackend {
         ps.setBoolean(index, config.notifyOnEnqueue());
         ps.setString(index + 1, config.channel());
         ps.setString(index + 2, queue);
-    }
-
-    private void requireOpen(String queue) {
-        ensureOpen();
-        QueueNames.requireValid(queue);
-    }
-
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new BackendClosedException(PostgresBackendProvider.NAME);
-        }
     }
 
     /** The application_name of every connection, {@code queuebench/<schema>}: names the schema in pg_stat_activity. */

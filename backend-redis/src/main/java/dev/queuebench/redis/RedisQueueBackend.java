@@ -4,19 +4,17 @@ import static dev.queuebench.redis.Scripts.arg;
 import static dev.queuebench.redis.Scripts.number;
 import static dev.queuebench.redis.Scripts.text;
 
+import dev.queuebench.api.AbstractQueueBackend;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.Capabilities;
+import dev.queuebench.api.Capabilities.Feature;
 import dev.queuebench.api.Capabilities.Ordering;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.DeadJob;
 import dev.queuebench.api.FailResult;
 import dev.queuebench.api.Footprint;
 import dev.queuebench.api.JobRequest;
-import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueException;
-import dev.queuebench.api.QueueMetrics;
-import dev.queuebench.api.QueueMetrics.Op;
-import dev.queuebench.api.QueueNames;
 import dev.queuebench.api.QueueStats;
 import dev.queuebench.redis.Claimer.ClaimBatch;
 import dev.queuebench.redis.Scripts.Script;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +39,7 @@ import java.util.function.Supplier;
  * specification); waiting claims sleep on {@link WakeUps} between looks; the claim itself is the configured
  * {@link Claimer}. All methods are thread-safe: they share one pipelined connection.
  */
-final class RedisQueueBackend implements QueueBackend {
+final class RedisQueueBackend extends AbstractQueueBackend {
     /** Far below Redis' 512 MB string limit, so batches of large payloads stay reasonable. */
     static final int MAX_PAYLOAD_BYTES = 16 << 20;
     /** The largest run-at the ready-set member can hold: 15 digits of milliseconds (see common.lua). */
@@ -55,22 +52,21 @@ final class RedisQueueBackend implements QueueBackend {
     private final Scripts scripts;
     private final WakeUps wakeUps;
     private final Claimer claimer;
-    private final QueueMetrics metrics;
     private final Capabilities capabilities;
     private final Map<String, String> serverInfo;
     private final ConcurrentHashMap<String, Keys> keys = new ConcurrentHashMap<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisQueueBackend(RedisConfig config, RedisConnections connections, ServerSettings settings,
             Scripts scripts, MeterRegistry registry) {
+        super(RedisBackendProvider.NAME, registry);
         this.config = config;
         this.connections = connections;
         this.scripts = scripts;
-        this.metrics = new QueueMetrics(registry, RedisBackendProvider.NAME);
         this.wakeUps = new WakeUps(connections);
         LuaClaim lua = new LuaClaim(scripts, connections);
         this.claimer = config.strategy().equals("watch") ? new WatchClaim(lua, connections, metrics) : lua;
-        this.capabilities = new Capabilities(settings.durability(), Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, true);
+        this.capabilities = new Capabilities(settings.durability(), Ordering.ORDER_STRICT, MAX_PAYLOAD_BYTES,
+                config.pollInterval(), Feature.all());
         Map<String, String> info = new LinkedHashMap<>(settings.info());
         info.put("strategy", config.strategy());
         info.put("prefix", config.prefix());
@@ -115,20 +111,13 @@ final class RedisQueueBackend implements QueueBackend {
     // ---------------------------------------------------------------- producer
 
     @Override
-    public String enqueue(String queue, JobRequest request) {
-        Keys k = keys(queue);
-        capabilities.requireFits(request);
-        return metrics.time(Op.ENQUEUE, queue, () -> store(k, List.of(request)).getFirst());
+    protected String doEnqueue(String queue, JobRequest request) {
+        return store(keys(queue), List.of(request)).getFirst();
     }
 
     @Override
-    public List<String> enqueueAll(String queue, List<JobRequest> requests) {
-        Keys k = keys(queue);
-        requests.forEach(capabilities::requireFits);
-        if (requests.isEmpty()) {
-            return List.of();
-        }
-        return metrics.time(Op.ENQUEUE_ALL, queue, () -> store(k, requests));
+    protected List<String> doEnqueueAll(String queue, List<JobRequest> requests) {
+        return store(keys(queue), requests);
     }
 
     /** One {@code enqueue.lua} call for the whole batch: all jobs or none. */
@@ -155,18 +144,9 @@ final class RedisQueueBackend implements QueueBackend {
     // ---------------------------------------------------------------- consumer
 
     @Override
-    public List<ClaimedJob> claim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
-        Keys k = keys(queue);
-        if (maxJobs < 1 || leaseDuration.isNegative() || leaseDuration.isZero() || waitTimeout.isNegative()) {
-            throw new IllegalArgumentException("need maxJobs >= 1, a positive leaseDuration and a waitTimeout >= 0");
-        }
+    protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
         long leaseMillis = Math.max(1, leaseDuration.toMillis());
-        List<ClaimedJob> jobs = metrics.time(Op.CLAIM, queue, () -> call(queue, () -> claimWaiting(k, maxJobs,
-                leaseMillis, waitTimeout)));
-        if (jobs.isEmpty()) {
-            metrics.emptyClaim(queue);
-        }
-        return jobs;
+        return call(queue, () -> claimWaiting(keys(queue), maxJobs, leaseMillis, waitTimeout));
     }
 
     /**
@@ -191,41 +171,33 @@ final class RedisQueueBackend implements QueueBackend {
                 Thread.currentThread().interrupt();
                 throw new QueueException("interrupted while waiting for a job on queue " + k.queue(), e);
             }
-            ensureOpen();
+            requireOpen();
         }
     }
 
     @Override
-    public boolean complete(ClaimedJob job) {
-        Keys k = keys(job.queue());
-        return metrics.time(Op.COMPLETE, job.queue(),
-                () -> call(job.queue(), () -> connections.await(settle(k, List.of(job)))).getFirst());
+    protected boolean doComplete(ClaimedJob job) {
+        return call(job.queue(), () -> connections.await(settle(keys(job.queue()), List.of(job)))).getFirst();
     }
 
     /** One {@code complete.lua} call per queue in the batch, all sent before any answer is awaited. */
     @Override
-    public List<Boolean> completeAll(List<ClaimedJob> jobs) {
+    protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
         Map<String, List<Integer>> positionsByQueue = new LinkedHashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
-            keys(jobs.get(i).queue());
             positionsByQueue.computeIfAbsent(jobs.get(i).queue(), q -> new ArrayList<>()).add(i);
         }
-        if (jobs.isEmpty()) {
-            return List.of();
-        }
-        return metrics.time(Op.COMPLETE_ALL, jobs.getFirst().queue(), () -> {
-            Map<String, CompletableFuture<List<Boolean>>> answers = new LinkedHashMap<>();
-            positionsByQueue.forEach((queue, positions) ->
-                    answers.put(queue, settle(keys(queue), positions.stream().map(jobs::get).toList())));
-            Boolean[] result = new Boolean[jobs.size()];
-            positionsByQueue.forEach((queue, positions) -> {
-                List<Boolean> done = call(queue, () -> connections.await(answers.get(queue)));
-                for (int i = 0; i < positions.size(); i++) {
-                    result[positions.get(i)] = done.get(i);
-                }
-            });
-            return Arrays.asList(result);
+        Map<String, CompletableFuture<List<Boolean>>> answers = new LinkedHashMap<>();
+        positionsByQueue.forEach((queue, positions) ->
+                answers.put(queue, settle(keys(queue), positions.stream().map(jobs::get).toList())));
+        Boolean[] result = new Boolean[jobs.size()];
+        positionsByQueue.forEach((queue, positions) -> {
+            List<Boolean> done = call(queue, () -> connections.await(answers.get(queue)));
+            for (int i = 0; i < positions.size(); i++) {
+                result[positions.get(i)] = done.get(i);
+            }
         });
+        return Arrays.asList(result);
     }
 
     /** Sends one {@code complete.lua} call for jobs of one queue; its answers come in the jobs' order. */
@@ -240,41 +212,38 @@ final class RedisQueueBackend implements QueueBackend {
     }
 
     @Override
-    public FailResult fail(ClaimedJob job, String error) {
+    protected FailResult doFail(ClaimedJob job, String error) {
         Keys k = keys(job.queue());
         long backoffMillis = config.backoff().delayAfter(job.attempt()).toMillis();
-        return metrics.time(Op.FAIL, job.queue(), () -> {
-            List<Object> answer = call(job.queue(), () -> connections.await(scripts.run(Script.FAIL, k,
-                    arg(job.id()), arg(job.leaseToken()), arg(error == null ? "" : error), arg(backoffMillis))));
-            return switch ((int) number(answer.get(0))) {
-                case 1 -> FailResult.retryAt(Instant.ofEpochMilli(number(answer.get(1))));
-                case 2 -> FailResult.dead();
-                default -> FailResult.leaseLost();
-            };
-        });
+        List<Object> answer = call(job.queue(), () -> connections.await(scripts.run(Script.FAIL, k,
+                arg(job.id()), arg(job.leaseToken()), arg(error == null ? "" : error), arg(backoffMillis))));
+        return switch ((int) number(answer.get(0))) {
+            case 1 -> FailResult.retryAt(Instant.ofEpochMilli(number(answer.get(1))));
+            case 2 -> FailResult.dead();
+            default -> FailResult.leaseLost();
+        };
     }
 
     @Override
-    public boolean extendLease(ClaimedJob job, Duration leaseDuration) {
+    protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
         Keys k = keys(job.queue());
         long leaseMillis = Math.max(1, leaseDuration.toMillis());
-        return metrics.time(Op.EXTEND_LEASE, job.queue(), () -> number(call(job.queue(), () -> connections.await(
-                scripts.run(Script.EXTEND, k, arg(job.id()), arg(job.leaseToken()), arg(leaseMillis)))).get(0)) == 1);
+        return number(call(job.queue(), () -> connections.await(
+                scripts.run(Script.EXTEND, k, arg(job.id()), arg(job.leaseToken()), arg(leaseMillis)))).get(0)) == 1;
     }
 
     // ---------------------------------------------------------------- admin
 
     @Override
-    public QueueStats stats(String queue) {
+    protected QueueStats doStats(String queue) {
         List<Object> counts = admin(queue, Script.STATS);
         return new QueueStats(number(counts.get(0)), number(counts.get(1)), number(counts.get(2)),
                 number(counts.get(3)));
     }
 
     @Override
-    public List<DeadJob> deadLetters(String queue, int limit) {
-        if (limit <= 0) {
-            keys(queue);
+    protected List<DeadJob> doDeadLetters(String queue, int limit) {
+        if (limit == 0) {
             return List.of();
         }
         List<Object> values = admin(queue, Script.DEAD_LETTERS, arg(limit));
@@ -287,12 +256,12 @@ final class RedisQueueBackend implements QueueBackend {
     }
 
     @Override
-    public long requeueDead(String queue) {
+    protected long doRequeueDead(String queue) {
         return number(admin(queue, Script.REQUEUE_DEAD).getFirst());
     }
 
     @Override
-    public long purge(String queue) {
+    protected long doPurge(String queue) {
         return number(admin(queue, Script.PURGE).getFirst());
     }
 
@@ -306,8 +275,7 @@ final class RedisQueueBackend implements QueueBackend {
      * this backend's prefix, counted by SCAN.
      */
     @Override
-    public Footprint footprint() {
-        ensureOpen();
+    protected Footprint doFootprint() {
         return call("-", () -> {
             long usedMemory = connections.infoOfEveryPrimary("memory").stream()
                     .mapToLong(info -> Long.parseLong(ServerSettings.infoFields(info).getOrDefault("used_memory", "0")))
@@ -325,11 +293,9 @@ final class RedisQueueBackend implements QueueBackend {
 
     /** Wakes waiting claims (they throw {@link BackendClosedException}), then closes every connection. */
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            wakeUps.close();
-            connections.close();
-        }
+    protected void doClose() {
+        wakeUps.close();
+        connections.close();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -339,9 +305,9 @@ final class RedisQueueBackend implements QueueBackend {
         try {
             return body.get();
         } catch (QueueException e) {
-            throw closed.get() ? new BackendClosedException(RedisBackendProvider.NAME) : e;
+            throw isClosed() ? new BackendClosedException(RedisBackendProvider.NAME) : e;
         } catch (RuntimeException e) {
-            if (closed.get()) {
+            if (isClosed()) {
                 throw new BackendClosedException(RedisBackendProvider.NAME);
             }
             if (Scripts.unwrap(e) instanceof RedisBusyException) {
@@ -352,14 +318,6 @@ final class RedisQueueBackend implements QueueBackend {
     }
 
     private Keys keys(String queue) {
-        ensureOpen();
-        QueueNames.requireValid(queue);
         return keys.computeIfAbsent(queue, q -> Keys.of(config.prefix(), q));
-    }
-
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new BackendClosedException(RedisBackendProvider.NAME);
-        }
     }
 }

@@ -1,19 +1,16 @@
 package dev.queuebench.sqlite;
 
-import dev.queuebench.api.BackendClosedException;
+import dev.queuebench.api.AbstractQueueBackend;
 import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.api.Capabilities.Feature;
 import dev.queuebench.api.Capabilities.Ordering;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.DeadJob;
 import dev.queuebench.api.FailResult;
 import dev.queuebench.api.Footprint;
 import dev.queuebench.api.JobRequest;
-import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueException;
-import dev.queuebench.api.QueueMetrics;
-import dev.queuebench.api.QueueMetrics.Op;
-import dev.queuebench.api.QueueNames;
 import dev.queuebench.api.QueueStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.PreparedStatement;
@@ -28,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A durable queue in one SQLite file (WAL). Every write is one short transaction on a writer connection; claims
@@ -36,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (SQLite has no notifications) from 1 ms doubling to {@code pollInterval} with a read ({@code claimable.sql}), so
  * idle consumers never take the write lock, and is woken at once by an enqueue of this backend instance.
  */
-final class SqliteQueueBackend implements QueueBackend {
+final class SqliteQueueBackend extends AbstractQueueBackend {
     private static final int MAX_PAYLOAD_BYTES = 16 << 20;
     /** {@code PRAGMA synchronous} answers with the index of its level. */
     private static final List<String> SYNCHRONOUS_LEVELS = List.of("OFF", "NORMAL", "FULL", "EXTRA");
@@ -44,18 +40,17 @@ final class SqliteQueueBackend implements QueueBackend {
 
     private final SqliteConfig config;
     private final Capabilities capabilities;
-    private final QueueMetrics metrics;
     private final Connections connections;
     private final Map<String, Wakeup> wakeups = new ConcurrentHashMap<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Opens the file (creating it and its schema if needed); fails fast naming the path. */
     SqliteQueueBackend(SqliteConfig config, MeterRegistry registry) {
+        super(SqliteBackendProvider.NAME, registry);
         this.config = config;
         this.capabilities = new Capabilities(
                 config.synchronous().equals("FULL") ? Durability.DURABLE : Durability.CRASH_SAFE,
-                Ordering.ORDER_STRICT, true, MAX_PAYLOAD_BYTES, false);
-        this.metrics = new QueueMetrics(registry, SqliteBackendProvider.NAME);
+                Ordering.ORDER_STRICT, MAX_PAYLOAD_BYTES, config.pollInterval(),
+                Feature.all()).without(Feature.WAKE_ON_ENQUEUE);
         this.connections = new Connections(config, metrics);
     }
 
@@ -77,7 +72,7 @@ final class SqliteQueueBackend implements QueueBackend {
     /** SQLite's version, journal mode, synchronous level, busy timeout and file; nothing secret. */
     @Override
     public Map<String, String> serverInfo() {
-        ensureOpen();
+        requireOpen();
         return connections.onReader("", session -> {
             Map<String, String> info = new LinkedHashMap<>();
             info.put("sqlite_version", scalar(session, "SELECT sqlite_version()"));
@@ -91,133 +86,103 @@ final class SqliteQueueBackend implements QueueBackend {
     }
 
     @Override
-    public String enqueue(String queue, JobRequest request) {
-        checkQueue(queue);
-        capabilities.requireFits(request);
-        String id = metrics.time(Op.ENQUEUE, queue, () -> connections.onWriter(queue,
-                session -> insert(session, queue, request, nowMicros())));
+    protected String doEnqueue(String queue, JobRequest request) {
+        String id = connections.onWriter(queue, session -> insert(session, queue, request, nowMicros()));
         wakeup(queue).signal();
         return id;
     }
 
     @Override
-    public List<String> enqueueAll(String queue, List<JobRequest> requests) {
-        checkQueue(queue);
-        requests.forEach(capabilities::requireFits);
-        if (requests.isEmpty()) {
-            return List.of();
-        }
-        List<String> ids = metrics.time(Op.ENQUEUE_ALL, queue, () -> connections.inTransaction(queue, session -> {
+    protected List<String> doEnqueueAll(String queue, List<JobRequest> requests) {
+        List<String> ids = connections.inTransaction(queue, session -> {
             long now = nowMicros();
             List<String> created = new ArrayList<>(requests.size());
             for (JobRequest request : requests) {
                 created.add(insert(session, queue, request, now));
             }
             return created;
-        }));
+        });
         wakeup(queue).signal();
         return ids;
     }
 
     @Override
-    public List<ClaimedJob> claim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
-        checkQueue(queue);
-        if (maxJobs < 1) {
-            throw new IllegalArgumentException("maxJobs must be at least 1, was " + maxJobs);
-        }
-        List<ClaimedJob> claimed = metrics.time(Op.CLAIM, queue, () -> {
-            Wakeup wakeup = wakeup(queue);
-            long deadline = System.nanoTime() + waitTimeout.toNanos();
-            long pause = TimeUnit.MILLISECONDS.toNanos(1);
-            boolean woken = true; // the first try claims at once, like one after an enqueue of this process
-            while (true) {
-                long seen = wakeup.version();
-                List<ClaimedJob> jobs = woken || claimable(queue)
-                        ? config.strategy().claim(connections, metrics, queue, maxJobs, leaseDuration)
-                        : List.of();
-                long remaining = deadline - System.nanoTime();
-                if (!jobs.isEmpty() || remaining <= 0) {
-                    return jobs;
-                }
-                woken = wakeup.awaitChange(seen, Math.min(remaining, pause));
-                ensureOpen();
-                pause = Math.min(pause * 2, config.pollInterval().toNanos());
+    protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
+        Wakeup wakeup = wakeup(queue);
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        long pause = TimeUnit.MILLISECONDS.toNanos(1);
+        boolean woken = true; // the first try claims at once, like one after an enqueue of this process
+        while (true) {
+            long seen = wakeup.version();
+            List<ClaimedJob> jobs = woken || claimable(queue)
+                    ? config.strategy().claim(connections, metrics, queue, maxJobs, leaseDuration)
+                    : List.of();
+            long remaining = deadline - System.nanoTime();
+            if (!jobs.isEmpty() || remaining <= 0) {
+                return jobs;
             }
-        });
-        if (claimed.isEmpty()) {
-            metrics.emptyClaim(queue);
+            woken = wakeup.awaitChange(seen, Math.min(remaining, pause));
+            requireOpen();
+            pause = Math.min(pause * 2, config.pollInterval().toNanos());
         }
-        return claimed;
     }
 
     @Override
-    public boolean complete(ClaimedJob job) {
-        checkQueue(job.queue());
-        return metrics.time(Op.COMPLETE, job.queue(), () -> fenced(job)
-                && connections.onWriter(job.queue(), session -> completeStatement(session, job).executeUpdate() == 1));
+    protected boolean doComplete(ClaimedJob job) {
+        return fenced(job)
+                && connections.onWriter(job.queue(), session -> completeStatement(session, job).executeUpdate() == 1);
     }
 
     /** One transaction for the whole batch; each job answered on its own by its fence. */
     @Override
-    public List<Boolean> completeAll(List<ClaimedJob> jobs) {
-        jobs.forEach(job -> checkQueue(job.queue()));
-        if (jobs.isEmpty()) {
-            return List.of();
-        }
-        String queue = jobs.getFirst().queue();
-        return metrics.time(Op.COMPLETE_ALL, queue, () -> connections.inTransaction(queue, session -> {
+    protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
+        return connections.inTransaction(jobs.getFirst().queue(), session -> {
             List<Boolean> answers = new ArrayList<>(jobs.size());
             for (ClaimedJob job : jobs) {
                 answers.add(fenced(job) && completeStatement(session, job).executeUpdate() == 1);
             }
             return answers;
-        }));
-    }
-
-    @Override
-    public FailResult fail(ClaimedJob job, String error) {
-        checkQueue(job.queue());
-        return metrics.time(Op.FAIL, job.queue(), () -> {
-            if (!fenced(job)) {
-                return FailResult.leaseLost();
-            }
-            Duration delay = config.backoff().delayAfter(job.attempt());
-            FailResult result = connections.onWriter(job.queue(), session -> {
-                long now = nowMicros();
-                long retryAt = now + micros(delay);
-                PreparedStatement fail = fence(session.prepare(SqlFile.FAIL), job, now);
-                fail.setLong(4, retryAt);
-                fail.setString(5, error);
-                FailResult outcome = FailResult.leaseLost();
-                try (ResultSet rs = fail.executeQuery()) {
-                    while (rs.next()) { // to the end: see insert()
-                        outcome = rs.getInt(1) == STATE_DEAD ? FailResult.dead() : FailResult.retryAt(instant(retryAt));
-                    }
-                }
-                return outcome;
-            });
-            if (result.outcome() == FailResult.Outcome.RETRY_SCHEDULED) {
-                wakeup(job.queue()).signal(); // due at once when the backoff base is 0
-            }
-            return result;
         });
     }
 
     @Override
-    public boolean extendLease(ClaimedJob job, Duration leaseDuration) {
-        checkQueue(job.queue());
-        return metrics.time(Op.EXTEND_LEASE, job.queue(), () -> fenced(job)
-                && connections.onWriter(job.queue(), session -> {
-                    long now = nowMicros();
-                    PreparedStatement extend = fence(session.prepare(SqlFile.EXTEND_LEASE), job, now);
-                    extend.setLong(4, now + micros(leaseDuration));
-                    return extend.executeUpdate() == 1;
-                }));
+    protected FailResult doFail(ClaimedJob job, String error) {
+        if (!fenced(job)) {
+            return FailResult.leaseLost();
+        }
+        Duration delay = config.backoff().delayAfter(job.attempt());
+        FailResult result = connections.onWriter(job.queue(), session -> {
+            long now = nowMicros();
+            long retryAt = now + micros(delay);
+            PreparedStatement fail = fence(session.prepare(SqlFile.FAIL), job, now);
+            fail.setLong(4, retryAt);
+            fail.setString(5, error);
+            FailResult outcome = FailResult.leaseLost();
+            try (ResultSet rs = fail.executeQuery()) {
+                while (rs.next()) { // to the end: see insert()
+                    outcome = rs.getInt(1) == STATE_DEAD ? FailResult.dead() : FailResult.retryAt(instant(retryAt));
+                }
+            }
+            return outcome;
+        });
+        if (result.outcome() == FailResult.Outcome.RETRY_SCHEDULED) {
+            wakeup(job.queue()).signal(); // due at once when the backoff base is 0
+        }
+        return result;
     }
 
     @Override
-    public QueueStats stats(String queue) {
-        checkQueue(queue);
+    protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
+        return fenced(job) && connections.onWriter(job.queue(), session -> {
+            long now = nowMicros();
+            PreparedStatement extend = fence(session.prepare(SqlFile.EXTEND_LEASE), job, now);
+            extend.setLong(4, now + micros(leaseDuration));
+            return extend.executeUpdate() == 1;
+        });
+    }
+
+    @Override
+    protected QueueStats doStats(String queue) {
         return connections.onReader(queue, session -> {
             PreparedStatement stats = session.prepare(SqlFile.STATS);
             stats.setString(1, queue);
@@ -230,13 +195,12 @@ final class SqliteQueueBackend implements QueueBackend {
     }
 
     @Override
-    public List<DeadJob> deadLetters(String queue, int limit) {
-        checkQueue(queue);
+    protected List<DeadJob> doDeadLetters(String queue, int limit) {
         return connections.onReader(queue, session -> {
             PreparedStatement dead = session.prepare(SqlFile.DEAD_LETTERS);
             dead.setString(1, queue);
             dead.setLong(2, nowMicros());
-            dead.setInt(3, Math.max(limit, 0));
+            dead.setInt(3, limit);
             List<DeadJob> jobs = new ArrayList<>();
             try (ResultSet rs = dead.executeQuery()) {
                 while (rs.next()) {
@@ -250,8 +214,7 @@ final class SqliteQueueBackend implements QueueBackend {
     }
 
     @Override
-    public long requeueDead(String queue) {
-        checkQueue(queue);
+    protected long doRequeueDead(String queue) {
         long count = connections.inTransaction(queue, session -> {
             long now = nowMicros();
             ClaimQuery.settleExpired(session, queue, now);
@@ -265,8 +228,7 @@ final class SqliteQueueBackend implements QueueBackend {
     }
 
     @Override
-    public long purge(String queue) {
-        checkQueue(queue);
+    protected long doPurge(String queue) {
         return connections.inTransaction(queue, session -> {
             long count = 0;
             for (String sql : SqlFile.PURGE) {
@@ -280,8 +242,7 @@ final class SqliteQueueBackend implements QueueBackend {
 
     /** Database and WAL file sizes, page count and free pages. */
     @Override
-    public Footprint footprint() {
-        ensureOpen();
+    protected Footprint doFootprint() {
         Map<String, Long> figures = new LinkedHashMap<>();
         figures.put("database_bytes", config.path().toFile().length());
         figures.put("wal_bytes", connections.walBytes());
@@ -294,13 +255,11 @@ final class SqliteQueueBackend implements QueueBackend {
         return Footprint.of(figures);
     }
 
-    /** Ends waiting claims and closes every connection; idempotent. */
+    /** Ends waiting claims and closes every connection. */
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            wakeups.values().forEach(Wakeup::signal);
-            connections.close();
-        }
+    protected void doClose() {
+        wakeups.values().forEach(Wakeup::signal);
+        connections.close();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -367,17 +326,6 @@ final class SqliteQueueBackend implements QueueBackend {
     private static String scalar(Connections.Session session, String sql) throws SQLException {
         try (ResultSet rs = session.prepare(sql).executeQuery()) {
             return rs.next() ? rs.getString(1) : "";
-        }
-    }
-
-    private void checkQueue(String queue) {
-        ensureOpen();
-        QueueNames.requireValid(queue);
-    }
-
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new BackendClosedException(SqliteBackendProvider.NAME);
         }
     }
 
