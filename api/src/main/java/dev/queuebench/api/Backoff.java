@@ -9,11 +9,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * random so retries of one burst spread out. Every backend computes backoff here, so they all retry alike.
  */
 public record Backoff(Duration base, Duration max, double jitter) {
-    public static final String BASE_KEY = "backoffBase";
-    public static final String MAX_KEY = "backoffMax";
-    public static final String JITTER_KEY = "backoffJitter";
-
     public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(10), 0.2);
+
+    public static final ConfigKey<Duration> BASE = ConfigKey.duration("backoffBase",
+            "delay before the first retry; doubles with each attempt", DEFAULT.base(), Duration.ZERO,
+            Duration.ofDays(1));
+    public static final ConfigKey<Duration> MAX = ConfigKey.duration("backoffMax",
+            "longest delay between retries (at least backoffBase)", DEFAULT.max(), Duration.ZERO, Duration.ofDays(7));
+    public static final ConfigKey<Double> JITTER = ConfigKey.decimal("backoffJitter",
+            "share of the delay removed at random (0 to 1)", DEFAULT.jitter(), 0, 1);
+
+    /** The configuration keys every provider accepts for backoff. */
+    public static final List<ConfigKey<?>> KEYS = List.of(BASE, MAX, JITTER);
 
     public Backoff {
         if (base.isNegative() || max.compareTo(base) < 0 || jitter < 0 || jitter > 1) {
@@ -21,29 +28,15 @@ public record Backoff(Duration base, Duration max, double jitter) {
         }
     }
 
-    /** The configuration keys every provider accepts for backoff. */
-    public static List<ConfigKey> configKeys() {
-        return List.of(
-                new ConfigKey(BASE_KEY, "delay before the first retry; doubles with each attempt", "1s"),
-                new ConfigKey(MAX_KEY, "longest delay between retries", "10m"),
-                new ConfigKey(JITTER_KEY, "share of the delay removed at random (0 to 1)", "0.2"));
-    }
-
+    /** The backoff {@code config} sets; a base above the default cap raises the cap with it unless a max is given. */
     public static Backoff from(BackendConfig config) {
-        Duration base = config.duration(BASE_KEY, DEFAULT.base(), Duration.ZERO, Duration.ofDays(1));
-        Duration max = config.duration(MAX_KEY, DEFAULT.max().compareTo(base) < 0 ? base : DEFAULT.max(), base,
-                Duration.ofDays(7));
-        String rawJitter = config.string(JITTER_KEY, Double.toString(DEFAULT.jitter()));
-        double jitter;
-        try {
-            jitter = Double.parseDouble(rawJitter);
-        } catch (NumberFormatException e) {
-            jitter = -1;
+        Duration base = config.get(BASE);
+        Duration max = config.given(MAX).orElse(DEFAULT.max().compareTo(base) < 0 ? base : DEFAULT.max());
+        if (max.compareTo(base) < 0) {
+            throw new ConfigurationException("'" + MAX.name() + "' must be at least '" + BASE.name() + "' (" + base
+                    + "), was " + max);
         }
-        if (!(jitter >= 0 && jitter <= 1)) {
-            throw new ConfigurationException("'" + JITTER_KEY + "' must be a number from 0 to 1, was '" + rawJitter + "'");
-        }
-        return new Backoff(base, max, jitter);
+        return new Backoff(base, max, config.get(JITTER));
     }
 
     /** The delay before the next attempt after {@code failedAttempt} (1 after the first failure). */

@@ -16,8 +16,11 @@ public interface QueueBackendProvider {
     /** Claim strategies, the default first; {@code strategy} in the configuration picks one. */
     List<String> strategies();
 
-    /** Every key {@link #create} reads (including {@code strategy}); any other key is rejected before create. */
-    List<ConfigKey> configKeys();
+    /**
+     * Every key {@link #create} reads (including {@code strategy}), each declared once with its type, default and
+     * whether it is secret; any other key is rejected before create.
+     */
+    List<ConfigKey<?>> configKeys();
 
     /** Opens a backend; fails fast with {@link BackendUnavailableException} when its server cannot be reached. */
     QueueBackend create(BackendConfig config);

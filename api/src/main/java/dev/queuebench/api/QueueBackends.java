@@ -2,6 +2,7 @@ package dev.queuebench.api;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -42,7 +43,7 @@ public final class QueueBackends {
         return provider.create(config);
     }
 
-    /** Rejects keys the provider does not declare and a strategy it does not offer, naming what it accepts. */
+    /** Rejects keys the provider does not declare, values its keys do not accept and a strategy it does not offer. */
     public static void validate(QueueBackendProvider provider, BackendConfig config) {
         Set<String> known = provider.configKeys().stream().map(ConfigKey::name).collect(Collectors.toSet());
         for (String key : config.values().keySet()) {
@@ -51,11 +52,17 @@ public final class QueueBackends {
                         + provider.name() + "'; accepted: " + known.stream().sorted().toList());
             }
         }
-        config.oneOf(STRATEGY_KEY, provider.strategies(), provider.strategies().get(0));
+        config.get(strategyKey(provider.strategies()));
+        provider.configKeys().forEach(config::get);
     }
 
-    /** The configuration key every provider declares for its strategies. */
-    public static ConfigKey strategyKey(List<String> strategies) {
-        return new ConfigKey(STRATEGY_KEY, "claim strategy, one of " + strategies, strategies.get(0));
+    /** The configuration key every provider declares for its strategies; the first is the default. */
+    public static ConfigKey<String> strategyKey(List<String> strategies) {
+        return ConfigKey.oneOf(STRATEGY_KEY, "claim strategy, one of " + strategies, strategies, strategies.getFirst());
+    }
+
+    /** {@code config} as it may be shown in logs and reports, by the provider's declaration of its keys. */
+    public static Map<String, String> redacted(QueueBackendProvider provider, BackendConfig config) {
+        return config.redacted(provider.configKeys());
     }
 }

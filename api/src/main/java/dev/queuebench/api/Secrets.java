@@ -1,6 +1,5 @@
 package dev.queuebench.api;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Hides passwords in URLs, key-value strings and configuration entries before anything is logged or written. */
@@ -21,11 +20,5 @@ public final class Secrets {
         }
         String once = URL_PASSWORD.matcher(text).replaceAll("$1" + MASK + "@");
         return PARAM_PASSWORD.matcher(once).replaceAll("$1" + MASK);
-    }
-
-    /** Keys whose whole value is a secret, e.g. {@code password}, {@code redis.token}. */
-    public static boolean isSecretKey(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("token");
     }
 }

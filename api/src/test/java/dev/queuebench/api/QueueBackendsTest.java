@@ -11,6 +11,8 @@ class QueueBackendsTest {
 
     /** A provider registered in this module's test resources; it never reaches a server. */
     public static final class UnreachableProvider implements QueueBackendProvider {
+        static final ConfigKey<String> URL = ConfigKey.text("url", "where", "x://localhost");
+
         @Override
         public String name() {
             return "unreachable";
@@ -27,13 +29,13 @@ class QueueBackendsTest {
         }
 
         @Override
-        public List<ConfigKey> configKeys() {
-            return List.of(QueueBackends.strategyKey(strategies()), new ConfigKey("url", "where", "x://localhost"));
+        public List<ConfigKey<?>> configKeys() {
+            return List.of(QueueBackends.strategyKey(strategies()), URL);
         }
 
         @Override
         public QueueBackend create(BackendConfig config) {
-            throw new BackendUnavailableException("cannot reach " + config.string("url", "x://localhost"), null);
+            throw new BackendUnavailableException("cannot reach " + config.get(URL), null);
         }
     }
 

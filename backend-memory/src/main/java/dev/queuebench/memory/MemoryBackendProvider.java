@@ -30,10 +30,10 @@ public final class MemoryBackendProvider implements QueueBackendProvider {
     }
 
     @Override
-    public List<ConfigKey> configKeys() {
-        List<ConfigKey> keys = new ArrayList<>();
+    public List<ConfigKey<?>> configKeys() {
+        List<ConfigKey<?>> keys = new ArrayList<>();
         keys.add(QueueBackends.strategyKey(strategies()));
-        keys.addAll(Backoff.configKeys());
+        keys.addAll(Backoff.KEYS);
         return keys;
     }
 

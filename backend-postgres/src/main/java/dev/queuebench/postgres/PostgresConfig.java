@@ -2,6 +2,7 @@ package dev.queuebench.postgres;
 
 import dev.queuebench.api.Backoff;
 import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.ConfigKey;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.Secrets;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.postgresql.Driver;
 
 /**
@@ -41,26 +43,40 @@ record PostgresConfig(
         String vacuum,
         Backoff backoff) {
 
-    static final String URL = "url";
-    static final String SCHEMA = "schema";
-    static final String POOL_SIZE = "poolSize";
-    static final String NOTIFY = "notify";
-    static final String POLL_INTERVAL = "pollInterval";
-    static final String CONNECT_TIMEOUT = "connectTimeout";
-    static final String ASYNC_COMMIT = "asyncCommit";
-    static final String VACUUM = "vacuum";
-
     static final String VACUUM_AUTO = "auto";
     static final String VACUUM_ALWAYS = "always";
     static final String VACUUM_NEVER = "never";
 
-    static final String DEFAULT_URL = "postgresql://postgres@localhost:5432/test";
-    static final String DEFAULT_SCHEMA = "queuebench";
-
-    /** Lower-case SQL identifiers, short enough to leave room for the notification channel's prefix. */
-    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
     private static final String URL_FORMS = "postgresql://user:password@host:port/database?param=value"
             + " or jdbc:postgresql://host:port/database?user=...";
+
+    static final ConfigKey<String> URL = ConfigKey.text("url", "server: " + URL_FORMS,
+            "postgresql://postgres@localhost:5432/test");
+    /** Lower-case SQL identifiers, short enough to leave room for the notification channel's prefix. */
+    static final ConfigKey<String> SCHEMA = ConfigKey.matching("schema",
+            "schema holding the jobs table; created on open", "queuebench", Pattern.compile("[a-z_][a-z0-9_]{0,47}"),
+            "1 to 48 of a-z 0-9 _ (not starting with a digit)");
+    static final ConfigKey<Integer> POOL_SIZE = ConfigKey.integer("poolSize", "connections in the pool", 10, 1, 200);
+    static final ConfigKey<Boolean> NOTIFY =
+            ConfigKey.bool("notify", "wake waiting claims by LISTEN/NOTIFY on enqueue (else they poll)", true);
+    static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration("pollInterval",
+            "longest sleep of a waiting claim between looks: what a lost notification costs", Duration.ofSeconds(1),
+            Duration.ofMillis(10), Duration.ofHours(1));
+    static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.duration("connectTimeout",
+            "how long to try to reach the server before failing", Duration.ofSeconds(5), Duration.ofMillis(250),
+            Duration.ofMinutes(1));
+    static final ConfigKey<String> ASYNC_COMMIT = ConfigKey.oneOf("asyncCommit", "operations that commit without"
+            + " waiting for their WAL flush: none, completions or claims+completions (enqueues always wait; what a"
+            + " server crash then loses is delivered again)", AsyncCommit.words(), AsyncCommit.COMPLETIONS.word);
+    static final ConfigKey<String> VACUUM = ConfigKey.oneOf("vacuum", "vacuum the jobs table from the backend when"
+            + " its dead tuples pile up: auto (only if the server's autovacuum is off), always, never",
+            List.of(VACUUM_AUTO, VACUUM_ALWAYS, VACUUM_NEVER), VACUUM_AUTO);
+
+    /** Every key {@link #from} reads, for the provider's declaration. */
+    static List<ConfigKey<?>> keys(List<String> strategies) {
+        return Stream.concat(Stream.of(URL, SCHEMA, POOL_SIZE, NOTIFY, POLL_INTERVAL, CONNECT_TIMEOUT, ASYNC_COMMIT,
+                VACUUM, QueueBackends.strategyKey(strategies)), Backoff.KEYS.stream()).toList();
+    }
 
     PostgresConfig {
         parameters = Map.copyOf(parameters);
@@ -68,11 +84,11 @@ record PostgresConfig(
 
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
     static PostgresConfig from(BackendConfig config, List<String> strategies) {
-        Properties url = parseUrl(config.string(URL, DEFAULT_URL));
+        Properties url = parseUrl(config.get(URL));
         String host = url.getProperty("PGHOST", "localhost");
         String portText = url.getProperty("PGPORT", "5432");
         if (host.contains(",") || portText.contains(",")) {
-            throw new ConfigurationException("'" + URL + "' must name one host, was '" + host + "'");
+            throw new ConfigurationException("'" + URL.name() + "' must name one host, was '" + host + "'");
         }
         int port;
         try {
@@ -81,7 +97,7 @@ record PostgresConfig(
             port = -1;
         }
         if (port < 1 || port > 65535) {
-            throw new ConfigurationException("'" + URL + "' has port '" + portText + "'; a port is 1 to 65535");
+            throw new ConfigurationException("'" + URL.name() + "' has port '" + portText + "'; a port is 1 to 65535");
         }
         String database = url.getProperty("PGDBNAME", "");
         String user = url.getProperty("user", "postgres");
@@ -92,11 +108,6 @@ record PostgresConfig(
                 parameters.put(name, url.getProperty(name));
             }
         }
-        String schema = config.string(SCHEMA, DEFAULT_SCHEMA);
-        if (!SCHEMA_NAME.matcher(schema).matches()) {
-            throw new ConfigurationException("'" + SCHEMA + "' must be 1 to 48 of a-z 0-9 _ (not starting with a"
-                    + " digit), was '" + schema + "'");
-        }
         return new PostgresConfig(
                 host,
                 port,
@@ -104,14 +115,14 @@ record PostgresConfig(
                 user,
                 password,
                 parameters,
-                schema,
-                config.oneOf(QueueBackends.STRATEGY_KEY, strategies, strategies.getFirst()),
-                config.integer(POOL_SIZE, 10, 1, 200),
-                config.bool(NOTIFY, true),
-                config.duration(POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1)),
-                config.duration(CONNECT_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofMinutes(1)),
-                AsyncCommit.from(config),
-                config.oneOf(VACUUM, List.of(VACUUM_AUTO, VACUUM_ALWAYS, VACUUM_NEVER), VACUUM_AUTO),
+                config.get(SCHEMA),
+                config.get(QueueBackends.strategyKey(strategies)),
+                config.get(POOL_SIZE),
+                config.get(NOTIFY),
+                config.get(POLL_INTERVAL),
+                config.get(CONNECT_TIMEOUT),
+                AsyncCommit.of(config.get(ASYNC_COMMIT)),
+                config.get(VACUUM),
                 Backoff.from(config));
     }
 
@@ -132,9 +143,12 @@ record PostgresConfig(
             this.word = word;
         }
 
-        static AsyncCommit from(BackendConfig config) {
-            List<String> words = Arrays.stream(values()).map(v -> v.word).toList();
-            return values()[words.indexOf(config.oneOf(ASYNC_COMMIT, words, COMPLETIONS.word))];
+        static List<String> words() {
+            return Arrays.stream(values()).map(v -> v.word).toList();
+        }
+
+        static AsyncCommit of(String word) {
+            return values()[words().indexOf(word)];
         }
 
         /** The synchronous_commit value for a claim's transaction. */
@@ -224,6 +238,6 @@ record PostgresConfig(
         String shown = at > scheme && scheme >= 0 && raw.substring(scheme + 3, at).contains(":")
                 ? raw.substring(0, raw.indexOf(':', scheme + 3)) + ":" + Secrets.MASK + raw.substring(at)
                 : raw;
-        return new ConfigurationException("'" + URL + "' is not a PostgreSQL URL: '" + shown + "'; " + why);
+        return new ConfigurationException("'" + URL.name() + "' is not a PostgreSQL URL: '" + shown + "'; " + why);
     }
 }

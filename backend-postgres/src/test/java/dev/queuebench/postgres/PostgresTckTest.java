@@ -16,8 +16,8 @@ class PostgresTckTest extends QueueBackendTck {
     @Override
     protected BackendConfig baseConfig() {
         return BackendConfig.of(Map.of(
-                PostgresConfig.URL, TestServers.postgresUrl(),
-                PostgresConfig.SCHEMA, "queuebench_tck",
-                PostgresConfig.POOL_SIZE, "4"));
+                PostgresConfig.URL.name(), TestServers.postgresUrl(),
+                PostgresConfig.SCHEMA.name(), "queuebench_tck",
+                PostgresConfig.POOL_SIZE.name(), "4"));
     }
 }

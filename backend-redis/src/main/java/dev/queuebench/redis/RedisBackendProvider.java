@@ -31,11 +31,8 @@ public final class RedisBackendProvider implements QueueBackendProvider {
     }
 
     @Override
-    public List<ConfigKey> configKeys() {
-        List<ConfigKey> keys = new ArrayList<>(RedisConfig.keys());
-        keys.add(QueueBackends.strategyKey(STRATEGIES));
-        keys.addAll(Backoff.configKeys());
-        return keys;
+    public List<ConfigKey<?>> configKeys() {
+        return RedisConfig.KEYS;
     }
 
     /** Connects, checks the server's settings and loads the scripts; fails fast when Redis cannot be reached. */

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The validated, immutable configuration of one Redis backend. {@link #toString()} never shows the password.
@@ -36,25 +37,35 @@ record RedisConfig(
         String strategy,
         Backoff backoff) {
 
-    static final String URL = "url";
-    static final String PREFIX = "prefix";
-    static final String CLUSTER = "cluster";
-    static final String CLIENT_NAME = "clientName";
-    static final String CONNECT_TIMEOUT = "connectTimeout";
-    static final String COMMAND_TIMEOUT = "commandTimeout";
-    static final String POLL_INTERVAL = "pollInterval";
-
-    static final String DEFAULT_URL = "redis://localhost:6379";
     static final String URL_FORM = "redis://[user:password@]host:port[/db] (rediss:// for TLS)";
 
+    static final ConfigKey<String> URL = ConfigKey.text("url", URL_FORM, "redis://localhost:6379");
     /** A prefix has no ':' so that '{prefix:' starts only its own keys (queue names have none either). */
-    private static final Pattern PREFIX_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern CLIENT_NAME_VALUE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    static final ConfigKey<String> PREFIX = ConfigKey.matching("prefix", "first part of every key: {prefix:queue}:...",
+            "qb", Pattern.compile("[A-Za-z0-9_.-]{1,64}"), "1 to 64 of A-Z a-z 0-9 _ . -");
+    static final ConfigKey<Boolean> CLUSTER =
+            ConfigKey.bool("cluster", "true to talk to a Redis Cluster (url names any node)", false);
+    static final ConfigKey<String> CLIENT_NAME = ConfigKey.matching("clientName",
+            "CLIENT SETNAME of every connection", "queuebench", Pattern.compile("[A-Za-z0-9_.:-]{1,64}"),
+            "1 to 64 of A-Z a-z 0-9 _ . : -");
+    static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.duration("connectTimeout",
+            "longest wait to connect", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1));
+    static final ConfigKey<Duration> COMMAND_TIMEOUT = ConfigKey.duration("commandTimeout",
+            "longest wait for one command's answer", Duration.ofSeconds(5), Duration.ofMillis(100),
+            Duration.ofMinutes(10));
+    static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration("pollInterval",
+            "longest sleep of a waiting claim between looks (enqueues wake it sooner)", Duration.ofSeconds(1),
+            Duration.ofMillis(10), Duration.ofMinutes(1));
+    static final ConfigKey<String> STRATEGY = QueueBackends.strategyKey(RedisBackendProvider.STRATEGIES);
+
+    /** Every key {@link #from} reads: the provider's declaration. */
+    static final List<ConfigKey<?>> KEYS = Stream.concat(Stream.of(URL, PREFIX, CLUSTER, CLIENT_NAME,
+            CONNECT_TIMEOUT, COMMAND_TIMEOUT, POLL_INTERVAL, STRATEGY), Backoff.KEYS.stream()).toList();
     private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@");
 
     /** Reads and checks every key; a bad value raises {@link ConfigurationException} naming the key and the form. */
     static RedisConfig from(BackendConfig config) {
-        String url = config.string(URL, DEFAULT_URL);
+        String url = config.get(URL);
         URI uri = parse(url);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("redis") && !scheme.equals("rediss")) {
@@ -64,8 +75,8 @@ record RedisConfig(
             throw badUrl(url, "it names no host");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw badUrl(url, "it takes no query or fragment; use the keys " + CONNECT_TIMEOUT + " and "
-                    + COMMAND_TIMEOUT + " for timeouts");
+            throw badUrl(url, "it takes no query or fragment; use the keys " + CONNECT_TIMEOUT.name() + " and "
+                    + COMMAND_TIMEOUT.name() + " for timeouts");
         }
         String username = null;
         String password = null;
@@ -79,13 +90,11 @@ record RedisConfig(
             password = decode(info.substring(colon + 1));
         }
         int database = database(url, uri.getPath());
-        boolean cluster = config.bool(CLUSTER, false);
+        boolean cluster = config.get(CLUSTER);
         if (cluster && database != 0) {
             throw new ConfigurationException(
-                    "'" + URL + "' selects database " + database + ", but Redis Cluster has only database 0");
+                    "'" + URL.name() + "' selects database " + database + ", but Redis Cluster has only database 0");
         }
-        String prefix = name(config, PREFIX, "qb", PREFIX_NAME, "A-Z a-z 0-9 _ . -");
-        String clientName = name(config, CLIENT_NAME, "queuebench", CLIENT_NAME_VALUE, "A-Z a-z 0-9 _ . : -");
         return new RedisConfig(
                 uri.getHost(),
                 uri.getPort() < 0 ? 6379 : uri.getPort(),
@@ -93,13 +102,13 @@ record RedisConfig(
                 username,
                 password,
                 database,
-                prefix,
+                config.get(PREFIX),
                 cluster,
-                clientName,
-                config.duration(CONNECT_TIMEOUT, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1)),
-                config.duration(COMMAND_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)),
-                config.duration(POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
-                config.oneOf(QueueBackends.STRATEGY_KEY, RedisBackendProvider.STRATEGIES, RedisBackendProvider.STRATEGIES.get(0)),
+                config.get(CLIENT_NAME),
+                config.get(CONNECT_TIMEOUT),
+                config.get(COMMAND_TIMEOUT),
+                config.get(POLL_INTERVAL),
+                config.get(STRATEGY),
                 Backoff.from(config));
     }
 
@@ -140,20 +149,12 @@ record RedisConfig(
         return Integer.parseInt(digits);
     }
 
-    private static String name(BackendConfig config, String key, String defaultValue, Pattern rule, String allowed) {
-        String value = config.string(key, defaultValue);
-        if (!rule.matcher(value).matches()) {
-            throw new ConfigurationException("'" + key + "' must be 1 to 64 of " + allowed + ", was '" + value + "'");
-        }
-        return value;
-    }
-
     private static String decode(String text) {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static ConfigurationException badUrl(String url, String why) {
-        return new ConfigurationException("'" + URL + "' must look like " + URL_FORM + ": " + why + ", was '"
+        return new ConfigurationException("'" + URL.name() + "' must look like " + URL_FORM + ": " + why + ", was '"
                 + hideUserInfo(url) + "'");
     }
 
@@ -167,18 +168,5 @@ record RedisConfig(
         int colon = info.indexOf(':');
         String shown = colon < 0 ? "****" : info.substring(0, colon) + ":****";
         return m.group(1) + shown + "@" + url.substring(m.end());
-    }
-
-    /** The keys {@link #from} reads, for the provider's declaration. */
-    static List<ConfigKey> keys() {
-        return List.of(
-                new ConfigKey(URL, URL_FORM, DEFAULT_URL),
-                new ConfigKey(PREFIX, "first part of every key: {prefix:queue}:...", "qb"),
-                new ConfigKey(CLUSTER, "true to talk to a Redis Cluster (url names any node)", "false"),
-                new ConfigKey(CLIENT_NAME, "CLIENT SETNAME of every connection", "queuebench"),
-                new ConfigKey(CONNECT_TIMEOUT, "longest wait to connect", "2s"),
-                new ConfigKey(COMMAND_TIMEOUT, "longest wait for one command's answer", "5s"),
-                new ConfigKey(POLL_INTERVAL,
-                        "longest sleep of a waiting claim between looks (enqueues wake it sooner)", "1s"));
     }
 }

@@ -26,8 +26,8 @@ public final class SqliteBackendProvider implements QueueBackendProvider {
     }
 
     @Override
-    public List<ConfigKey> configKeys() {
-        return SqliteConfig.keys();
+    public List<ConfigKey<?>> configKeys() {
+        return SqliteConfig.KEYS;
     }
 
     @Override

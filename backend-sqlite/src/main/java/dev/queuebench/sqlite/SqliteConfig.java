@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The validated, immutable configuration of one SQLite backend.
@@ -32,13 +32,27 @@ record SqliteConfig(
         ClaimQuery strategy,
         Backoff backoff) {
 
-    static final String PATH = "path";
-    static final String BUSY_TIMEOUT = "busyTimeout";
-    static final String SYNCHRONOUS = "synchronous";
-    static final String WRITER_CONNECTIONS = "writerConnections";
-    static final String READER_CONNECTIONS = "readerConnections";
-    static final String POLL_INTERVAL = "pollInterval";
     static final List<String> SYNCHRONOUS_MODES = List.of("NORMAL", "FULL");
+
+    static final ConfigKey<String> PATH = ConfigKey.text("path",
+            "database file, e.g. target/queuebench.db; its folder must exist (required)", null);
+    static final ConfigKey<Duration> BUSY_TIMEOUT = ConfigKey.duration("busyTimeout",
+            "how long a write waits for another connection's lock", Duration.ofSeconds(5), Duration.ZERO,
+            Duration.ofMinutes(10));
+    static final ConfigKey<String> SYNCHRONOUS = ConfigKey.oneOf("synchronous",
+            "NORMAL (WAL: crash-safe) or FULL (fsync on every commit)", SYNCHRONOUS_MODES, "NORMAL");
+    static final ConfigKey<Integer> WRITER_CONNECTIONS = ConfigKey.integer("writerConnections",
+            "connections that write (SQLite has one writer at a time)", 1, 1, 16);
+    static final ConfigKey<Integer> READER_CONNECTIONS = ConfigKey.integer("readerConnections",
+            "connections for stats, dead letters and footprint", 2, 1, 64);
+    static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration("pollInterval",
+            "longest pause between polls of a waiting claim", Duration.ofMillis(50), Duration.ofMillis(1),
+            Duration.ofSeconds(10));
+    static final ConfigKey<String> STRATEGY = QueueBackends.strategyKey(ClaimQuery.names());
+
+    /** Every key the provider accepts. */
+    static final List<ConfigKey<?>> KEYS = Stream.concat(Stream.of(PATH, BUSY_TIMEOUT, SYNCHRONOUS,
+            WRITER_CONNECTIONS, READER_CONNECTIONS, POLL_INTERVAL, STRATEGY), Backoff.KEYS.stream()).toList();
 
     SqliteConfig {
         if (busyTimeout.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
@@ -50,31 +64,17 @@ record SqliteConfig(
         }
     }
 
-    /** Every key the provider accepts, with its default. */
-    static List<ConfigKey> keys() {
-        List<ConfigKey> keys = new ArrayList<>();
-        keys.add(new ConfigKey(PATH, "database file, e.g. target/queuebench.db; its folder must exist (required)", null));
-        keys.add(new ConfigKey(BUSY_TIMEOUT, "how long a write waits for another connection's lock", "5s"));
-        keys.add(new ConfigKey(SYNCHRONOUS, "NORMAL (WAL: crash-safe) or FULL (fsync on every commit)", "NORMAL"));
-        keys.add(new ConfigKey(WRITER_CONNECTIONS, "connections that write (SQLite has one writer at a time)", "1"));
-        keys.add(new ConfigKey(READER_CONNECTIONS, "connections for stats, dead letters and footprint", "2"));
-        keys.add(new ConfigKey(POLL_INTERVAL, "longest pause between polls of a waiting claim", "50ms"));
-        keys.add(QueueBackends.strategyKey(ClaimQuery.names()));
-        keys.addAll(Backoff.configKeys());
-        return keys;
-    }
-
     /** Reads and checks every key, naming the bad one and what it accepts. */
     static SqliteConfig from(BackendConfig config) {
         return new SqliteConfig(
-                usablePath(config.get(PATH).orElseThrow(() -> new ConfigurationException(
+                usablePath(config.given(PATH).orElseThrow(() -> new ConfigurationException(
                         "'" + PATH + "' is required: the SQLite database file, e.g. target/queuebench.db"))),
-                config.duration(BUSY_TIMEOUT, Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(10)),
-                config.oneOf(SYNCHRONOUS, SYNCHRONOUS_MODES, "NORMAL"),
-                config.integer(WRITER_CONNECTIONS, 1, 1, 16),
-                config.integer(READER_CONNECTIONS, 2, 1, 64),
-                config.duration(POLL_INTERVAL, Duration.ofMillis(50), Duration.ofMillis(1), Duration.ofSeconds(10)),
-                ClaimQuery.named(config.oneOf(QueueBackends.STRATEGY_KEY, ClaimQuery.names(), ClaimQuery.names().get(0))),
+                config.get(BUSY_TIMEOUT),
+                config.get(SYNCHRONOUS),
+                config.get(WRITER_CONNECTIONS),
+                config.get(READER_CONNECTIONS),
+                config.get(POLL_INTERVAL),
+                ClaimQuery.named(config.get(STRATEGY)),
                 Backoff.from(config));
     }
 

@@ -163,15 +163,15 @@ public final class BenchmarkRunner {
             }
             values.put("path", file.toString());
         }
-        if (keys.contains(Backoff.BASE_KEY) && keys.contains(Backoff.MAX_KEY)) {
-            values.put(Backoff.BASE_KEY, "10ms");
-            values.put(Backoff.MAX_KEY, "200ms");
+        if (keys.contains(Backoff.BASE.name()) && keys.contains(Backoff.MAX.name())) {
+            values.put(Backoff.BASE.name(), "10ms");
+            values.put(Backoff.MAX.name(), "200ms");
         }
         values.put(QueueBackends.STRATEGY_KEY, strategy);
         CompositeMeterRegistry registry = new CompositeMeterRegistry();
         BackendConfig config = BackendConfig.of(values).withMeterRegistry(registry);
         QueueBackend backend = QueueBackends.open(name, config);
-        configuration.put(name + "/" + backend.strategy(), config.redacted());
+        configuration.put(name + "/" + backend.strategy(), QueueBackends.redacted(provider, config));
         capabilities.put(name + "/" + backend.strategy(), RunReport.Declared.of(backend.capabilities()));
         return new BackendUnderTest(backend, registry, options, progress, queueTag, config);
     }

@@ -379,12 +379,12 @@ public final class ChaosSuite {
 
     /** The application_name the PostgreSQL backend gives its connections ({@code queuebench/<schema>}). */
     private static String applicationName(BackendConfig config) {
-        return "queuebench/" + config.string("schema", "queuebench");
+        return "queuebench/" + config.raw("schema").orElse("queuebench");
     }
 
     /** The CLIENT SETNAME the Redis backend gives its connections. */
     private static String clientName(BackendConfig config) {
-        return config.string("clientName", "queuebench");
+        return config.raw("clientName").orElse("queuebench");
     }
 
     private static CaseOutcome skipped(String reason) {

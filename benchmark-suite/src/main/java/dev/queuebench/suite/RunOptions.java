@@ -1,5 +1,6 @@
 package dev.queuebench.suite;
 
+import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
@@ -116,8 +117,8 @@ public record RunOptions(
         List<String> backends = backends(given.getOrDefault("backend", "sqlite"), providers);
         Map<String, Map<String, String>> settings =
                 backendSettings(options, env, providers.stream().map(QueueBackendProvider::name).toList());
-        settings.forEach((backend, values) -> values.forEach((key, value) -> given.put(backend + "." + key,
-                Secrets.isSecretKey(key) ? Secrets.MASK : Secrets.redact(value))));
+        settings.forEach((backend, values) -> QueueBackends.redacted(QueueBackends.provider(backend),
+                BackendConfig.of(values)).forEach((key, shown) -> given.put(backend + "." + key, shown)));
         Optional<String> strategy = Optional.ofNullable(given.get("strategy"));
         strategy.ifPresent(s -> requireStrategy(s, backends, providers));
         Scenario scenario = Scenario.valueOf(words(given, "scenario", Scenario.labels(), false, List.of("default"))

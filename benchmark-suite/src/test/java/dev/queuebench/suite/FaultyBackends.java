@@ -130,7 +130,7 @@ final class FaultyBackends {
     abstract static class Provider implements QueueBackendProvider {
         @Override public String description() { return "memory backend that breaks the contract on purpose (tests only)"; }
         @Override public List<String> strategies() { return new MemoryBackendProvider().strategies(); }
-        @Override public List<ConfigKey> configKeys() { return new MemoryBackendProvider().configKeys(); }
+        @Override public List<ConfigKey<?>> configKeys() { return new MemoryBackendProvider().configKeys(); }
     }
 
     public static final class Dropping extends Provider {

@@ -59,7 +59,7 @@ class RunOptionsTest {
         assertThat(options.backendValues("redelivering")).containsEntry("url", "redis://u:pw@127.0.0.1:6390");
         assertThat(options.backendValues("dropping")).isEmpty();
         assertThat(options.reproduceCommand()).contains("'-Dworkers=2, 8'", "-Dmemory.backoffJitter=0.5",
-                "-Dredelivering.url=redis://u:****@127.0.0.1:6390").doesNotContain("pw@", "nobackend");
+                "-Dredelivering.url=****").doesNotContain("pw@", "nobackend"); // a key its provider does not declare
     }
 
     @Test

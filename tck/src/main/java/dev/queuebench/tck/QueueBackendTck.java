@@ -87,8 +87,8 @@ public abstract class QueueBackendTck {
     protected QueueBackend open(String strategy) {
         BackendConfig config = baseConfig()
                 .with(QueueBackends.STRATEGY_KEY, strategy)
-                .with(Backoff.BASE_KEY, BACKOFF_BASE.toMillis() + "ms")
-                .with(Backoff.MAX_KEY, "2s");
+                .with(Backoff.BASE, BACKOFF_BASE.toMillis() + "ms")
+                .with(Backoff.MAX, "2s");
         QueueBackends.validate(provider(), config);
         QueueBackend backend = provider().create(config);
         opened.add(backend);
