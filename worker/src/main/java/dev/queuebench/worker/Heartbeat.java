@@ -72,7 +72,7 @@ final class Heartbeat {
             boolean extended;
             try {
                 extended = backend.extendLease(claim.job, lease);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // the one heartbeat thread must outlive any call
                 events.backendError(claim.meters, Op.EXTEND_LEASE, e);
                 if (System.nanoTime() - claim.leaseStartNanos < leaseNanos) {
                     return; // the lease still holds: try again on the next beat
