@@ -19,7 +19,6 @@ final class Claim {
     }
 
     final ClaimedJob job;
-    final HandlerLoop owner;
     final WorkerMeters.QueueMeters meters;
     State state = State.WAITING;
     /** The lease lasts at least until this {@link System#nanoTime()} plus the lease duration. */
@@ -31,9 +30,8 @@ final class Claim {
     boolean handedOver;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Claim(ClaimedJob job, HandlerLoop owner, WorkerMeters.QueueMeters meters, long leaseStartNanos) {
+    Claim(ClaimedJob job, WorkerMeters.QueueMeters meters, long leaseStartNanos) {
         this.job = job;
-        this.owner = owner;
         this.meters = meters;
         this.leaseStartNanos = leaseStartNanos;
     }

@@ -24,6 +24,7 @@ final class HandlerLoop {
     /** Pause after a round of empty claims when claims do not wait, so an idle worker does not spin. */
     private static final Duration IDLE_PAUSE = Duration.ofMillis(1);
     private static final int MAX_ERROR_LENGTH = 1000;
+    private static final long NOT_STARTED = Long.MIN_VALUE;
 
     /** Guards the {@link Claim#state} and lease of the claims this loop holds; the heartbeat takes it too. */
     final ReentrantLock lock = new ReentrantLock();
@@ -125,7 +126,7 @@ final class HandlerLoop {
     private void runBatch(List<ClaimedJob> jobs, long sentNanos) {
         List<Claim> claims = new ArrayList<>(jobs.size());
         for (ClaimedJob job : jobs) {
-            Claim claim = new Claim(job, this, worker.meters.queue(job.queue()), sentNanos);
+            Claim claim = new Claim(job, worker.meters.queue(job.queue()), sentNanos);
             claims.add(claim);
             worker.events.claimed(claim);
         }
@@ -137,11 +138,10 @@ final class HandlerLoop {
     }
 
     private void runOne(Claim claim) {
-        if (!begin(claim)) {
+        long startNanos = begin(claim);
+        if (startNanos == NOT_STARTED) {
             return;
         }
-        long startNanos = System.nanoTime();
-        worker.events.handlerStarted(claim, startNanos, Instant.now());
         JobResult result = null;
         Throwable error = null;
         try {
@@ -172,20 +172,25 @@ final class HandlerLoop {
         }
     }
 
-    /** Marks the claim running; false when it must not run: its lease was lost, or the drain timeout ran out. */
-    private boolean begin(Claim claim) {
+    /**
+     * Marks the claim running and reports the start, under the lock so no lease loss is reported before it; returns
+     * the start time, or {@link #NOT_STARTED} when it must not run: its lease was lost, or the drain timeout ran out.
+     */
+    private long begin(Claim claim) {
         lock.lock();
         try {
             if (claim.lost) {
-                return false;
+                return NOT_STARTED;
             }
             if (worker.abandoning()) {
                 claim.state = Claim.State.FINISHED;
                 worker.events.abandoned(claim, "the drain timeout ran out before its handler started");
-                return false;
+                return NOT_STARTED;
             }
             claim.state = Claim.State.RUNNING;
-            return true;
+            long startNanos = System.nanoTime();
+            worker.events.handlerStarted(claim, startNanos, Instant.now());
+            return startNanos;
         } finally {
             lock.unlock();
         }

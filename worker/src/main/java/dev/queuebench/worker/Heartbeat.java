@@ -34,7 +34,8 @@ final class Heartbeat {
         this.leaseNanos = lease.toNanos();
         this.extendAfterNanos = (long) (leaseNanos * config.extendLeaseAfter());
         this.interrupt = config.interruptOnLostLease();
-        long tickNanos = Math.clamp(extendAfterNanos / 4, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1));
+        long tickNanos =
+                Math.clamp(extendAfterNanos / 4, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1));
         this.thread = Thread.ofPlatform().name("queuebench-worker-heartbeat").daemon(true).start(() -> beat(tickNanos));
     }
 

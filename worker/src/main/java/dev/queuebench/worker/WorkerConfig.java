@@ -61,11 +61,13 @@ public record WorkerConfig(
         notNegative("ackDelay", ackDelay);
         notNegative("drainTimeout", drainTimeout);
         if (ackDelay.compareTo(lease) >= 0) {
-            throw new IllegalArgumentException("ackDelay must be shorter than the lease (" + lease + "), was " + ackDelay);
+            throw new IllegalArgumentException(
+                    "ackDelay must be shorter than the lease (" + lease + "), was " + ackDelay);
         }
         if (!(extendLeaseAfter == 0 || extendLeaseAfter > 0 && extendLeaseAfter < 1)) {
             throw new IllegalArgumentException(
-                    "extendLeaseAfter must be a share of the lease between 0 and 1 (exclusive), was " + extendLeaseAfter);
+                    "extendLeaseAfter must be a share of the lease between 0 and 1 (exclusive), or 0 to never extend,"
+                            + " was " + extendLeaseAfter);
         }
     }
 

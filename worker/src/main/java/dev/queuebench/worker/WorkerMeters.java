@@ -1,5 +1,6 @@
 package dev.queuebench.worker;
 
+import dev.queuebench.api.FailResult;
 import dev.queuebench.api.QueueMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -8,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -102,8 +102,8 @@ public final class WorkerMeters {
             inFlightGauge = Gauge.builder(IN_FLIGHT, inFlight, AtomicLong::get).tags(tags()).register(registry);
         }
 
-        /** The counter of failures by {@link dev.queuebench.api.FailResult.Outcome}. */
-        Counter failed(dev.queuebench.api.FailResult.Outcome outcome) {
+        /** The counter of failures with that outcome. */
+        Counter failed(FailResult.Outcome outcome) {
             return switch (outcome) {
                 case RETRY_SCHEDULED -> retryScheduled;
                 case DEAD -> dead;
@@ -117,7 +117,7 @@ public final class WorkerMeters {
         }
 
         private Counter counter(String name, String tag, String value) {
-            return Counter.builder(name).tags(tags()).tag(tag, value.toLowerCase(Locale.ROOT)).register(registry);
+            return Counter.builder(name).tags(tags()).tag(tag, value).register(registry);
         }
 
         private Timer timer(String result) {

@@ -132,7 +132,8 @@ class QueueWorkerTest {
 
         await().until(() -> threads.size() == 2);
         assertThat(threads).filteredOn(Thread::isVirtual).hasSize(1);
-        assertThat(threads).filteredOn(t -> !t.isVirtual()).singleElement().satisfies(t -> assertThat(t.isDaemon()).isTrue());
+        assertThat(threads).filteredOn(t -> !t.isVirtual()).singleElement()
+                .satisfies(t -> assertThat(t.isDaemon()).isTrue());
     }
 
     @Test

@@ -59,7 +59,8 @@ class ReadmeExampleTest {
         int end = indexOf(lines, "// README example ends");
         List<String> body = lines.subList(begin + 1, end);
         int indent = body.getFirst().length() - body.getFirst().stripLeading().length();
-        return String.join("\n", body.stream().map(l -> l.length() >= indent ? l.substring(indent) : l.strip()).toList());
+        return String.join("\n", body.stream().map(l -> l.length() >= indent ? l.substring(indent) : l.strip())
+                .toList());
     }
 
     /** The text of every ```java block. */

@@ -28,7 +28,6 @@ import dev.queuebench.api.QueueMetrics;
 import dev.queuebench.worker.RecordingListener.Event;
 import dev.queuebench.worker.FaultyBackend.Fault;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,10 +94,9 @@ abstract class WorkerKit {
         events.assertOneFinalEventPerClaim();
         assertThat(backend.stats(queue).total()).isZero();
         assertThat(worker.inFlight()).isZero();
-        MeterRegistry registry = worker.meterRegistry();
-        assertThat(registry.get(WorkerMeters.PROCESSED).tags(tags(backend, queue)).tag("result", "done").counter()
-                .count()).isEqualTo(names.size());
-        DistributionSummary acks = registry.get(WorkerMeters.ACK_BATCH).tags(tags(backend, queue)).summary();
+        assertThat(counted(worker, backend, queue, WorkerMeters.PROCESSED, "done")).isEqualTo(names.size());
+        DistributionSummary acks = worker.meterRegistry().get(WorkerMeters.ACK_BATCH).tags(tags(backend, queue))
+                .summary();
         assertThat(acks.totalAmount()).isEqualTo(names.size());
         assertThat(acks.max()).isLessThanOrEqualTo(16);
         assertThat(acks.count()).as("acknowledgements were batched").isLessThan(names.size());
@@ -162,8 +160,7 @@ abstract class WorkerKit {
         assertThat(events.count(ACKNOWLEDGING) + events.count(FAILED)).as("never settled").isZero();
         events.assertOneFinalEventPerClaim();
         assertThat(worker.inFlight()).isZero();
-        assertThat(worker.meterRegistry().get(WorkerMeters.LEASE_EXTENSIONS).tags(tags(backend, queue))
-                .tag("result", "lost").counter().count()).isEqualTo(1);
+        assertThat(counted(worker, backend, queue, WorkerMeters.LEASE_EXTENSIONS, "lost")).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------- handler results
@@ -182,7 +179,8 @@ abstract class WorkerKit {
             return JobResult.done();
         }));
         await().atMost(PATIENCE).until(() -> !events.of(FAILED, "poison").isEmpty()
-                && events.of(FAILED, "poison").getLast().outcome() == Outcome.DEAD && events.acknowledged().size() == 1);
+                && events.of(FAILED, "poison").getLast().outcome() == Outcome.DEAD
+                && events.acknowledged().size() == 1);
 
         assertThat(events.of(FAILED, "poison")).extracting(Event::attempt, Event::outcome).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(1, Outcome.RETRY_SCHEDULED),
@@ -224,8 +222,7 @@ abstract class WorkerKit {
         assertThat(backend.deadLetters(queue, 10)).singleElement()
                 .satisfies(job -> assertThat(job.lastError()).contains("last attempt"));
         assertThat(backend.stats(queue).total()).as("only the dead one is left").isEqualTo(1);
-        assertThat(worker.meterRegistry().get(WorkerMeters.PROCESSED).tags(tags(backend, queue))
-                .tag("result", "discarded").counter().count()).isEqualTo(1);
+        assertThat(counted(worker, backend, queue, WorkerMeters.PROCESSED, "discarded")).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------- nothing is lost
@@ -278,7 +275,8 @@ abstract class WorkerKit {
 
         assertThat(backend.ackFaults).as("both faults struck").isEmpty();
         assertThat(events.count(ABANDONED)).as("the jobs the dead threads held").isGreaterThanOrEqualTo(2);
-        assertThat(events.of(STARTED)).as("abandoned jobs came back").anySatisfy(e -> assertThat(e.attempt()).isEqualTo(2));
+        assertThat(events.of(STARTED)).as("abandoned jobs came back")
+                .anySatisfy(e -> assertThat(e.attempt()).isEqualTo(2));
         Set<String> settled = new HashSet<>(events.acknowledged());
         settled.addAll(events.of(ABANDONED).stream().map(Event::name).toList()); // one of these did complete
         assertThat(settled).containsExactlyInAnyOrderElementsOf(names);
@@ -321,8 +319,8 @@ abstract class WorkerKit {
                     return work(ofMillis(1));
                 }));
         // both claimed (maybe in one loop's batch, one waiting behind the other), at least one running
-        await().atMost(PATIENCE).until(() -> events.of(CLAIMED).stream().filter(e -> e.name().startsWith("hang-")).count()
-                == 2 && events.of(STARTED).stream().anyMatch(e -> e.name().startsWith("hang-")));
+        await().atMost(PATIENCE).until(() -> events.of(CLAIMED).stream().filter(e -> e.name().startsWith("hang-"))
+                .count() == 2 && events.of(STARTED).stream().anyMatch(e -> e.name().startsWith("hang-")));
 
         first.close();
 
@@ -417,6 +415,12 @@ abstract class WorkerKit {
 
     private static String name(Job job) {
         return new String(job.payload(), StandardCharsets.UTF_8);
+    }
+
+    /** The worker's counter of that name and {@code result} on {@code queue}, tagged like the backend's meters. */
+    private static double counted(QueueWorker worker, QueueBackend backend, String queue, String meter, String result) {
+        return worker.meterRegistry().get(meter).tags(tags(backend, queue)).tag(WorkerMeters.TAG_RESULT, result)
+                .counter().count();
     }
 
     private static String[] tags(QueueBackend backend, String queue) {
