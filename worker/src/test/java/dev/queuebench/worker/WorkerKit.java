@@ -15,7 +15,6 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.queuebench.api.Backoff;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.DeadJob;
@@ -376,8 +375,8 @@ abstract class WorkerKit {
     protected QueueBackend open(String strategy) {
         BackendConfig config = baseConfig()
                 .with(QueueBackends.STRATEGY_KEY, strategy)
-                .with(Backoff.BASE_KEY, "50ms")
-                .with(Backoff.MAX_KEY, "200ms");
+                .with("backoffBase", "50ms") // the backoff keys every provider accepts (see Backoff)
+                .with("backoffMax", "200ms");
         QueueBackends.validate(provider(), config);
         QueueBackend backend = provider().create(config);
         backends.add(backend);
