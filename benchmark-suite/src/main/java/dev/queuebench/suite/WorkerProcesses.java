@@ -40,6 +40,7 @@ public final class WorkerProcesses implements Consumers {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private final WorkerPool.LocalEvents events;
+    private final ReaderGate gate;
     private final List<Process> processes = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
     private final List<AtomicLong> holding = new ArrayList<>();
@@ -49,8 +50,17 @@ public final class WorkerProcesses implements Consumers {
     private final ConsumerCounts counts = new ConsumerCounts();
     private final Thread killOnExit = new Thread(this::killAll, "qb-worker-processes-hook");
 
-    private WorkerProcesses(int count, WorkerPool.LocalEvents events) {
+    /** A test hook: worker {@code index}'s reader passes it before it reads each line after {@code READY}. */
+    @FunctionalInterface
+    interface ReaderGate {
+        ReaderGate OPEN = index -> {};
+
+        void pass(int index) throws InterruptedException;
+    }
+
+    private WorkerProcesses(int count, WorkerPool.LocalEvents events, ReaderGate gate) {
         this.events = events;
+        this.gate = gate;
         this.ready = new CountDownLatch(count);
     }
 
@@ -65,7 +75,13 @@ public final class WorkerProcesses implements Consumers {
      */
     static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers, int batch,
             Task task, Duration lease, WorkerPool.LocalEvents events) {
-        WorkerProcesses started = new WorkerProcesses(processes, events);
+        return consume(target, queues, processes, workers, batch, task, lease, events, ReaderGate.OPEN);
+    }
+
+    /** {@link #consume} with a {@link ReaderGate} in front of every worker's reader (tests). */
+    static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers, int batch,
+            Task task, Duration lease, WorkerPool.LocalEvents events, ReaderGate gate) {
+        WorkerProcesses started = new WorkerProcesses(processes, events, gate);
         for (int i = 0; i < processes; i++) {
             int threads = Math.max(1, workers / processes + (i < workers % processes ? 1 : 0));
             started.start(new WorkerProcessMain.Order("consume", target.name(), target.config().values(), queues,
@@ -76,7 +92,7 @@ public final class WorkerProcesses implements Consumers {
 
     /** Starts one writer JVM that enqueues batches of {@code batch} on {@code queue} until stopped or killed. */
     static WorkerProcesses produce(BackendUnderTest target, String queue, int batch, WorkerPool.LocalEvents events) {
-        WorkerProcesses started = new WorkerProcesses(1, events);
+        WorkerProcesses started = new WorkerProcesses(1, events, ReaderGate.OPEN);
         started.start(new WorkerProcessMain.Order("produce", target.name(), target.config().values(), List.of(queue),
                 1, batch, Task.NOOP.label(), 0, target.options().payloadBytes()));
         return started.awaitReady();
@@ -171,8 +187,9 @@ public final class WorkerProcesses implements Consumers {
         holding.add(held);
         Set<String> pending = ConcurrentHashMap.newKeySet();
         completing.add(pending);
+        int index = processes.size() - 1;
         readers.add(Thread.ofPlatform().name("qb-worker-process-" + processes.size()).daemon(true)
-                .start(() -> read(process, held, pending)));
+                .start(() -> read(index, process, held, pending)));
     }
 
     private WorkerProcesses awaitReady() {
@@ -192,7 +209,7 @@ public final class WorkerProcesses implements Consumers {
     }
 
     /** Feeds one worker's lines into the ledger until its stdout ends (it exited or was killed). */
-    private void read(Process process, AtomicLong held, Set<String> pending) {
+    private void read(int index, Process process, AtomicLong held, Set<String> pending) {
         boolean sawReady = false;
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -203,7 +220,12 @@ public final class WorkerProcesses implements Consumers {
                 } else {
                     handle(line.split("\t", -1), held, pending);
                 }
+                if (sawReady) {
+                    gate.pass(index);
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             // the worker was killed mid-line: what it reported before stands
         } finally {
