@@ -6,6 +6,7 @@ import dev.queuebench.api.BackendUnavailableException;
 import dev.queuebench.api.Capabilities.Durability;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueBackend;
+import dev.queuebench.api.Secrets;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -38,14 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WorkerProcesses implements Consumers {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    /** Longest a reader may take to reach the end of a dead worker's output (what is left in the pipe). */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
 
     private final WorkerPool.LocalEvents events;
     private final ReaderGate gate;
-    private final List<Process> processes = new ArrayList<>();
-    private final List<Thread> readers = new ArrayList<>();
-    private final List<AtomicLong> holding = new ArrayList<>();
-    private final List<Set<String>> completing = new ArrayList<>();
-    private final Set<Integer> killed = ConcurrentHashMap.newKeySet();
+    private final List<Worker> workers = new ArrayList<>();
     private final CountDownLatch ready;
     private final ConsumerCounts counts = new ConsumerCounts();
     private final Thread killOnExit = new Thread(this::killAll, "qb-worker-processes-hook");
@@ -56,6 +55,28 @@ public final class WorkerProcesses implements Consumers {
         ReaderGate OPEN = index -> {};
 
         void pass(int index) throws InterruptedException;
+    }
+
+    /** One worker JVM and the thread that reads its report into the ledger. */
+    private static final class Worker {
+        final int index;
+        final Process process;
+        final AtomicLong holding = new AtomicLong();
+        final Set<String> completing = ConcurrentHashMap.newKeySet();
+        Thread reader;
+        volatile boolean killed;
+        /** Why this worker's report could not be read to its end, or null. */
+        volatile String readFailure;
+
+        Worker(int index, Process process) {
+            this.index = index;
+            this.process = process;
+        }
+
+        @Override
+        public String toString() {
+            return "worker process " + index + " (pid " + process.pid() + ")";
+        }
     }
 
     private WorkerProcesses(int count, WorkerPool.LocalEvents events, ReaderGate gate) {
@@ -100,12 +121,12 @@ public final class WorkerProcesses implements Consumers {
 
     /** The operating-system pid of worker {@code index}. */
     public long pid(int index) {
-        return processes.get(index).pid();
+        return workers.get(index).process.pid();
     }
 
     /** Jobs worker {@code index} holds right now: handler runs it reported and has not settled or released. */
     public long holding(int index) {
-        return holding.get(index).get();
+        return workers.get(index).holding.get();
     }
 
     /**
@@ -114,21 +135,19 @@ public final class WorkerProcesses implements Consumers {
      */
     public Set<String> unconfirmedCompletes() {
         Set<String> unconfirmed = new java.util.TreeSet<>();
-        killed.forEach(i -> unconfirmed.addAll(completing.get(i)));
+        workers.stream().filter(w -> w.killed).forEach(w -> unconfirmed.addAll(w.completing));
         return unconfirmed;
     }
 
-    /** SIGKILLs worker {@code index} (no chance to settle what it holds) and waits until it is gone. */
+    /**
+     * SIGKILLs worker {@code index} (no chance to settle what it holds), waits until it is gone and its reader has
+     * fed the ledger every line it wrote before it died.
+     */
     public void kill(int index) {
-        killed.add(index);
-        Process process = processes.get(index);
-        process.destroyForcibly();
-        try {
-            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            readers.get(index).join(STOP_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Worker worker = workers.get(index);
+        worker.killed = true;
+        signalKill(worker);
+        awaitEnd(worker);
     }
 
     @Override
@@ -136,26 +155,35 @@ public final class WorkerProcesses implements Consumers {
         return counts;
     }
 
-    /** Closes every worker's stdin (it settles what it holds and exits), waits, then kills any that lingers. */
+    /**
+     * Closes every worker's stdin (it settles what it holds and exits), kills any still running after
+     * {@link #STOP_TIMEOUT} (or at once when this thread is interrupted), and returns once every worker's report has
+     * been read to its end.
+     *
+     * @throws IllegalStateException when a worker's report could not be read to its end: the ledger misses part of
+     *                               it, so the case cannot be judged
+     */
     @Override
     public void close() {
-        for (Process process : processes) {
+        for (Worker worker : workers) {
             try {
-                process.getOutputStream().close();
+                worker.process.getOutputStream().close();
             } catch (IOException e) {
                 // already gone
             }
         }
         try {
-            for (int i = 0; i < processes.size(); i++) {
-                if (!processes.get(i).waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    processes.get(i).destroyForcibly().waitFor();
+            long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+            for (Worker worker : workers) {
+                if (!waitFor(worker.process, deadline - System.nanoTime())) {
+                    counts.error(1, worker + (Thread.currentThread().isInterrupted()
+                            ? " was killed: the coordinator was interrupted while the workers stopped"
+                            : " did not stop within " + STOP_TIMEOUT.toSeconds() + " s of its stdin closing: killed"));
+                    worker.killed = true;
+                    signalKill(worker);
                 }
-                readers.get(i).join(STOP_TIMEOUT.toMillis());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killAll();
+            workers.forEach(this::awaitEnd);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(killOnExit);
@@ -163,10 +191,14 @@ public final class WorkerProcesses implements Consumers {
                 // the JVM is already shutting down: the hook runs anyway
             }
         }
+        List<String> failures = workers.stream().map(w -> w.readFailure).filter(java.util.Objects::nonNull).toList();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", failures));
+        }
     }
 
     private void start(WorkerProcessMain.Order order) {
-        if (processes.isEmpty()) {
+        if (workers.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(killOnExit);
         }
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -182,24 +214,25 @@ public final class WorkerProcesses implements Consumers {
             killAll();
             throw new UncheckedIOException("cannot start a worker process (" + command.getFirst() + ")", e);
         }
-        processes.add(process);
-        AtomicLong held = new AtomicLong();
-        holding.add(held);
-        Set<String> pending = ConcurrentHashMap.newKeySet();
-        completing.add(pending);
-        int index = processes.size() - 1;
-        readers.add(Thread.ofPlatform().name("qb-worker-process-" + processes.size()).daemon(true)
-                .start(() -> read(index, process, held, pending)));
+        Worker worker = new Worker(workers.size(), process);
+        workers.add(worker);
+        worker.reader = Thread.ofPlatform().name("qb-worker-process-" + workers.size()).daemon(true)
+                .start(() -> read(worker));
     }
 
     private WorkerProcesses awaitReady() {
         try {
             boolean allReady = ready.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!allReady || processes.stream().anyMatch(p -> !p.isAlive())) {
-                close();
-                throw new BackendUnavailableException("a worker process could not open the backend: "
-                        + (counts.firstError() == null ? "no answer within " + START_TIMEOUT.toSeconds() + " s"
-                                : counts.firstError()), null);
+            if (!allReady || workers.stream().anyMatch(w -> !w.process.isAlive())) {
+                BackendUnavailableException failure = new BackendUnavailableException(
+                        "a worker process could not open the backend: " + (counts.firstError() == null
+                                ? "no answer within " + START_TIMEOUT.toSeconds() + " s" : counts.firstError()), null);
+                try {
+                    close();
+                } catch (IllegalStateException e) {
+                    failure.addSuppressed(e);
+                }
+                throw failure;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -208,30 +241,40 @@ public final class WorkerProcesses implements Consumers {
         return this;
     }
 
-    /** Feeds one worker's lines into the ledger until its stdout ends (it exited or was killed). */
-    private void read(int index, Process process, AtomicLong held, Set<String> pending) {
+    /**
+     * Feeds one worker's lines into the ledger until its stdout ends (it exited or was killed). A line that is not
+     * in the protocol is counted as an error and skipped; a failure to read is kept as the worker's read failure.
+     */
+    private void read(Worker worker) {
         boolean sawReady = false;
         try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                new InputStreamReader(worker.process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.equals("READY")) {
                     sawReady = true;
                     ready.countDown();
                 } else {
-                    handle(line.split("\t", -1), held, pending);
+                    handle(worker, line);
                 }
                 if (sawReady) {
-                    gate.pass(index);
+                    gate.pass(worker.index);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // the worker was killed mid-line: what it reported before stands
+        } catch (IOException | InterruptedException e) {
+            worker.readFailure = "the report of " + worker + " could not be read to its end: " + e;
         } finally {
             if (!sawReady) {
                 ready.countDown(); // a worker that died before READY must not keep awaitReady waiting
             }
+        }
+    }
+
+    private void handle(Worker worker, String line) {
+        try {
+            handle(line.split("\t", -1), worker.holding, worker.completing);
+        } catch (RuntimeException e) {
+            counts.error(1, worker + " sent a line outside the report protocol (" + e.getClass().getSimpleName()
+                    + "): " + Secrets.redact(line.length() > 200 ? line.substring(0, 200) + "..." : line));
         }
     }
 
@@ -257,7 +300,7 @@ public final class WorkerProcesses implements Consumers {
             case "X" -> counts.refusedCompletes(Long.parseLong(f[1]));
             case "S" -> counts.staleCompletesAccepted(Long.parseLong(f[1]));
             case "E" -> counts.error(Long.parseLong(f[1]), f[2]);
-            default -> counts.error(0, "unexpected line from a worker process: " + String.join(" ", f));
+            default -> throw new IllegalArgumentException("unknown line kind");
         }
     }
 
@@ -270,8 +313,55 @@ public final class WorkerProcesses implements Consumers {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L);
     }
 
+    /**
+     * SIGKILL through {@link ProcessHandle}, which leaves the pipes open: {@link Process#destroyForcibly()} would
+     * also close this side of the worker's stdout and throw away every report line not read yet.
+     */
+    private static void signalKill(Worker worker) {
+        worker.process.toHandle().destroyForcibly();
+    }
+
+    /**
+     * Waits until the worker has exited and its reader has reached the end of its output, even when interrupted
+     * (the interrupt is kept): the ledger must not be judged while a reader still feeds it. A reader that does not
+     * finish becomes the worker's read failure; a worker that exits with an error, unasked, counts as an error.
+     */
+    private void awaitEnd(Worker worker) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + STOP_TIMEOUT.plus(READ_TIMEOUT).toNanos();
+        while (true) {
+            try {
+                if (!worker.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    signalKill(worker);
+                }
+                worker.reader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.reader.isAlive()) {
+            worker.readFailure = "the report of " + worker + " was not read to its end within "
+                    + STOP_TIMEOUT.plus(READ_TIMEOUT).toSeconds() + " s";
+        } else if (!worker.killed && !worker.process.isAlive() && worker.process.exitValue() != 0) {
+            counts.error(1, worker + " exited with status " + worker.process.exitValue());
+        }
+    }
+
+    private static boolean waitFor(Process process, long nanos) {
+        try {
+            return process.waitFor(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void killAll() {
-        processes.forEach(Process::destroyForcibly);
+        workers.forEach(WorkerProcesses::signalKill);
     }
 
     /**
