@@ -23,8 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,7 +60,6 @@ public final class WorkerProcesses implements Consumers {
         final int index;
         final Process process;
         final AtomicLong holding = new AtomicLong();
-        final Set<String> completing = ConcurrentHashMap.newKeySet();
         Thread reader;
         volatile boolean killed;
         /** Why this worker's report could not be read to its end, or null. */
@@ -130,16 +127,6 @@ public final class WorkerProcesses implements Consumers {
     }
 
     /**
-     * Jobs ({@code queue/id}) a killed worker had called {@code complete} for without its answer reaching this
-     * process: the backend may have completed them, so they are neither redelivered nor known completed.
-     */
-    public Set<String> unconfirmedCompletes() {
-        Set<String> unconfirmed = new java.util.TreeSet<>();
-        workers.stream().filter(w -> w.killed).forEach(w -> unconfirmed.addAll(w.completing));
-        return unconfirmed;
-    }
-
-    /**
      * SIGKILLs worker {@code index} (no chance to settle what it holds), waits until it is gone and its reader has
      * fed the ledger every line it wrote before it died.
      */
@@ -165,6 +152,11 @@ public final class WorkerProcesses implements Consumers {
      */
     @Override
     public void close() {
+        close(STOP_TIMEOUT);
+    }
+
+    /** {@link #close()} with another stop timeout (tests). */
+    void close(Duration stopTimeout) {
         for (Worker worker : workers) {
             try {
                 worker.process.getOutputStream().close();
@@ -173,12 +165,12 @@ public final class WorkerProcesses implements Consumers {
             }
         }
         try {
-            long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+            long deadline = System.nanoTime() + stopTimeout.toNanos();
             for (Worker worker : workers) {
                 if (!waitFor(worker.process, deadline - System.nanoTime())) {
                     counts.error(1, worker + (Thread.currentThread().isInterrupted()
                             ? " was killed: the coordinator was interrupted while the workers stopped"
-                            : " did not stop within " + STOP_TIMEOUT.toSeconds() + " s of its stdin closing: killed"));
+                            : " did not stop within " + stopTimeout.toMillis() + " ms of its stdin closing: killed"));
                     worker.killed = true;
                     signalKill(worker);
                 }
@@ -271,14 +263,15 @@ public final class WorkerProcesses implements Consumers {
 
     private void handle(Worker worker, String line) {
         try {
-            handle(line.split("\t", -1), worker.holding, worker.completing);
+            handle(line.split("\t", -1), worker.holding);
         } catch (RuntimeException e) {
             counts.error(1, worker + " sent a line outside the report protocol (" + e.getClass().getSimpleName()
                     + "): " + Secrets.redact(line.length() > 200 ? line.substring(0, 200) + "..." : line));
         }
     }
 
-    private void handle(String[] f, AtomicLong held, Set<String> pending) {
+    /** One line of {@link WorkerProcessMain}'s report protocol. */
+    private void handle(String[] f, AtomicLong held) {
         switch (f[0]) {
             case "R" -> {
                 events.started(job(f, micros(f[4])), new Payload(Long.parseLong(f[5]), Payload.Behaviour.SUCCEED),
@@ -289,15 +282,18 @@ public final class WorkerProcesses implements Consumers {
                 events.released(job(f, null), micros(f[4]));
                 held.decrementAndGet();
             }
-            case "A" -> pending.add(f[1] + "/" + f[2]);
+            case "A" -> events.completing(job(f, null));
             case "C" -> {
                 events.completed(job(f, null));
                 held.decrementAndGet();
-                pending.remove(f[1] + "/" + f[2]);
+            }
+            case "K" -> {
+                events.refused(job(f, null));
+                held.decrementAndGet();
+                counts.refusedCompletes(1);
             }
             case "D" -> events.dead(job(f, null)); // always follows its F
             case "N" -> events.ledger().enqueued(f[1], Arrays.asList(f[2].split(",")));
-            case "X" -> counts.refusedCompletes(Long.parseLong(f[1]));
             case "S" -> counts.staleCompletesAccepted(Long.parseLong(f[1]));
             case "E" -> counts.error(Long.parseLong(f[1]), f[2]);
             default -> throw new IllegalArgumentException("unknown line kind");
