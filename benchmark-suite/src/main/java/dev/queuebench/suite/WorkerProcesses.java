@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -183,7 +184,7 @@ public final class WorkerProcesses implements Consumers {
                 // the JVM is already shutting down: the hook runs anyway
             }
         }
-        List<String> failures = workers.stream().map(w -> w.readFailure).filter(java.util.Objects::nonNull).toList();
+        List<String> failures = workers.stream().map(w -> w.readFailure).filter(Objects::nonNull).toList();
         if (!failures.isEmpty()) {
             throw new IllegalStateException(String.join("; ", failures));
         }
