@@ -39,6 +39,12 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
 
     /** Key in {@link ResultRecord#details()} naming why a case could not run. */
     public static final String COULD_NOT_RUN = "could_not_run";
+    /**
+     * Keys in {@link ResultRecord#details()}: how many completed jobs are {@link Ledger.Fate#COMPLETED_UNCONFIRMED}
+     * (in every chaos record, elsewhere when any), and with {@code _jobs} each of them with its evidence;
+     * {@code lost_jobs}: up to ten lost jobs with what the ledger knows of them.
+     */
+    public static final String COMPLETED_UNCONFIRMED = "completed_unconfirmed";
 
     public String name() {
         return backend.name();
@@ -106,6 +112,17 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         if (failure != null) {
             details.put(COULD_NOT_RUN, failure);
         }
+        List<Ledger.JobFate> unconfirmed = outcomes.stream().flatMap(o -> o.verdict().unconfirmed().stream()).toList();
+        boolean chaosCaseRan = ChaosSuite.NAME.equals(spec.suite()) && !details.containsKey(ChaosSuite.SKIPPED);
+        if (!unconfirmed.isEmpty() || chaosCaseRan) {
+            details.put(COMPLETED_UNCONFIRMED, unconfirmed.size());
+            details.put(COMPLETED_UNCONFIRMED + "_jobs", evidence(unconfirmed));
+        }
+        List<Ledger.JobFate> lostFates = outcomes.stream().flatMap(o -> o.verdict().lostFates().stream()).limit(10)
+                .toList();
+        if (!lostFates.isEmpty()) {
+            details.put("lost_jobs", evidence(lostFates));
+        }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("backend", name());
         parameters.put("strategy", strategy());
@@ -137,6 +154,16 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
                 List.of(),
                 median == null ? Map.of() : median.operations(),
                 parameters, rerun, details, lostSample, outcomes.stream().map(BackendUnderTest::repetition).toList());
+    }
+
+    /** Each job ({@code queue/id}) with the evidence for its fate, as written in the JSON. */
+    private static List<Map<String, String>> evidence(List<Ledger.JobFate> fates) {
+        return fates.stream().map(f -> {
+            Map<String, String> job = new LinkedHashMap<>();
+            job.put("job", f.job());
+            job.put("evidence", f.evidence());
+            return job;
+        }).toList();
     }
 
     private static Repetition repetition(CaseOutcome o) {

@@ -2,10 +2,8 @@ package dev.queuebench.suite;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.Capabilities.Durability;
-import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
-import dev.queuebench.api.QueueStats;
 import dev.queuebench.suite.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.ResultRecord.Latency;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -148,24 +145,6 @@ public final class ChaosSuite {
         return Map.of("killed_pid", pid, "leases_held_by_killed_worker", held);
     }
 
-    /**
-     * Counts as completed the jobs a killed worker was completing when it died, where they never came back (the queue
-     * is drained, so the backend completed them: the answer just never reached the harness); returns how many.
-     */
-    private static long settleUnconfirmed(Set<String> unconfirmed, Ledger ledger) {
-        long settled = 0;
-        for (String key : unconfirmed) {
-            int slash = key.indexOf('/');
-            String queue = key.substring(0, slash);
-            String id = key.substring(slash + 1);
-            if (!ledger.isSettled(queue, id)) {
-                ledger.completed(new ClaimedJob(id, queue, new byte[0], 0, 0, 0, null, null, null));
-                settled++;
-            }
-        }
-        return settled;
-    }
-
     /** Why {@code name} does not apply to this backend, or empty when it does. */
     private static Optional<String> skipReason(BackendUnderTest target, String name) {
         String backend = target.name();
@@ -243,12 +222,7 @@ public final class ChaosSuite {
                 sampler.stop();
             }
             long elapsed = Math.max(1, System.nanoTime() - start);
-            Drain.recordDeadLetters(backend, List.of(queue), ledger);
-            QueueStats left = backend.stats(queue);
-            if (consumers instanceof WorkerProcesses killed && left.ready() + left.scheduled() + left.leased() == 0) {
-                details.put("completed_unconfirmed", settleUnconfirmed(killed.unconfirmedCompletes(), ledger));
-            }
-            Ledger.Verdict verdict = ledger.check();
+            Ledger.Verdict verdict = Drain.verdict(backend, List.of(queue), ledger, lease);
             backend.purge(queue);
             long redelivered = ledger.redeliveredCount();
             long oddJobs = period == 0 ? 0 : (verdict.enqueued() + period - 1) / period;
@@ -277,7 +251,7 @@ public final class ChaosSuite {
             }
             String firstError = produced.firstError() != null ? produced.firstError() : consumers.firstError();
             Ledger.Verdict counted = new Ledger.Verdict(verdict.enqueued(), verdict.completed(), verdict.dead(),
-                    verdict.lost(), redelivered, verdict.lostSample());
+                    verdict.lost(), redelivered, verdict.lostSample(), verdict.unconfirmed(), verdict.lostFates());
             return new CaseOutcome(elapsed / 1_000_000, verdict.completed() * 1e9 / elapsed, counted,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(),
                     consumers.errors() + produced.errors(), firstError, meters.operations(), details, null);
@@ -336,7 +310,7 @@ public final class ChaosSuite {
                 Drain.awaitDrained(reopened.backend(), List.of(queue), ledger);
             }
             long drainNanos = Math.max(1, System.nanoTime() - drainStart);
-            Ledger.Verdict verdict = ledger.check();
+            Ledger.Verdict verdict = Drain.verdict(reopened.backend(), List.of(queue), ledger, LEASE);
             reopened.backend().purge(queue);
             details.put("reopened_cleanly", true);
             details.put("committed_beyond_acknowledged", verdict.completed() - (verdict.enqueued() - verdict.lost()));
@@ -433,7 +407,8 @@ public final class ChaosSuite {
             }
             List<String> notes = new ArrayList<>();
             if (d.get("completed_unconfirmed") instanceof Number n && n.longValue() > 0) {
-                notes.add(n + " job(s) completed by the killed worker whose answer it never sent");
+                notes.add(n + " job(s) completed_unconfirmed: complete sent, answer lost, then found gone from the"
+                        + " backend job by job");
             }
             for (String key : List.of(VIOLATION, BackendUnderTest.COULD_NOT_RUN, "loss_note", "throwaway_server")) {
                 if (d.containsKey(key)) {

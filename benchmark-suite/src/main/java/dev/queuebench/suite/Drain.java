@@ -4,6 +4,7 @@ import dev.queuebench.api.DeadJob;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueStats;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +66,7 @@ public final class Drain {
                 details.put("recovery_ms", (drainedAt - start - fillNanos) / 1_000_000);
             }
             details.put("enqueue_jobs_per_sec", fillNanos == 0 ? 0 : Math.round(spec.jobs() * 1e9 / fillNanos));
-            recordDeadLetters(backend, spec.queues(), ledger);
-            Ledger.Verdict verdict = ledger.check();
+            Ledger.Verdict verdict = verdict(backend, spec.queues(), ledger, WorkerPool.LEASE);
             long drainNanos = Math.max(1, drainedAt - start);
             spec.queues().forEach(backend::purge);
             return new CaseOutcome(drainNanos / 1_000_000, verdict.completed() * 1e9 / drainNanos, verdict,
@@ -154,8 +154,19 @@ public final class Drain {
         return true;
     }
 
+    /**
+     * The ledger's verdict, once the case's consumers have stopped and their reports are read: jobs the backend made
+     * dead on its own are marked dead, and every unanswered complete is looked for in the backend
+     * ({@link UnansweredCompletes}; {@code lease} is the longest lease the consumers took).
+     */
+    static Ledger.Verdict verdict(QueueBackend backend, List<String> queues, Ledger ledger, Duration lease) {
+        recordDeadLetters(backend, queues, ledger);
+        UnansweredCompletes.check(backend, queues, ledger, lease);
+        return ledger.check();
+    }
+
     /** Marks jobs the backend made dead on its own (a lease that expired on the last attempt). */
-    static void recordDeadLetters(QueueBackend backend, List<String> queues, Ledger ledger) {
+    private static void recordDeadLetters(QueueBackend backend, List<String> queues, Ledger ledger) {
         for (String queue : queues) {
             for (DeadJob dead : backend.deadLetters(queue, 100_000)) {
                 ledger.dead(queue, dead.id());

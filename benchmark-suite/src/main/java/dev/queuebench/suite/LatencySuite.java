@@ -67,7 +67,7 @@ public final class LatencySuite {
                 Drain.awaitDrained(backend, List.of(queue), ledger);
             }
             long elapsed = Math.max(1, System.nanoTime() - start);
-            Ledger.Verdict verdict = ledger.check();
+            Ledger.Verdict verdict = Drain.verdict(backend, List.of(queue), ledger, WorkerPool.LEASE);
             backend.purge(queue);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("target_rate_per_sec", rate);

@@ -100,7 +100,7 @@ public final class ThroughputSuite {
             try (pool) {
                 Drain.awaitDrained(backend, List.of(queue), ledger);
             }
-            Ledger.Verdict verdict = ledger.check();
+            Ledger.Verdict verdict = Drain.verdict(backend, List.of(queue), ledger, WorkerPool.LEASE);
             backend.purge(queue);
             return new CaseOutcome(enqueueNanos / 1_000_000, jobs * 1e9 / enqueueNanos, verdict, latency.summary(),
                     meters.claimConflicts(), meters.claims(), meters.lockErrors(), pool.errors(), pool.firstError(),

@@ -51,11 +51,17 @@ public final class WorkerPool implements Consumers {
         /** The handler gave the job back with {@code fail}; its lease ended no later than {@code before}. */
         void released(ClaimedJob job, Instant before);
 
-        /** {@code complete} is about to be called for the job (its answer may never be read if the worker dies). */
-        default void completing(ClaimedJob job) {}
+        /**
+         * {@code complete} (or the {@code completeAll} holding the job) is about to be called: reported before the
+         * call, so no complete reaches the backend unannounced; its answer may never come.
+         */
+        void completing(ClaimedJob job);
 
         /** {@code complete} answered true. */
         void completed(ClaimedJob job);
+
+        /** {@code complete} answered false: the lease was lost and the backend did not complete the job. */
+        void refused(ClaimedJob job);
 
         /** {@code fail} answered DEAD. */
         void dead(ClaimedJob job);
@@ -75,9 +81,19 @@ public final class WorkerPool implements Consumers {
         }
 
         @Override
+        public void completing(ClaimedJob job) {
+            ledger.completing(job);
+        }
+
+        @Override
         public void completed(ClaimedJob job) {
             ledger.completed(job);
             progress.advance(1);
+        }
+
+        @Override
+        public void refused(ClaimedJob job) {
+            ledger.refused(job);
         }
 
         @Override
@@ -115,24 +131,41 @@ public final class WorkerPool implements Consumers {
         return counts;
     }
 
-    /** Stops claiming, lets each worker settle what it holds, and waits for every thread to end. */
+    /**
+     * Stops claiming, lets each worker settle what it holds, and waits for every thread to end, also when this thread
+     * is interrupted (the interrupt is kept): the ledger must not be judged while a worker still reports into it.
+     */
     @Override
     public void close() {
         running = false;
+        boolean interrupted = false;
         for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
+    /**
+     * One worker's loop. An interrupt stops the worker once it has handled what it claimed (an interrupted call may
+     * throw: such a complete stays unanswered until {@link UnansweredCompletes} looks for the job); the other
+     * workers go on and take over its jobs when their leases end.
+     */
     private void work(int first) {
         int index = first;
         int emptyInARow = 0;
         while (running) {
+            if (Thread.currentThread().isInterrupted()) {
+                error(Thread.currentThread().getName() + " was interrupted: it stopped claiming");
+                return;
+            }
             String queue = queues.get(index);
             try {
                 List<ClaimedJob> jobs =
@@ -226,6 +259,7 @@ public final class WorkerPool implements Consumers {
                 error("complete accepted after the lease of job " + job.id() + " had expired");
             }
         } else {
+            events.refused(job);
             counts.refusedCompletes(1);
             error("complete answered false (lease lost) for job " + job.id());
         }

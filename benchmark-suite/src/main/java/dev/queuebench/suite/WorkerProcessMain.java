@@ -22,17 +22,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The main class of one worker process, started by {@link WorkerProcesses}. It reads one JSON line from stdin (the
  * {@link Order}: backend, its configuration, what to do), opens the backend and answers {@code READY}, then works
  * until stdin closes, when it settles what it holds, closes the backend and exits. The configuration travels over
- * stdin, never on the command line, so no password shows in {@code ps}. Each event is one tab-separated line on
- * stdout, read by the coordinator:
+ * stdin, never on the command line, so no password shows in {@code ps}.
  *
+ * <h2>The report protocol</h2>
+ * This is the one description of what a worker tells its coordinator. Stdout carries nothing but the report: one
+ * tab-separated line per event, written whole and flushed before the worker goes on (times in epoch microseconds,
+ * {@code *Nanos} from {@link System#nanoTime()}).
  * <pre>
- * R queue id attempt leaseExpiresAtEpochMicros intendedNanos startNanos startedAtEpochMicros   a handler run
- * F queue id attempt beforeEpochMicros     released by fail        A queue id attempt   complete about to be called
- * C queue id attempt                       completed
- * D queue id attempt                       dead                    N queue id,id,...    enqueued (produce mode)
- * X count        complete refused (sent when stopped)             S count              stale complete accepted
- * E count message                          errors, with the first one
+ * READY                                  the backend is open; first line, once
+ * R queue id attempt leaseExpires intendedNanos startNanos startedAt
+ *                                        claimed and about to run the handler (written before it runs)
+ * A queue id attempt                     about to call complete (or the completeAll holding the job): written BEFORE
+ *                                        the call, so the backend never completes a job the coordinator was not told of
+ * C queue id attempt                     complete answered true
+ * K queue id attempt                     complete answered false: refused, the lease was lost, the job not completed
+ * F queue id attempt before              fail answered RETRY_SCHEDULED or DEAD; the lease ended by {@code before},
+ *                                        taken just before the call (written after the call: only then is it known)
+ * D queue id attempt                     fail answered DEAD; always right after its F
+ * N queue id,id,...                      enqueueAll returned these ids (produce mode; written after the call)
+ * S count                                completes accepted after their lease had expired (when stopped)
+ * E count message                        errors, with the first one's message (when stopped, or opening failed)
  * </pre>
+ * For each job and attempt the lines come in this order: R, then A followed by at most one of C or K, or else F
+ * (then D). An A with neither C nor K after it by the end of the report is an unanswered complete: the call threw,
+ * or the worker exited, was killed or was stopped by the coordinator's timeout before the answer came, so the backend
+ * may or may not have completed the job. The ledger keeps it unanswered until {@link UnansweredCompletes} has looked
+ * for the job in the backend. The coordinator reads every report to its end of file, also after a SIGKILL (sent
+ * without closing the pipe), before the ledger is judged; a line outside this protocol is counted as an error and
+ * skipped.
  */
 public final class WorkerProcessMain {
     /**
@@ -140,13 +157,17 @@ public final class WorkerProcessMain {
         }
 
         @Override
+        public void refused(ClaimedJob job) {
+            line("K\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt());
+        }
+
+        @Override
         public void dead(ClaimedJob job) {
             line("D\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt());
         }
 
-        /** The pool's fencing counts and errors, once it has stopped. */
+        /** The pool's stale completes accepted and its errors, once it has stopped (refusals went as K lines). */
         void counts(WorkerPool pool) {
-            line("X\t" + pool.refusedCompletes());
             line("S\t" + pool.staleCompletesAccepted());
             if (pool.errors() > 0) {
                 line("E\t" + pool.errors() + "\t" + oneLine(pool.firstError()));

@@ -6,6 +6,7 @@ import dev.queuebench.api.BackendUnavailableException;
 import dev.queuebench.api.Capabilities.Durability;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueBackend;
+import dev.queuebench.api.Secrets;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -22,8 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,19 +38,48 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WorkerProcesses implements Consumers {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    /** Longest a reader may take to reach the end of a dead worker's output (what is left in the pipe). */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
 
     private final WorkerPool.LocalEvents events;
-    private final List<Process> processes = new ArrayList<>();
-    private final List<Thread> readers = new ArrayList<>();
-    private final List<AtomicLong> holding = new ArrayList<>();
-    private final List<Set<String>> completing = new ArrayList<>();
-    private final Set<Integer> killed = ConcurrentHashMap.newKeySet();
+    private final ReaderGate gate;
+    private final List<Worker> workers = new ArrayList<>();
     private final CountDownLatch ready;
     private final ConsumerCounts counts = new ConsumerCounts();
     private final Thread killOnExit = new Thread(this::killAll, "qb-worker-processes-hook");
 
-    private WorkerProcesses(int count, WorkerPool.LocalEvents events) {
+    /** A test hook: worker {@code index}'s reader passes it before it reads each line after {@code READY}. */
+    @FunctionalInterface
+    interface ReaderGate {
+        ReaderGate OPEN = index -> {};
+
+        void pass(int index) throws InterruptedException;
+    }
+
+    /** One worker JVM and the thread that reads its report into the ledger. */
+    private static final class Worker {
+        final int index;
+        final Process process;
+        final AtomicLong holding = new AtomicLong();
+        Thread reader;
+        volatile boolean killed;
+        /** Why this worker's report could not be read to its end, or null. */
+        volatile String readFailure;
+
+        Worker(int index, Process process) {
+            this.index = index;
+            this.process = process;
+        }
+
+        @Override
+        public String toString() {
+            return "worker process " + index + " (pid " + process.pid() + ")";
+        }
+    }
+
+    private WorkerProcesses(int count, WorkerPool.LocalEvents events, ReaderGate gate) {
         this.events = events;
+        this.gate = gate;
         this.ready = new CountDownLatch(count);
     }
 
@@ -65,7 +94,13 @@ public final class WorkerProcesses implements Consumers {
      */
     static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers, int batch,
             Task task, Duration lease, WorkerPool.LocalEvents events) {
-        WorkerProcesses started = new WorkerProcesses(processes, events);
+        return consume(target, queues, processes, workers, batch, task, lease, events, ReaderGate.OPEN);
+    }
+
+    /** {@link #consume} with a {@link ReaderGate} in front of every worker's reader (tests). */
+    static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers, int batch,
+            Task task, Duration lease, WorkerPool.LocalEvents events, ReaderGate gate) {
+        WorkerProcesses started = new WorkerProcesses(processes, events, gate);
         for (int i = 0; i < processes; i++) {
             int threads = Math.max(1, workers / processes + (i < workers % processes ? 1 : 0));
             started.start(new WorkerProcessMain.Order("consume", target.name(), target.config().values(), queues,
@@ -76,7 +111,7 @@ public final class WorkerProcesses implements Consumers {
 
     /** Starts one writer JVM that enqueues batches of {@code batch} on {@code queue} until stopped or killed. */
     static WorkerProcesses produce(BackendUnderTest target, String queue, int batch, WorkerPool.LocalEvents events) {
-        WorkerProcesses started = new WorkerProcesses(1, events);
+        WorkerProcesses started = new WorkerProcesses(1, events, ReaderGate.OPEN);
         started.start(new WorkerProcessMain.Order("produce", target.name(), target.config().values(), List.of(queue),
                 1, batch, Task.NOOP.label(), 0, target.options().payloadBytes()));
         return started.awaitReady();
@@ -84,35 +119,23 @@ public final class WorkerProcesses implements Consumers {
 
     /** The operating-system pid of worker {@code index}. */
     public long pid(int index) {
-        return processes.get(index).pid();
+        return workers.get(index).process.pid();
     }
 
     /** Jobs worker {@code index} holds right now: handler runs it reported and has not settled or released. */
     public long holding(int index) {
-        return holding.get(index).get();
+        return workers.get(index).holding.get();
     }
 
     /**
-     * Jobs ({@code queue/id}) a killed worker had called {@code complete} for without its answer reaching this
-     * process: the backend may have completed them, so they are neither redelivered nor known completed.
+     * SIGKILLs worker {@code index} (no chance to settle what it holds), waits until it is gone and its reader has
+     * fed the ledger every line it wrote before it died.
      */
-    public Set<String> unconfirmedCompletes() {
-        Set<String> unconfirmed = new java.util.TreeSet<>();
-        killed.forEach(i -> unconfirmed.addAll(completing.get(i)));
-        return unconfirmed;
-    }
-
-    /** SIGKILLs worker {@code index} (no chance to settle what it holds) and waits until it is gone. */
     public void kill(int index) {
-        killed.add(index);
-        Process process = processes.get(index);
-        process.destroyForcibly();
-        try {
-            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            readers.get(index).join(STOP_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Worker worker = workers.get(index);
+        worker.killed = true;
+        signalKill(worker);
+        awaitEnd(worker);
     }
 
     @Override
@@ -120,26 +143,40 @@ public final class WorkerProcesses implements Consumers {
         return counts;
     }
 
-    /** Closes every worker's stdin (it settles what it holds and exits), waits, then kills any that lingers. */
+    /**
+     * Closes every worker's stdin (it settles what it holds and exits), kills any still running after
+     * {@link #STOP_TIMEOUT} (or at once when this thread is interrupted), and returns once every worker's report has
+     * been read to its end.
+     *
+     * @throws IllegalStateException when a worker's report could not be read to its end: the ledger misses part of
+     *                               it, so the case cannot be judged
+     */
     @Override
     public void close() {
-        for (Process process : processes) {
+        close(STOP_TIMEOUT);
+    }
+
+    /** {@link #close()} with another stop timeout (tests). */
+    void close(Duration stopTimeout) {
+        for (Worker worker : workers) {
             try {
-                process.getOutputStream().close();
+                worker.process.getOutputStream().close();
             } catch (IOException e) {
                 // already gone
             }
         }
         try {
-            for (int i = 0; i < processes.size(); i++) {
-                if (!processes.get(i).waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    processes.get(i).destroyForcibly().waitFor();
+            long deadline = System.nanoTime() + stopTimeout.toNanos();
+            for (Worker worker : workers) {
+                if (!waitFor(worker.process, deadline - System.nanoTime())) {
+                    counts.error(1, worker + (Thread.currentThread().isInterrupted()
+                            ? " was killed: the coordinator was interrupted while the workers stopped"
+                            : " did not stop within " + stopTimeout.toMillis() + " ms of its stdin closing: killed"));
+                    worker.killed = true;
+                    signalKill(worker);
                 }
-                readers.get(i).join(STOP_TIMEOUT.toMillis());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killAll();
+            workers.forEach(this::awaitEnd);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(killOnExit);
@@ -147,10 +184,14 @@ public final class WorkerProcesses implements Consumers {
                 // the JVM is already shutting down: the hook runs anyway
             }
         }
+        List<String> failures = workers.stream().map(w -> w.readFailure).filter(Objects::nonNull).toList();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", failures));
+        }
     }
 
     private void start(WorkerProcessMain.Order order) {
-        if (processes.isEmpty()) {
+        if (workers.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(killOnExit);
         }
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -166,23 +207,25 @@ public final class WorkerProcesses implements Consumers {
             killAll();
             throw new UncheckedIOException("cannot start a worker process (" + command.getFirst() + ")", e);
         }
-        processes.add(process);
-        AtomicLong held = new AtomicLong();
-        holding.add(held);
-        Set<String> pending = ConcurrentHashMap.newKeySet();
-        completing.add(pending);
-        readers.add(Thread.ofPlatform().name("qb-worker-process-" + processes.size()).daemon(true)
-                .start(() -> read(process, held, pending)));
+        Worker worker = new Worker(workers.size(), process);
+        workers.add(worker);
+        worker.reader = Thread.ofPlatform().name("qb-worker-process-" + workers.size()).daemon(true)
+                .start(() -> read(worker));
     }
 
     private WorkerProcesses awaitReady() {
         try {
             boolean allReady = ready.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!allReady || processes.stream().anyMatch(p -> !p.isAlive())) {
-                close();
-                throw new BackendUnavailableException("a worker process could not open the backend: "
-                        + (counts.firstError() == null ? "no answer within " + START_TIMEOUT.toSeconds() + " s"
-                                : counts.firstError()), null);
+            if (!allReady || workers.stream().anyMatch(w -> !w.process.isAlive())) {
+                BackendUnavailableException failure = new BackendUnavailableException(
+                        "a worker process could not open the backend: " + (counts.firstError() == null
+                                ? "no answer within " + START_TIMEOUT.toSeconds() + " s" : counts.firstError()), null);
+                try {
+                    close();
+                } catch (IllegalStateException e) {
+                    failure.addSuppressed(e);
+                }
+                throw failure;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -191,21 +234,27 @@ public final class WorkerProcesses implements Consumers {
         return this;
     }
 
-    /** Feeds one worker's lines into the ledger until its stdout ends (it exited or was killed). */
-    private void read(Process process, AtomicLong held, Set<String> pending) {
+    /**
+     * Feeds one worker's lines into the ledger until its stdout ends (it exited or was killed). A line that is not
+     * in the protocol is counted as an error and skipped; a failure to read is kept as the worker's read failure.
+     */
+    private void read(Worker worker) {
         boolean sawReady = false;
         try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                new InputStreamReader(worker.process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.equals("READY")) {
                     sawReady = true;
                     ready.countDown();
                 } else {
-                    handle(line.split("\t", -1), held, pending);
+                    handle(worker, line);
+                }
+                if (sawReady) {
+                    gate.pass(worker.index);
                 }
             }
-        } catch (IOException e) {
-            // the worker was killed mid-line: what it reported before stands
+        } catch (IOException | InterruptedException e) {
+            worker.readFailure = "the report of " + worker + " could not be read to its end: " + e;
         } finally {
             if (!sawReady) {
                 ready.countDown(); // a worker that died before READY must not keep awaitReady waiting
@@ -213,7 +262,17 @@ public final class WorkerProcesses implements Consumers {
         }
     }
 
-    private void handle(String[] f, AtomicLong held, Set<String> pending) {
+    private void handle(Worker worker, String line) {
+        try {
+            handle(line.split("\t", -1), worker.holding);
+        } catch (RuntimeException e) {
+            counts.error(1, worker + " sent a line outside the report protocol (" + e.getClass().getSimpleName()
+                    + "): " + Secrets.redact(line.length() > 200 ? line.substring(0, 200) + "..." : line));
+        }
+    }
+
+    /** One line of {@link WorkerProcessMain}'s report protocol. */
+    private void handle(String[] f, AtomicLong held) {
         switch (f[0]) {
             case "R" -> {
                 events.started(job(f, micros(f[4])), new Payload(Long.parseLong(f[5]), Payload.Behaviour.SUCCEED),
@@ -224,18 +283,21 @@ public final class WorkerProcesses implements Consumers {
                 events.released(job(f, null), micros(f[4]));
                 held.decrementAndGet();
             }
-            case "A" -> pending.add(f[1] + "/" + f[2]);
+            case "A" -> events.completing(job(f, null));
             case "C" -> {
                 events.completed(job(f, null));
                 held.decrementAndGet();
-                pending.remove(f[1] + "/" + f[2]);
+            }
+            case "K" -> {
+                events.refused(job(f, null));
+                held.decrementAndGet();
+                counts.refusedCompletes(1);
             }
             case "D" -> events.dead(job(f, null)); // always follows its F
             case "N" -> events.ledger().enqueued(f[1], Arrays.asList(f[2].split(",")));
-            case "X" -> counts.refusedCompletes(Long.parseLong(f[1]));
             case "S" -> counts.staleCompletesAccepted(Long.parseLong(f[1]));
             case "E" -> counts.error(Long.parseLong(f[1]), f[2]);
-            default -> counts.error(0, "unexpected line from a worker process: " + String.join(" ", f));
+            default -> throw new IllegalArgumentException("unknown line kind");
         }
     }
 
@@ -248,8 +310,55 @@ public final class WorkerProcesses implements Consumers {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L);
     }
 
+    /**
+     * SIGKILL through {@link ProcessHandle}, which leaves the pipes open: {@link Process#destroyForcibly()} would
+     * also close this side of the worker's stdout and throw away every report line not read yet.
+     */
+    private static void signalKill(Worker worker) {
+        worker.process.toHandle().destroyForcibly();
+    }
+
+    /**
+     * Waits until the worker has exited and its reader has reached the end of its output, even when interrupted
+     * (the interrupt is kept): the ledger must not be judged while a reader still feeds it. A reader that does not
+     * finish becomes the worker's read failure; a worker that exits with an error, unasked, counts as an error.
+     */
+    private void awaitEnd(Worker worker) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + STOP_TIMEOUT.plus(READ_TIMEOUT).toNanos();
+        while (true) {
+            try {
+                if (!worker.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    signalKill(worker);
+                }
+                worker.reader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.reader.isAlive()) {
+            worker.readFailure = "the report of " + worker + " was not read to its end within "
+                    + STOP_TIMEOUT.plus(READ_TIMEOUT).toSeconds() + " s";
+        } else if (!worker.killed && !worker.process.isAlive() && worker.process.exitValue() != 0) {
+            counts.error(1, worker + " exited with status " + worker.process.exitValue());
+        }
+    }
+
+    private static boolean waitFor(Process process, long nanos) {
+        try {
+            return process.waitFor(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void killAll() {
-        processes.forEach(Process::destroyForcibly);
+        workers.forEach(WorkerProcesses::signalKill);
     }
 
     /**

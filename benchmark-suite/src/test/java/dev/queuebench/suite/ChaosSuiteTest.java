@@ -62,6 +62,10 @@ class ChaosSuiteTest {
         assertThat(kill.get("jobs_completed").asLong()).isEqualTo(kill.get("jobs_enqueued").asLong()).isPositive();
         assertThat(kill.get("details").get("processes").asInt()).isEqualTo(2);
         assertThat(ProcessHandle.of(kill.get("details").get("killed_pid").asLong())).isEmpty();
+        JsonNode unconfirmed = kill.get("details").get(BackendUnderTest.COMPLETED_UNCONFIRMED + "_jobs");
+        assertThat(unconfirmed.size()).as("every completed_unconfirmed job with its evidence")
+                .isEqualTo(kill.get("details").get(BackendUnderTest.COMPLETED_UNCONFIRMED).asInt());
+        unconfirmed.forEach(job -> assertThat(job.get("evidence").asText()).contains("the backend no longer had it"));
         JsonNode crash = record("sqlite", "sqlite-crash");
         assertThat(crash.get("details").get("acknowledged_before_kill").asLong()).isPositive();
         assertThat(crash.get("jobs_lost").asLong()).isZero();

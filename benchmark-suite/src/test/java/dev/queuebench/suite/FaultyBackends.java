@@ -11,12 +11,15 @@ import dev.queuebench.api.Footprint;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackendProvider;
+import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueStats;
 import dev.queuebench.memory.MemoryBackendProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Backends that break the contract on purpose, on top of the real memory backend, so the suite's checks can be
  * seen to catch them. Registered for tests in {@code META-INF/services} as providers {@code dropping},
- * {@code redelivering} and {@code unreachable}.
+ * {@code redelivering} and {@code unreachable}; {@code faulty-sqlite} is the SQLite backend with one fault that a
+ * worker process can be given.
  */
 final class FaultyBackends {
     private FaultyBackends() {}
@@ -35,8 +39,12 @@ final class FaultyBackends {
         private final String name;
 
         Forwarding(String name, BackendConfig config) {
+            this(name, new MemoryBackendProvider().create(config));
+        }
+
+        Forwarding(String name, QueueBackend delegate) {
             this.name = name;
-            this.delegate = new MemoryBackendProvider().create(config);
+            this.delegate = delegate;
         }
 
         @Override public String name() { return name; }
@@ -126,6 +134,54 @@ final class FaultyBackends {
         }
     }
 
+    /**
+     * The real SQLite backend with the fault its key {@code fault} names, applied once per process (so once per
+     * worker process), to the first call it fits:
+     * {@code hang-after-complete} (the complete commits, then the call never returns: the answer is lost),
+     * {@code drop-on-claim} (the first claimed job is removed from the file as it is handed out: the backend drops
+     * it), {@code print-garbage} (a line outside the report protocol on stdout when opened).
+     */
+    static final class FaultySqliteBackend extends Forwarding {
+        static final String FAULT = "fault";
+        private final String fault;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        FaultySqliteBackend(BackendConfig config) {
+            super("faulty-sqlite", QueueBackends.open("sqlite", BackendConfig.of(withoutFault(config))));
+            this.fault = config.string(FAULT, "none");
+            if (fault.equals("print-garbage") && done.compareAndSet(false, true)) {
+                System.out.println("not a line of the report protocol");
+                System.out.flush();
+            }
+        }
+
+        private static Map<String, String> withoutFault(BackendConfig config) {
+            Map<String, String> values = new HashMap<>(config.values());
+            values.remove(FAULT);
+            return values;
+        }
+
+        @Override
+        public List<ClaimedJob> claim(String queue, int maxJobs, Duration lease, Duration wait) {
+            List<ClaimedJob> claimed = delegate.claim(queue, maxJobs, lease, wait);
+            if (fault.equals("drop-on-claim") && !claimed.isEmpty() && done.compareAndSet(false, true)) {
+                delegate.complete(claimed.getFirst());
+            }
+            return claimed;
+        }
+
+        @Override
+        public boolean complete(ClaimedJob job) {
+            boolean completed = delegate.complete(job);
+            if (fault.equals("hang-after-complete") && done.compareAndSet(false, true)) {
+                while (true) {
+                    java.util.concurrent.locks.LockSupport.park(); // until the process is killed
+                }
+            }
+            return completed;
+        }
+    }
+
     /** Providers for the wrappers above, with the memory backend's keys. */
     abstract static class Provider implements QueueBackendProvider {
         @Override public String description() { return "memory backend that breaks the contract on purpose (tests only)"; }
@@ -141,6 +197,20 @@ final class FaultyBackends {
     public static final class Redelivering extends Provider {
         @Override public String name() { return "redelivering"; }
         @Override public QueueBackend create(BackendConfig config) { return new RedeliveringBackend(config); }
+    }
+
+    public static final class FaultySqlite implements QueueBackendProvider {
+        @Override public String name() { return "faulty-sqlite"; }
+        @Override public String description() { return "the SQLite backend with one fault (tests only)"; }
+        @Override public List<String> strategies() { return QueueBackends.provider("sqlite").strategies(); }
+        @Override
+        public List<ConfigKey> configKeys() {
+            List<ConfigKey> keys = new ArrayList<>(QueueBackends.provider("sqlite").configKeys());
+            keys.add(new ConfigKey(FaultySqliteBackend.FAULT, "hang-after-complete, drop-on-claim or print-garbage",
+                    "none"));
+            return keys;
+        }
+        @Override public QueueBackend create(BackendConfig config) { return new FaultySqliteBackend(config); }
     }
 
     /** Fails to open the way a real server backend does: fast, naming the address with the password hidden. */

@@ -93,6 +93,57 @@ class LedgerTest {
         assertThat(ledger.awaitSettled(2, 10_000)).isTrue();
     }
 
+    @Test
+    void aCompleteSentWithoutAnAnswerIsLostUntilTheJobIsFoundGoneThenCompletedUnconfirmed() {
+        ledger.enqueued("q", List.of("1"));
+        ClaimedJob run = claim("1", 1, T0.plusSeconds(30));
+        ledger.started(run, T0);
+        ledger.completing(run);
+
+        assertThat(ledger.unansweredCompletes()).singleElement().satisfies(u -> {
+            assertThat(u.id()).isEqualTo("1");
+            assertThat(u.attempt()).isEqualTo(1);
+            assertThat(u.leaseEnd()).isEqualTo(T0.plusSeconds(30));
+        });
+        assertThat(ledger.check().lost()).isEqualTo(1);
+        assertThat(ledger.fate("q", "1").evidence()).isEqualTo("attempt 1: complete sent, no answer");
+
+        ledger.confirmGone(ledger.unansweredCompletes().getFirst(), "gone: checked");
+
+        Ledger.Verdict verdict = ledger.check();
+        assertThat(verdict.lost()).isZero();
+        assertThat(verdict.completed()).isEqualTo(1);
+        assertThat(verdict.unconfirmed()).containsExactly(
+                new Ledger.JobFate("q/1", Ledger.Fate.COMPLETED_UNCONFIRMED, "gone: checked"));
+        assertThat(ledger.settledCount()).isEqualTo(1);
+        assertThat(ledger.unansweredCompletes()).isEmpty();
+    }
+
+    @Test
+    void aRefusedCompleteOrARunAfterTheUnansweredOneIsNoUnansweredCompleteAndCannotBeConfirmedGone() {
+        ledger.enqueued("q", List.of("refused", "rerun"));
+        ClaimedJob refused = claim("refused", 1, T0.plusSeconds(30));
+        ledger.started(refused, T0);
+        ledger.completing(refused);
+        ClaimedJob first = claim("rerun", 1, T0.plusSeconds(30));
+        ledger.started(first, T0);
+        ledger.completing(first);
+        Ledger.Unanswered stale = ledger.unansweredCompletes().stream().filter(u -> u.id().equals("rerun"))
+                .findFirst().orElseThrow();
+        ledger.started(claim("rerun", 2, T0.plusSeconds(61)), T0.plusSeconds(31));
+        ledger.refused(refused);
+
+        assertThat(ledger.unansweredCompletes()).isEmpty();
+        ledger.confirmGone(stale, "gone");
+        ledger.confirmGone(new Ledger.Unanswered("q", "refused", 1, T0, T0.plusSeconds(30)), "gone");
+
+        Ledger.Verdict verdict = ledger.check();
+        assertThat(verdict.lost()).isEqualTo(2);
+        assertThat(verdict.unconfirmed()).isEmpty();
+        assertThat(verdict.lostFates()).extracting(Ledger.JobFate::evidence).containsExactly(
+                "attempt 1: complete answered false (refused)", "attempt 2: handler started, no complete sent");
+    }
+
     /** "expired" runs again after its first lease expired; "failed" runs again after a fail released it. */
     private void runExpiredTwiceAndFailedTwice() {
         ledger.started(claim("expired", 1, T0.plusSeconds(30)), T0);
