@@ -142,13 +142,14 @@ final class FaultyBackends {
      * it), {@code print-garbage} (a line outside the report protocol on stdout when opened).
      */
     static final class FaultySqliteBackend extends Forwarding {
-        static final String FAULT = "fault";
+        static final ConfigKey<String> FAULT = ConfigKey.oneOf("fault", "the fault to inject",
+                List.of("none", "hang-after-complete", "drop-on-claim", "print-garbage"), "none");
         private final String fault;
         private final AtomicBoolean done = new AtomicBoolean();
 
         FaultySqliteBackend(BackendConfig config) {
             super("faulty-sqlite", QueueBackends.open("sqlite", BackendConfig.of(withoutFault(config))));
-            this.fault = config.string(FAULT, "none");
+            this.fault = config.get(FAULT);
             if (fault.equals("print-garbage") && done.compareAndSet(false, true)) {
                 System.out.println("not a line of the report protocol");
                 System.out.flush();
@@ -157,7 +158,7 @@ final class FaultyBackends {
 
         private static Map<String, String> withoutFault(BackendConfig config) {
             Map<String, String> values = new HashMap<>(config.values());
-            values.remove(FAULT);
+            values.remove(FAULT.name());
             return values;
         }
 
@@ -204,10 +205,9 @@ final class FaultyBackends {
         @Override public String description() { return "the SQLite backend with one fault (tests only)"; }
         @Override public List<String> strategies() { return QueueBackends.provider("sqlite").strategies(); }
         @Override
-        public List<ConfigKey> configKeys() {
-            List<ConfigKey> keys = new ArrayList<>(QueueBackends.provider("sqlite").configKeys());
-            keys.add(new ConfigKey(FaultySqliteBackend.FAULT, "hang-after-complete, drop-on-claim or print-garbage",
-                    "none"));
+        public List<ConfigKey<?>> configKeys() {
+            List<ConfigKey<?>> keys = new ArrayList<>(QueueBackends.provider("sqlite").configKeys());
+            keys.add(FaultySqliteBackend.FAULT);
             return keys;
         }
         @Override public QueueBackend create(BackendConfig config) { return new FaultySqliteBackend(config); }

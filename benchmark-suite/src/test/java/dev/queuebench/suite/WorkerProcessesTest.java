@@ -205,7 +205,7 @@ class WorkerProcessesTest {
     private BackendConfig config(String backend, String fault) {
         String path = folder.resolve("workers.db").toString();
         return BackendConfig.of(backend.equals("sqlite") ? Map.of("path", path) : Map.of("path", path,
-                FaultyBackends.FaultySqliteBackend.FAULT, fault));
+                FaultyBackends.FaultySqliteBackend.FAULT.name(), fault));
     }
 
     /** What worker processes are started from: the backend's name and configuration. */
