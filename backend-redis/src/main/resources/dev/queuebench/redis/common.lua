@@ -6,7 +6,9 @@
 --   KEYS[2] scheduled  sorted set; score = run-at in ms, member = id  (delayed jobs and retries in backoff)
 --   KEYS[3] leased     sorted set; score = lease expiry in ms, member = id
 --   KEYS[4] dead       sorted set; score = time of death in ms, member = id
---   KEYS[5] seq        counter of ids; never reset, so an id is never reused in a queue
+--   KEYS[5] seq        counter of ids; never reset, and a counter that starts afresh (a new queue, or a server that
+--                      lost its data) starts at the time in units of 10 us, above every id the queue had before:
+--                      an id is never reused in a queue unless it averaged 100,000 enqueues a second all its life
 -- and ARGV[1] = the key base '{prefix:queue}'; the job of id N is the hash '{prefix:queue}:job:N' with fields
 --   payload, priority, max_attempts, enqueued_at (ms), run_at (ms, the ordering key), attempt (claims since
 --   enqueue or requeue), claims (claims ever, never reset), last_error.

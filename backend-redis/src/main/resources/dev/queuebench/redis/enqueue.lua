@@ -20,16 +20,21 @@ local ids = {}
 for i = 0, count - 1 do
   local base = 2 + i * 4
   local id = redis.call('INCR', SEQ)
+  if id == 1 then -- a fresh counter: see common.lua
+    id = now * 100
+    redis.call('SET', SEQ, string.format('%d', id))
+  end
+  local id_text = string.format('%d', id) -- Lua would write a number this large with an exponent
   local run_at = now
   if ARGV[base + 2] ~= '' then
     run_at = tonumber(ARGV[base + 2])
   end
-  redis.call('HSET', JOB .. id, 'payload', ARGV[base], 'priority', ARGV[base + 1], 'max_attempts', ARGV[base + 3],
+  redis.call('HSET', JOB .. id_text, 'payload', ARGV[base], 'priority', ARGV[base + 1], 'max_attempts', ARGV[base + 3],
     'enqueued_at', now, 'run_at', run_at, 'attempt', 0, 'claims', 0)
   if run_at <= now then
     redis.call('ZADD', READY, -tonumber(ARGV[base + 1]), ready_member(run_at, id))
   else
-    redis.call('ZADD', SCHEDULED, run_at, id)
+    redis.call('ZADD', SCHEDULED, run_at, id_text)
   end
   ids[i + 1] = id
 end
