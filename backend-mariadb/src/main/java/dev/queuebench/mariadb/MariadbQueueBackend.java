@@ -40,10 +40,6 @@ import org.mariadb.jdbc.MariaDbDataSource;
 final class MariadbQueueBackend extends AbstractQueueBackend {
     /** Tries of an operation that meets a lock error (it rolled back, so trying again is safe). */
     private static final int LOCK_ERROR_TRIES = 3;
-    /** Shortest sleep of a waiting claim that saw a due job it could not take (another claim held it locked). */
-    private static final Duration MIN_WAIT = Duration.ofMillis(5);
-    /** Bytes a job takes in an enqueue statement besides its payload (escaped, so counted twice). */
-    private static final int ROW_OVERHEAD_BYTES = 128;
 
     private final MariadbConfig config;
     private final Sql sql;
@@ -193,12 +189,12 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
 
     /** The batch cut into runs that each fit one statement under the server's max_allowed_packet. */
     private List<List<JobRequest>> chunks(List<JobRequest> requests) {
-        long budget = server.maxAllowedPacket() / 2;
+        long budget = server.statementBytes();
         List<List<JobRequest>> chunks = new ArrayList<>();
         int from = 0;
         long bytes = 0;
         for (int i = 0; i < requests.size(); i++) {
-            long size = 2L * requests.get(i).payload().length + ROW_OVERHEAD_BYTES;
+            long size = ServerSettings.rowBytes(requests.get(i));
             if (i > from && bytes + size > budget) {
                 chunks.add(requests.subList(from, i));
                 from = i;
@@ -213,9 +209,9 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
     // ---------------------------------------------------------------- consumer
 
     /**
-     * Leases up to {@code maxJobs} jobs; when none is claimable, waits for an enqueue through this backend, the
-     * queue's next run_at or lease expiry, or the poll interval, whichever comes first, and tries again until the
-     * wait is over.
+     * Leases up to {@code maxJobs} jobs; when none is claimable, waits for an enqueue through this backend or the
+     * poll interval, whichever comes first, and tries again until the wait is over. A delayed job coming due or a
+     * lease expiring is seen at the next look: polling is the only way to learn of them, as of enqueues by others.
      */
     @Override
     protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
@@ -237,34 +233,14 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
             if (remaining <= 0) {
                 return List.of();
             }
-            Duration sleep = min(min(Duration.ofNanos(remaining), config.pollInterval()), untilNextDue(queue));
             try {
-                wakeUps.await(queue, seen, sleep);
+                wakeUps.await(queue, seen, min(Duration.ofNanos(remaining), config.pollInterval()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new QueueException("interrupted while waiting for a job on queue " + queue, e);
             }
             requireOpen();
         }
-    }
-
-    /** How long until the queue's next live job becomes claimable, at least {@link #MIN_WAIT}; long when none. */
-    private Duration untilNextDue(String queue) {
-        Long micros = withConnection(queue, "claiming", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.nextDue())) {
-                ps.setString(1, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long value = rs.getLong(1);
-                    return rs.wasNull() ? null : value;
-                }
-            }
-        });
-        if (micros == null) {
-            return config.pollInterval();
-        }
-        Duration due = Duration.ofNanos(micros * 1_000);
-        return due.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : due;
     }
 
     /** Deletes the job if this claim's lease is still valid; one statement. */

@@ -2,6 +2,7 @@ package dev.queuebench.mariadb;
 
 import dev.queuebench.api.Capabilities.Durability;
 import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.api.JobRequest;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,8 +22,10 @@ import java.util.regex.Pattern;
 record ServerSettings(Map<String, String> settings) {
     private static final System.Logger LOG = System.getLogger(ServerSettings.class.getName());
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
-    /** What a payload may take of max_allowed_packet besides itself: the statement and the job's other values. */
-    private static final int STATEMENT_OVERHEAD_BYTES = 64 << 10;
+    /** Room in max_allowed_packet for an enqueue statement's text besides its rows. */
+    private static final int STATEMENT_OVERHEAD_BYTES = 4 << 10;
+    /** A job's values besides its payload, as an enqueue statement writes them. */
+    private static final int ROW_OVERHEAD_BYTES = 256;
     /** MEDIUMBLOB's limit. */
     private static final int PAYLOAD_COLUMN_BYTES = (16 << 20) - 1;
 
@@ -84,13 +87,18 @@ record ServerSettings(Map<String, String> settings) {
         };
     }
 
-    /** The largest payload one statement can carry: max_allowed_packet, halved for escaping, less the rest. */
+    /** The largest payload one statement can carry: its bytes, counted twice for escaping, in statementBytes. */
     int maxPayloadBytes() {
-        return (int) Math.min(PAYLOAD_COLUMN_BYTES, (maxAllowedPacket() - STATEMENT_OVERHEAD_BYTES) / 2);
+        return (int) Math.min(PAYLOAD_COLUMN_BYTES, (statementBytes() - ROW_OVERHEAD_BYTES) / 2);
     }
 
-    /** The server's max_allowed_packet: the largest statement it accepts. */
-    long maxAllowedPacket() {
-        return Long.parseLong(settings.getOrDefault("max_allowed_packet", "16777216"));
+    /** What the jobs of one enqueue statement may take: max_allowed_packet less room for the statement's text. */
+    long statementBytes() {
+        return Long.parseLong(settings.getOrDefault("max_allowed_packet", "16777216")) - STATEMENT_OVERHEAD_BYTES;
+    }
+
+    /** What a job takes of {@link #statementBytes()}: its payload, counted twice since escaping may double it. */
+    static long rowBytes(JobRequest request) {
+        return 2L * request.payload().length + ROW_OVERHEAD_BYTES;
     }
 }

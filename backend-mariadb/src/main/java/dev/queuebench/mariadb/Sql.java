@@ -27,7 +27,6 @@ record Sql(
         String claimSkipLocked,
         String claimCandidates,
         String claimOptimistic,
-        String nextDue,
         String complete,
         String completeAll,
         String fail,
@@ -44,7 +43,7 @@ record Sql(
     private static final Sql RESOURCES = new Sql(load("schema.sql"), load("install_lock.sql"),
             load("install_unlock.sql"), load("installed_version.sql"), load("set_version.sql"), load("enqueue.sql"),
             load("claim_skip_locked.sql"), load("claim_candidates.sql"), load("claim_optimistic.sql"),
-            load("next_due.sql"), load("complete.sql"), load("complete_all.sql"), load("fail.sql"),
+            load("complete.sql"), load("complete_all.sql"), load("fail.sql"),
             load("extend_lease.sql"), load("reap_expired.sql"), load("stats.sql"), load("dead_letters.sql"),
             load("requeue_dead.sql"), load("purge.sql"), load("footprint.sql"), load("server_info.sql"));
 
@@ -59,7 +58,7 @@ record Sql(
         Sql r = RESOURCES;
         return new Sql(named(r.schema, table), r.installLock, r.installUnlock, named(r.installedVersion, table),
                 named(r.setVersion, table), named(r.enqueue, table), named(r.claimSkipLocked, table),
-                named(r.claimCandidates, table), named(r.claimOptimistic, table), named(r.nextDue, table),
+                named(r.claimCandidates, table), named(r.claimOptimistic, table),
                 named(r.complete, table), named(r.completeAll, table), named(r.fail, table),
                 named(r.extendLease, table), named(r.reapExpired, table), named(r.stats, table),
                 named(r.deadLetters, table), named(r.requeueDead, table), named(r.purge, table),
