@@ -67,7 +67,10 @@ ensure_mariadb() {
     fi
     mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
     start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
-    for _ in $(seq 1 30); do mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 -uroot ping >/dev/null 2>&1 && break; sleep 1; done
+    for _ in $(seq 1 30); do
+      mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 -uroot ping >/dev/null 2>&1 && break
+      sleep 1
+    done
     mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 -uroot ping || { echo "MariaDB did not start" >&2; exit 1; }
   fi
   # The tests connect over TCP as root without a password and create databases of their own.

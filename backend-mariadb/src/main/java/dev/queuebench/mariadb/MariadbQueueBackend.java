@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 import org.mariadb.jdbc.MariaDbDataSource;
 
 /**
@@ -64,8 +63,7 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
         this.pool = pool;
         this.server = server;
         this.capabilities = new Capabilities(server.durability(), Ordering.ORDER_STRICT, server.maxPayloadBytes(),
-                config.pollInterval(), Feature.all().stream().filter(f -> f != Feature.WAKE_ON_ENQUEUE)
-                        .collect(Collectors.toSet()));
+                config.pollInterval(), Feature.all()).without(Feature.WAKE_ON_ENQUEUE);
     }
 
     /**

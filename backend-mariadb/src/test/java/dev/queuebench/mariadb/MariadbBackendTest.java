@@ -157,7 +157,8 @@ class MariadbBackendTest {
 
         assertThatThrownBy(() -> open(url))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("table 'queuebench_jobs' holds QueueBench schema version " + (Schema.VERSION + 1));
+                .hasMessageContaining("table 'queuebench_jobs' holds QueueBench schema version "
+                        + (Schema.VERSION + 1));
     }
 
     @Test
@@ -275,7 +276,8 @@ class MariadbBackendTest {
                     + " SELECT 'ballast', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 1, '' FROM seq_1_to_200");
             s.executeUpdate("UPDATE queuebench_jobs SET last_error = 'rival' WHERE id = " + second);
             // completeAll deletes in id order: it takes the first row, then waits for the rival's second ...
-            CompletableFuture<List<Boolean>> completion = CompletableFuture.supplyAsync(() -> backend.completeAll(jobs));
+            CompletableFuture<List<Boolean>> completion =
+                    CompletableFuture.supplyAsync(() -> backend.completeAll(jobs));
             await().atMost(ofSeconds(10)).until(() -> waitingForALock(url));
             // ... and the rival asking for the first closes the cycle; the victim's statement rolls back.
             s.executeUpdate("UPDATE queuebench_jobs SET last_error = 'rival' WHERE id = " + first);

@@ -49,7 +49,8 @@ class MariadbConfigTest {
     @Test
     void jdbcAndMysqlUrlsGiveTheSameFields() {
         for (String url : List.of("jdbc:mariadb://db.example:3307/jobs?user=app&password=hunter2",
-                "jdbc:mysql://db.example:3307/jobs?user=app&password=hunter2", "mysql://app:hunter2@db.example:3307/jobs")) {
+                "jdbc:mysql://db.example:3307/jobs?user=app&password=hunter2",
+                "mysql://app:hunter2@db.example:3307/jobs")) {
             MariadbConfig config = parse(Map.of("url", url));
 
             assertThat(config.address()).as(url).isEqualTo("db.example:3307");

@@ -58,7 +58,8 @@ class ThrowawayMariadbTest {
 
             // Killed connections: at most the call on a dead connection fails, the pool then reconnects.
             assertThat(server.killConnections(BackendConfig.of(server.config()))).isGreaterThanOrEqualTo(1);
-            await().atMost(ofSeconds(20)).ignoreExceptionsInstanceOf(QueueException.class).until(() -> backend.complete(job));
+            await().atMost(ofSeconds(20)).ignoreExceptionsInstanceOf(QueueException.class)
+                    .until(() -> backend.complete(job));
 
             // Restarted: committed jobs survive (durability as declared), the pool reconnects.
             String kept = backend.enqueue("chaos", JobRequest.of(new byte[] {2}));

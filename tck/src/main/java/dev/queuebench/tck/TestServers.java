@@ -14,9 +14,10 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Finds a server for backend tests, in this order: a URL in the environment ({@code QUEUEBENCH_POSTGRES_URL},
- * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}), a server on the default local port, a Testcontainers container when Docker is
- * available. Otherwise the calling test is skipped with a reason that says how to provide one, or fails when
- * {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are started once per JVM and stopped when it exits.
+ * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}), a server on the default local port,
+ * a Testcontainers container when Docker is available. Otherwise the calling test is skipped with a reason that says
+ * how to provide one, or fails when {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are started once per JVM and
+ * stopped when it exits.
  */
 public final class TestServers {
     public static final String REQUIRE_SERVERS = "QUEUEBENCH_REQUIRE_SERVERS";
@@ -34,7 +35,7 @@ public final class TestServers {
         return find("Redis", "QUEUEBENCH_REDIS_URL", "redis://127.0.0.1:6379", Containers::redis);
     }
 
-    /** A {@code mariadb://} URL for the {@code mariadb} backend's {@code url} key, as a user who may create databases. */
+    /** A {@code mariadb://} URL for the {@code mariadb} backend's {@code url} key; its user may create databases. */
     public static String mariadbUrl() {
         return find("MariaDB", "QUEUEBENCH_MARIADB_URL", "mariadb://root@127.0.0.1:3306/test", Containers::mariadb);
     }
