@@ -1,0 +1,252 @@
+package dev.queuebench.worker;
+
+import static java.time.Duration.ZERO;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.FailResult;
+import dev.queuebench.api.InvalidQueueNameException;
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.api.QueueBackends;
+import dev.queuebench.worker.RecordingListener.Kind;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What does not depend on the backend, on the memory backend: the builder's checks, the exact calls a configuration
+ * makes (the benchmark suite's batch-1 and batch-n patterns), listener ordering against those calls, threads, close.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class QueueWorkerTest {
+    private final FaultyBackend backend = new FaultyBackend(QueueBackends.open("memory", BackendConfig.empty()));
+    private final List<QueueWorker> workers = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() {
+        workers.reversed().forEach(QueueWorker::close);
+        backend.close();
+    }
+
+    @Test
+    void builderRejectsEachBadOptionNamingIt() {
+        assertRejected(b -> b.concurrency(0), "concurrency");
+        assertRejected(b -> b.claimBatch(0), "claimBatch");
+        assertRejected(b -> b.ackBatch(0), "ackBatch");
+        assertRejected(b -> b.lease(ZERO), "lease");
+        assertRejected(b -> b.claimWait(ofMillis(-1)), "claimWait");
+        assertRejected(b -> b.ackDelay(ofSeconds(30)), "ackDelay");
+        assertRejected(b -> b.drainTimeout(ofMillis(-1)), "drainTimeout");
+        assertRejected(b -> b.extendLeaseAfter(1.0), "extendLeaseAfter");
+        assertRejected(b -> b.queue("q"), "queue");
+        assertRejected(b -> b.handler(null), "handler");
+        assertThatThrownBy(() -> QueueWorker.builder(backend).handler(job -> JobResult.done()).start())
+                .hasMessageContaining("queue");
+        assertThatThrownBy(() -> QueueWorker.builder(backend).queue("no spaces").handler(job -> JobResult.done())
+                .start()).isInstanceOf(InvalidQueueNameException.class);
+        assertThat(backend.log).as("nothing was claimed").isEmpty();
+    }
+
+    private void assertRejected(UnaryOperator<QueueWorker.Builder> change, String option) {
+        QueueWorker.Builder valid = QueueWorker.builder(backend).queue("q").handler(job -> JobResult.done());
+        assertThatThrownBy(() -> change.apply(valid).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(option);
+    }
+
+    @Test
+    void batchOfOneClaimsOneJobAndCompletesEachAlone() {
+        List<String> names = enqueue("q", 50);
+        RecordingListener events = new RecordingListener();
+        start(QueueWorker.builder(backend).queue("q").concurrency(2).claimBatch(1).ackBatch(1).ackDelay(ZERO)
+                .listener(events).handler(job -> JobResult.done()));
+        await().until(() -> events.acknowledged().size() == names.size());
+
+        List<String> calls = List.copyOf(backend.log);
+        assertThat(calls).filteredOn(c -> c.startsWith("claim:")).containsOnly("claim:1");
+        assertThat(calls).filteredOn(c -> c.startsWith("complete:")).hasSize(names.size());
+        assertThat(calls).noneMatch(c -> c.startsWith("completeAll:"));
+    }
+
+    @Test
+    void batchOfNClaimsNJobsAndCompletesThemInOneCallAnnouncedBeforeIt() {
+        List<String> names = enqueue("q", 50);
+        RecordingListener events = new RecordingListener(backend.log::add);
+        start(QueueWorker.builder(backend).queue("q").concurrency(1).claimBatch(10).ackBatch(10)
+                .ackDelay(ofSeconds(1)).listener(events).handler(job -> JobResult.done()));
+        await().until(() -> events.acknowledged().size() == names.size());
+
+        List<String> calls = List.copyOf(backend.log);
+        assertThat(calls).filteredOn(c -> c.startsWith("claim:")).containsOnly("claim:10");
+        assertThat(calls).filteredOn(c -> c.startsWith("complete")).containsExactly(
+                "completeAll:10", "completeAll:10", "completeAll:10", "completeAll:10", "completeAll:10");
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i).startsWith("completeAll:")) {
+                assertThat(calls.subList(i - 10, i)).as("the ten jobs of the call, announced before it")
+                        .allMatch(c -> c.startsWith("acknowledging:"));
+            }
+        }
+    }
+
+    @Test
+    void anAcknowledgementWhoseBatchNeverFillsIsSentOnceItsDelayIsOver() {
+        enqueue("q", 1);
+        RecordingListener events = new RecordingListener(backend.log::add);
+        start(QueueWorker.builder(backend).queue("q").ackBatch(64).ackDelay(ofMillis(50)).listener(events)
+                .handler(job -> JobResult.done()));
+
+        await().until(() -> events.acknowledged().size() == 1);
+        assertThat(backend.log).containsSubsequence("acknowledging:job-0", "complete:job-0");
+    }
+
+    @Test
+    void handlersRunOnVirtualThreadsWhenAskedAndOnPlatformDaemonsOtherwise() {
+        enqueue("virtual", 1);
+        enqueue("platform", 1);
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        start(QueueWorker.builder(backend).queue("virtual").virtualThreads(true).handler(job -> {
+            threads.add(Thread.currentThread());
+            return JobResult.done();
+        }));
+        start(QueueWorker.builder(backend).queue("platform").handler(job -> {
+            threads.add(Thread.currentThread());
+            return JobResult.done();
+        }));
+
+        await().until(() -> threads.size() == 2);
+        assertThat(threads).filteredOn(Thread::isVirtual).hasSize(1);
+        assertThat(threads).filteredOn(t -> !t.isVirtual()).singleElement()
+                .satisfies(t -> assertThat(t.isDaemon()).isTrue());
+    }
+
+    @Test
+    void aListenerThatThrowsChangesNothingForTheJobs() {
+        List<String> names = enqueue("q", 20);
+        List<String> failing = new CopyOnWriteArrayList<>();
+        RecordingListener events = new RecordingListener();
+        WorkerListener throwing = new WorkerListener() {
+            @Override
+            public void handlerStarted(ClaimedJob job, long startNanos, Instant startedAt) {
+                throw new IllegalStateException("a broken listener");
+            }
+
+            @Override
+            public void acknowledging(ClaimedJob job) {
+                failing.add(RecordingListener.name(job));
+                throw new IllegalStateException("a broken listener");
+            }
+
+            @Override
+            public void acknowledged(ClaimedJob job, boolean completed, Instant before) {
+                events.acknowledged(job, completed, before);
+                throw new IllegalStateException("a broken listener");
+            }
+        };
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").concurrency(2).claimBatch(4)
+                .listener(throwing).handler(job -> JobResult.done()));
+
+        await().until(() -> events.acknowledged().size() == names.size());
+        assertThat(failing).hasSize(names.size());
+        assertThat(backend.stats("q").total()).isZero();
+        assertThat(worker.inFlight()).isZero();
+    }
+
+    @Test
+    void aHandlerThatReturnsNullFailsItsJobSayingSo() {
+        backend.enqueue("q", JobRequest.of("null".getBytes(StandardCharsets.UTF_8)).withMaxAttempts(1));
+        RecordingListener events = new RecordingListener();
+        start(QueueWorker.builder(backend).queue("q").listener(events).handler(job -> null));
+
+        await().until(() -> events.count(Kind.FAILED) == 1);
+        assertThat(events.of(Kind.FAILED).getFirst().outcome()).isEqualTo(FailResult.Outcome.DEAD);
+        assertThat(backend.deadLetters("q", 1).getFirst().lastError()).contains("returned null");
+    }
+
+    @Test
+    void inFlightCountsHeldJobsAndItsGaugeIsRemovedOnClose() {
+        enqueue("q", 3);
+        CountDownLatch release = new CountDownLatch(1);
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").claimBatch(3).handler(job -> {
+            release.await();
+            return JobResult.done();
+        }));
+        await().until(() -> worker.inFlight() == 3);
+        assertThat(worker.meterRegistry().get(WorkerMeters.IN_FLIGHT).tag("queue", "q").tag("backend", "memory")
+                .gauge().value()).isEqualTo(3);
+
+        release.countDown();
+        worker.close();
+        assertThat(worker.inFlight()).isZero();
+        assertThat(worker.meterRegistry().find(WorkerMeters.IN_FLIGHT).gauge()).isNull();
+    }
+
+    @Test
+    void aSecondCloseReturnsAtOnceEvenWhileTheFirstIsStillDraining() throws Exception {
+        enqueue("q", 1);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingListener events = new RecordingListener();
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").listener(events).handler(job -> {
+            started.countDown();
+            release.await();
+            return JobResult.done();
+        }));
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread firstClose = Thread.ofPlatform().start(worker::close);
+        await().until(() -> firstClose.getState() == Thread.State.TIMED_WAITING);
+
+        worker.close();
+
+        assertThat(firstClose.isAlive()).as("the first close still drains").isTrue();
+        release.countDown();
+        firstClose.join();
+        assertThat(events.acknowledged()).containsExactly("job-0");
+    }
+
+    @Test
+    void closingTheBackendFirstEndsTheLoops() {
+        Set<Thread> before = workerThreads();
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").concurrency(3).claimWait(ofMillis(50))
+                .handler(job -> JobResult.done()));
+        assertThat(workerThreads()).hasSizeGreaterThan(before.size());
+        backend.close();
+
+        worker.close();
+
+        assertThat(workerThreads()).isSubsetOf(before);
+    }
+
+    private static Set<Thread> workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("queuebench-worker-"))
+                .collect(Collectors.toSet());
+    }
+
+    private QueueWorker start(QueueWorker.Builder builder) {
+        QueueWorker worker = builder.start();
+        workers.add(worker);
+        return worker;
+    }
+
+    private List<String> enqueue(String queue, int count) {
+        List<String> names = IntStream.range(0, count).mapToObj(i -> "job-" + i).toList();
+        backend.enqueueAll(queue, names.stream().map(n -> JobRequest.of(n.getBytes(StandardCharsets.UTF_8))).toList());
+        return names;
+    }
+}
