@@ -56,3 +56,24 @@ ensure_redis() {
   echo "Redis did not start" >&2
   exit 1
 }
+
+ensure_mariadb() {
+  if mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 -uroot ping >/dev/null 2>&1; then
+    echo "MariaDB is up on 127.0.0.1:3306"
+  else
+    if ! command -v mariadbd >/dev/null && [ ! -x /usr/sbin/mariadbd ]; then
+      section "installing MariaDB from Debian packages"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server >/dev/null
+    fi
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+    for _ in $(seq 1 30); do
+      mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 -uroot ping >/dev/null 2>&1 && break
+      sleep 1
+    done
+    mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 -uroot ping || { echo "MariaDB did not start" >&2; exit 1; }
+  fi
+  # The tests connect over TCP as root without a password and create databases of their own.
+  mariadb --protocol=tcp -h 127.0.0.1 -P 3306 -uroot -e "CREATE DATABASE IF NOT EXISTS test" \
+    || { echo "MariaDB at 127.0.0.1:3306 refuses root without a password over TCP: the tests need it" >&2; exit 1; }
+}

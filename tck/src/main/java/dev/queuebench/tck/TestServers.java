@@ -9,13 +9,15 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.mariadb.MariaDBContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Finds a server for backend tests, in this order: a URL in the environment ({@code QUEUEBENCH_POSTGRES_URL},
- * {@code QUEUEBENCH_REDIS_URL}), a server on the default local port, a Testcontainers container when Docker is
- * available. Otherwise the calling test is skipped with a reason that says how to provide one, or fails when
- * {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are started once per JVM and stopped when it exits.
+ * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}), a server on the default local port,
+ * a Testcontainers container when Docker is available. Otherwise the calling test is skipped with a reason that says
+ * how to provide one, or fails when {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are started once per JVM and
+ * stopped when it exits.
  */
 public final class TestServers {
     public static final String REQUIRE_SERVERS = "QUEUEBENCH_REQUIRE_SERVERS";
@@ -31,6 +33,11 @@ public final class TestServers {
     /** A {@code redis://} URL for the {@code redis} backend's {@code url} key. */
     public static String redisUrl() {
         return find("Redis", "QUEUEBENCH_REDIS_URL", "redis://127.0.0.1:6379", Containers::redis);
+    }
+
+    /** A {@code mariadb://} URL for the {@code mariadb} backend's {@code url} key; its user may create databases. */
+    public static String mariadbUrl() {
+        return find("MariaDB", "QUEUEBENCH_MARIADB_URL", "mariadb://root@127.0.0.1:3306/test", Containers::mariadb);
     }
 
     /** True when {@code QUEUEBENCH_REQUIRE_SERVERS=true}: a missing server fails instead of skipping. */
@@ -81,6 +88,7 @@ public final class TestServers {
     private static final class Containers {
         private static String postgresUrl;
         private static String redisUrl;
+        private static String mariadbUrl;
 
         static synchronized String postgres() {
             if (postgresUrl == null) {
@@ -99,6 +107,16 @@ public final class TestServers {
                 redisUrl = "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379);
             }
             return redisUrl;
+        }
+
+        static synchronized String mariadb() {
+            if (mariadbUrl == null) {
+                var mariadb = new MariaDBContainer("mariadb:10.11").withUsername("root").withPassword("test")
+                        .withDatabaseName("test");
+                mariadb.start();
+                mariadbUrl = "mariadb://root:test@" + mariadb.getHost() + ":" + mariadb.getMappedPort(3306) + "/test";
+            }
+            return mariadbUrl;
         }
     }
 }

@@ -1,0 +1,513 @@
+package dev.queuebench.mariadb;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.queuebench.api.AbstractQueueBackend;
+import dev.queuebench.api.Capabilities;
+import dev.queuebench.api.Capabilities.Feature;
+import dev.queuebench.api.Capabilities.Ordering;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.api.DeadJob;
+import dev.queuebench.api.FailResult;
+import dev.queuebench.api.Footprint;
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueException;
+import dev.queuebench.api.QueueStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.mariadb.jdbc.MariaDbDataSource;
+
+/**
+ * The mariadb backend: one InnoDB jobs table, a HikariCP pool of autocommit READ COMMITTED connections (every
+ * operation is one statement, or two for the optimistic claim and the admin ones), and {@link WakeUps} for waiting
+ * claims. The SQL of each operation is in the {@code .sql} resource named after it.
+ */
+final class MariadbQueueBackend extends AbstractQueueBackend {
+    /** Tries of an operation that meets a lock error (it rolled back, so trying again is safe). */
+    private static final int LOCK_ERROR_TRIES = 3;
+
+    private final MariadbConfig config;
+    private final Sql sql;
+    private final ClaimQuery claimQuery;
+    private final HikariDataSource pool;
+    private final ServerSettings server;
+    private final WakeUps wakeUps = new WakeUps();
+    private final Capabilities capabilities;
+
+    /** A unit of work on one pooled connection. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private MariadbQueueBackend(MariadbConfig config, MeterRegistry registry, Sql sql, HikariDataSource pool,
+            ServerSettings server) {
+        super(MariadbBackendProvider.NAME, registry);
+        this.config = config;
+        this.sql = sql;
+        this.claimQuery = ClaimQuery.forStrategy(config.strategy());
+        this.pool = pool;
+        this.server = server;
+        this.capabilities = new Capabilities(server.durability(), Ordering.ORDER_STRICT, server.maxPayloadBytes(),
+                config.pollInterval(), Feature.all()).without(Feature.WAKE_ON_ENQUEUE);
+    }
+
+    /**
+     * Connects (failing within about {@code connectTimeout} when the server cannot be reached), checks that it is
+     * MariaDB 10.6 or newer, reads its settings and installs the schema if needed.
+     */
+    static MariadbQueueBackend open(MariadbConfig config, MeterRegistry registry) {
+        Sql sql = Sql.forTable(config.table());
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig(config, dataSource(config)));
+        } catch (RuntimeException e) {
+            throw MariadbErrors.openFailed(e, config);
+        }
+        try (Connection connection = pool.getConnection()) {
+            ServerSettings server = ServerSettings.read(connection, sql, config);
+            Schema.install(connection, sql, config);
+            return new MariadbQueueBackend(config, registry, sql, pool, server);
+        } catch (SQLException e) {
+            pool.close();
+            throw MariadbErrors.translate(e, config, "installing table '" + config.table() + "'");
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return MariadbBackendProvider.NAME;
+    }
+
+    @Override
+    public String strategy() {
+        return claimQuery.strategy();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** Server version and the settings that shape results (durability, memory, locking), plus this backend's own. */
+    @Override
+    public Map<String, String> serverInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("address", config.address());
+        info.put("database", config.database());
+        info.put("table", config.table());
+        info.put("schema_version", Integer.toString(Schema.VERSION));
+        info.put("strategy", strategy());
+        info.put("pool_size", Integer.toString(config.poolSize()));
+        info.put("poll_interval_ms", Long.toString(config.pollInterval().toMillis()));
+        info.put("wake_up", "enqueues through this backend; others at the next poll");
+        info.put("lock_wait_timeout_s", Integer.toString(config.lockWaitTimeoutSeconds()));
+        info.put("durability", capabilities.durability().name());
+        info.putAll(server.settings());
+        info.put("server_version", server.settings().get("version"));
+        return info;
+    }
+
+    // ---------------------------------------------------------------- producer
+
+    /** Stores the job in one statement, wakes this backend's waiting claims, and returns its id. */
+    @Override
+    protected String doEnqueue(String queue, JobRequest request) {
+        String id = withConnection(queue, "enqueuing", c -> insert(c, queue, List.of(request)).getFirst());
+        wakeUps.wake(queue);
+        return id;
+    }
+
+    /**
+     * Stores every job, all or none, in one statement (several in one transaction if the batch is larger than the
+     * server's max_allowed_packet); returns their ids in order.
+     */
+    @Override
+    protected List<String> doEnqueueAll(String queue, List<JobRequest> requests) {
+        List<List<JobRequest>> chunks = chunks(requests);
+        List<String> ids = withConnection(queue, "enqueuing a batch", c -> {
+            if (chunks.size() == 1) {
+                return insert(c, queue, requests);
+            }
+            c.setAutoCommit(false);
+            try {
+                List<String> all = new ArrayList<>(requests.size());
+                for (List<JobRequest> chunk : chunks) {
+                    all.addAll(insert(c, queue, chunk));
+                }
+                c.commit();
+                return all;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+        wakeUps.wake(queue);
+        return ids;
+    }
+
+    private List<String> insert(Connection c, String queue, List<JobRequest> requests) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(Sql.repeated(sql.enqueue(), requests.size()))) {
+            int p = 1;
+            for (JobRequest request : requests) {
+                ps.setString(p++, queue);
+                ps.setInt(p++, request.priority());
+                ps.setObject(p++, request.runAt() == null ? null : UtcTimes.datetime(request.runAt()));
+                ps.setInt(p++, request.maxAttempts());
+                ps.setBytes(p++, request.payload());
+            }
+            List<String> ids = new ArrayList<>(requests.size());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(Long.toString(rs.getLong(1)));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** The batch cut into runs that each fit one statement under the server's max_allowed_packet. */
+    private List<List<JobRequest>> chunks(List<JobRequest> requests) {
+        long budget = server.statementBytes();
+        List<List<JobRequest>> chunks = new ArrayList<>();
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            long size = ServerSettings.rowBytes(requests.get(i));
+            if (i > from && bytes + size > budget) {
+                chunks.add(requests.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        chunks.add(requests.subList(from, requests.size()));
+        return chunks;
+    }
+
+    // ---------------------------------------------------------------- consumer
+
+    /**
+     * Leases up to {@code maxJobs} jobs; when none is claimable, waits for an enqueue through this backend or the
+     * poll interval, whichever comes first, and tries again until the wait is over. A delayed job coming due or a
+     * lease expiring is seen at the next look: polling is the only way to learn of them, as of enqueues by others.
+     */
+    @Override
+    protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        long leaseMicros = leaseDuration.toNanos() / 1_000;
+        while (true) {
+            long seen = wakeUps.generation(queue);
+            long token = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            ClaimQuery.Attempt attempt = withConnection(queue, "claiming",
+                    c -> claimQuery.claim(c, sql, queue, maxJobs, token, leaseMicros));
+            metrics.claimConflicts(queue, attempt.conflicts());
+            if (!attempt.jobs().isEmpty()) {
+                return attempt.jobs();
+            }
+            if (attempt.died() > 0 || attempt.conflicts() > 0) {
+                continue; // it met jobs, only not ones it could lease: others may be right behind them
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return List.of();
+            }
+            try {
+                wakeUps.await(queue, seen, min(Duration.ofNanos(remaining), config.pollInterval()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueException("interrupted while waiting for a job on queue " + queue, e);
+            }
+            requireOpen();
+        }
+    }
+
+    /** Deletes the job if this claim's lease is still valid; one statement. */
+    @Override
+    protected boolean doComplete(ClaimedJob job) {
+        Lease lease = Lease.of(job);
+        if (lease == null) {
+            return false;
+        }
+        return withConnection(job.queue(), "completing a job", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.complete())) {
+                ps.setLong(1, lease.id());
+                ps.setLong(2, lease.token());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Completes the jobs in one statement, each fenced on its own lease; the answers are in the jobs' order. Timed
+     * under the first job's queue.
+     */
+    @Override
+    protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
+        // Rows are locked in id order, the order the optimistic claim locks them in too.
+        List<Lease> leases = jobs.stream()
+                .map(Lease::of)
+                .filter(Objects::nonNull)
+                .distinct()
+                .sorted(Comparator.comparingLong(Lease::id))
+                .toList();
+        String queue = jobs.getFirst().queue();
+        Set<Lease> completed = leases.isEmpty() ? new HashSet<>()
+                : withConnection(queue, "completing a batch", c -> {
+                    try (PreparedStatement ps = c.prepareStatement(Sql.repeated(sql.completeAll(), leases.size()))) {
+                        int p = 1;
+                        for (Lease lease : leases) {
+                            ps.setLong(p++, lease.id());
+                            ps.setLong(p++, lease.token());
+                        }
+                        Set<Lease> deleted = new HashSet<>();
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                deleted.add(new Lease(rs.getLong(1), rs.getLong(2)));
+                            }
+                        }
+                        return deleted;
+                    }
+                });
+        List<Boolean> answers = new ArrayList<>(jobs.size());
+        for (ClaimedJob job : jobs) {
+            answers.add(completed.remove(Lease.of(job))); // remove: a claim listed twice is completed once
+        }
+        return answers;
+    }
+
+    /** Schedules a retry after the configured backoff, or makes the job dead on its last attempt; one statement. */
+    @Override
+    protected FailResult doFail(ClaimedJob job, String error) {
+        Lease lease = Lease.of(job);
+        if (lease == null) {
+            return FailResult.leaseLost();
+        }
+        long backoffMicros = config.backoff().delayAfter(job.attempt()).toNanos() / 1_000;
+        return withConnection(job.queue(), "failing a job", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.fail())) {
+                ps.setLong(1, lease.id());
+                ps.setLong(2, lease.token());
+                ps.setString(3, error);
+                ps.setLong(4, backoffMicros);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return FailResult.leaseLost();
+                    }
+                    return rs.getBoolean("dead") ? FailResult.dead()
+                            : FailResult.retryAt(UtcTimes.instant(rs, "run_at"));
+                }
+            }
+        });
+    }
+
+    /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
+    @Override
+    protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
+        Lease lease = Lease.of(job);
+        if (lease == null) {
+            return false;
+        }
+        return withConnection(job.queue(), "extending a lease", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.extendLease())) {
+                ps.setLong(1, leaseDuration.toNanos() / 1_000);
+                ps.setLong(2, lease.id());
+                ps.setLong(3, lease.token());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /** Exact counts by state once the queue is quiet; settles expired last attempts first. */
+    @Override
+    protected QueueStats doStats(String queue) {
+        return withConnection(queue, "counting jobs", c -> {
+            reapExpired(c, queue);
+            try (PreparedStatement ps = c.prepareStatement(sql.stats())) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                }
+            }
+        });
+    }
+
+    /** Up to {@code limit} dead jobs, oldest first; settles expired last attempts first. */
+    @Override
+    protected List<DeadJob> doDeadLetters(String queue, int limit) {
+        return withConnection(queue, "reading dead letters", c -> {
+            reapExpired(c, queue);
+            try (PreparedStatement ps = c.prepareStatement(sql.deadLetters())) {
+                ps.setString(1, queue);
+                ps.setInt(2, limit);
+                List<DeadJob> dead = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        dead.add(new DeadJob(Long.toString(rs.getLong("id")), queue, rs.getBytes("payload"),
+                                rs.getInt("attempt"), rs.getString("last_error"),
+                                UtcTimes.instant(rs, "enqueued_at")));
+                    }
+                }
+                return dead;
+            }
+        });
+    }
+
+    /** Makes every dead job ready with attempts reset; returns how many. */
+    @Override
+    protected long doRequeueDead(String queue) {
+        long requeued = withConnection(queue, "requeueing dead jobs", c -> {
+            reapExpired(c, queue);
+            try (PreparedStatement ps = c.prepareStatement(sql.requeueDead())) {
+                ps.setString(1, queue);
+                return (long) ps.executeUpdate();
+            }
+        });
+        wakeUps.wake(queue);
+        return requeued;
+    }
+
+    /** Deletes every job of the queue in one statement; returns how many. */
+    @Override
+    protected long doPurge(String queue) {
+        return withConnection(queue, "purging", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.purge())) {
+                ps.setString(1, queue);
+                return (long) ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The jobs table's data, index and free bytes and estimated rows, and the server's history list length. */
+    @Override
+    protected Footprint doFootprint() {
+        return withConnection(null, "measuring the footprint", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.footprint())) {
+                ps.setString(1, config.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new QueueException("table '" + config.table() + "' is missing from database '"
+                                + config.database() + "' on MariaDB at " + config.address());
+                    }
+                    return Footprint.of(Map.of(
+                            "table_bytes", rs.getLong(1),
+                            "index_bytes", rs.getLong(2),
+                            "free_bytes", rs.getLong(3),
+                            "rows_estimate", rs.getLong(4),
+                            "history_list_length", rs.getLong(5)));
+                }
+            }
+        });
+    }
+
+    /** Wakes every waiting claim, then closes the pool. */
+    @Override
+    protected void doClose() {
+        wakeUps.close();
+        pool.close();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /**
+     * Runs {@code work} on a pooled connection; a lock error is counted and the work tried again (it rolled back),
+     * any other driver error becomes a {@link QueueException} naming the server.
+     */
+    private <T> T withConnection(String queue, String doing, Work<T> work) {
+        for (int tries = 1; ; tries++) {
+            requireOpen();
+            try (Connection connection = pool.getConnection()) {
+                return work.run(connection);
+            } catch (SQLException e) {
+                if (MariadbErrors.isLockError(e)) {
+                    metrics.lockError(queue == null ? "" : queue);
+                    if (tries < LOCK_ERROR_TRIES) {
+                        continue;
+                    }
+                }
+                requireOpen();
+                throw MariadbErrors.translate(e, config, doing);
+            }
+        }
+    }
+
+    private void reapExpired(Connection c, String queue) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.reapExpired())) {
+            ps.setString(1, queue);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Unpooled connections as configured, with the configured lock wait timeout: the pool's source, and tests'. */
+    static MariaDbDataSource dataSource(MariadbConfig config) {
+        StringBuilder url = new StringBuilder("jdbc:mariadb://").append(config.address()).append('/')
+                .append(config.database())
+                .append("?connectTimeout=").append(config.connectTimeout().toMillis())
+                .append("&sessionVariables=innodb_lock_wait_timeout=").append(config.lockWaitTimeoutSeconds());
+        config.parameters().forEach((name, value) -> url.append('&').append(name).append('=').append(value));
+        try {
+            MariaDbDataSource ds = new MariaDbDataSource(url.toString());
+            ds.setUser(config.user());
+            if (config.password() != null) {
+                ds.setPassword(config.password());
+            }
+            return ds;
+        } catch (SQLException e) {
+            throw new ConfigurationException("'" + MariadbConfig.URL.name() + "' has options Connector/J does not"
+                    + " accept (" + e.getMessage() + "); see the MariaDB Connector/J options", e);
+        }
+    }
+
+    private static HikariConfig poolConfig(MariadbConfig config, MariaDbDataSource connections) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setDataSource(connections);
+        hikari.setPoolName("queuebench-mariadb-" + config.table());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setAutoCommit(true);
+        // READ COMMITTED: a locking read then takes no gap locks, which would stall enqueues behind claims.
+        hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        long timeoutMillis = config.connectTimeout().toMillis();
+        hikari.setConnectionTimeout(timeoutMillis);
+        hikari.setValidationTimeout(Math.max(250, timeoutMillis / 2));
+        hikari.setInitializationFailTimeout(1); // one try at startup, bounded by Connector/J's connectTimeout
+        return hikari;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** A claim as the jobs table knows it: the job's id and lease token; null when either cannot be ours. */
+    private record Lease(long id, long token) {
+        static Lease of(ClaimedJob job) {
+            try {
+                String token = job.leaseToken();
+                return token == null ? null : new Lease(Long.parseLong(job.id()), Long.parseLong(token));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+}

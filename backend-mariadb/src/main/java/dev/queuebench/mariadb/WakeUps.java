@@ -1,0 +1,76 @@
+package dev.queuebench.mariadb;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Where waiting claims park. MariaDB has no LISTEN/NOTIFY, so only enqueues through this backend wake them
+ * ({@link #wake}); a job enqueued by another process is found at the waiter's next look, at most a poll interval
+ * later. Waiters always wake after at most their timeout.
+ */
+final class WakeUps {
+    private final ConcurrentHashMap<String, Signal> signals = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** Per queue: a counter of wake-ups, and the condition its waiters park on. */
+    private static final class Signal {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition changed = lock.newCondition();
+        long generation;
+    }
+
+    /** The queue's wake-up count; read it before looking for jobs, then pass it to {@link #await}. */
+    long generation(String queue) {
+        Signal signal = signal(queue);
+        signal.lock.lock();
+        try {
+            return signal.generation;
+        } finally {
+            signal.lock.unlock();
+        }
+    }
+
+    /**
+     * Returns once the queue has been woken since {@code seenGeneration} was read, the backend closed, or
+     * {@code timeout} passed, whichever is first. A wake-up between reading the generation and calling this is not
+     * lost.
+     */
+    void await(String queue, long seenGeneration, Duration timeout) throws InterruptedException {
+        Signal signal = signal(queue);
+        long remaining = timeout.toNanos();
+        signal.lock.lock();
+        try {
+            while (signal.generation == seenGeneration && remaining > 0 && !closed) {
+                remaining = signal.changed.awaitNanos(remaining);
+            }
+        } finally {
+            signal.lock.unlock();
+        }
+    }
+
+    /** Wakes the waiters of one queue; a no-op when nobody ever waited on it. */
+    void wake(String queue) {
+        Signal signal = signals.get(queue);
+        if (signal != null) {
+            signal.lock.lock();
+            try {
+                signal.generation++;
+                signal.changed.signalAll();
+            } finally {
+                signal.lock.unlock();
+            }
+        }
+    }
+
+    /** Wakes every waiter for good: later waits return at once. */
+    void close() {
+        closed = true;
+        signals.keySet().forEach(this::wake);
+    }
+
+    private Signal signal(String queue) {
+        return signals.computeIfAbsent(queue, q -> new Signal());
+    }
+}
