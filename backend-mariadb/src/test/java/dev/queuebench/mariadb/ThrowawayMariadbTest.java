@@ -15,7 +15,7 @@ import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.faults.BackendFaults;
 import dev.queuebench.faults.ThrowawayServer;
-import dev.queuebench.tck.TestServers;
+import dev.queuebench.testsupport.TestServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

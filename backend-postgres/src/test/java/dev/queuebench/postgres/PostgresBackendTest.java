@@ -16,7 +16,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueMetrics;
 import dev.queuebench.api.QueueStats;
-import dev.queuebench.tck.TestServers;
+import dev.queuebench.testsupport.TestServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -3,7 +3,7 @@ package dev.queuebench.postgres;
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.tck.QueueBackendTck;
-import dev.queuebench.tck.TestServers;
+import dev.queuebench.testsupport.TestServers;
 import java.util.Map;
 
 /** The whole contract against the local PostgreSQL, once per strategy, in a schema of its own. */

@@ -2,7 +2,7 @@ package dev.queuebench.redis;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.queuebench.tck.TestServers;
+import dev.queuebench.testsupport.TestServers;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

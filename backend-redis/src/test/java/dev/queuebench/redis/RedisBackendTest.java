@@ -16,7 +16,7 @@ import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueMetrics;
 import dev.queuebench.api.QueueStats;
-import dev.queuebench.tck.TestServers;
+import dev.queuebench.testsupport.TestServers;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;

@@ -3,7 +3,7 @@ package dev.queuebench.worker;
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.postgres.PostgresBackendProvider;
-import dev.queuebench.tck.TestServers;
+import dev.queuebench.testsupport.TestServers;
 import java.util.Map;
 
 /** The worker kit against the local PostgreSQL, once per strategy, in a schema of its own. */

@@ -3,7 +3,7 @@ package dev.queuebench.worker;
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.redis.RedisBackendProvider;
-import dev.queuebench.tck.TestServers;
+import dev.queuebench.testsupport.TestServers;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;

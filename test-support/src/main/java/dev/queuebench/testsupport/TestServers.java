@@ -1,4 +1,4 @@
-package dev.queuebench.tck;
+package dev.queuebench.testsupport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
