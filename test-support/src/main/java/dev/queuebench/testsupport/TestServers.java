@@ -14,7 +14,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Finds a server for backend tests, in this order: a URL in the environment ({@code QUEUEBENCH_POSTGRES_URL},
- * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}), a server on the default local port,
+ * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}, {@code QUEUEBENCH_NATS_URL}), a server on the default local port,
  * a Testcontainers container when Docker is available. Otherwise the calling test is skipped with a reason that says
  * how to provide one, or fails when {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are started once per JVM and
  * stopped when it exits.
@@ -38,6 +38,11 @@ public final class TestServers {
     /** A {@code mariadb://} URL for the {@code mariadb} backend's {@code url} key; its user may create databases. */
     public static String mariadbUrl() {
         return find("MariaDB", "QUEUEBENCH_MARIADB_URL", "mariadb://root@127.0.0.1:3306/test", Containers::mariadb);
+    }
+
+    /** A {@code nats://} URL of a server with JetStream for the {@code nats} backend's {@code url} key. */
+    public static String natsUrl() {
+        return find("NATS", "QUEUEBENCH_NATS_URL", "nats://127.0.0.1:4222", Containers::nats);
     }
 
     /** True when {@code QUEUEBENCH_REQUIRE_SERVERS=true}: a missing server fails instead of skipping. */
@@ -89,6 +94,7 @@ public final class TestServers {
         private static String postgresUrl;
         private static String redisUrl;
         private static String mariadbUrl;
+        private static String natsUrl;
 
         static synchronized String postgres() {
             if (postgresUrl == null) {
@@ -117,6 +123,16 @@ public final class TestServers {
                 mariadbUrl = "mariadb://root:test@" + mariadb.getHost() + ":" + mariadb.getMappedPort(3306) + "/test";
             }
             return mariadbUrl;
+        }
+
+        static synchronized String nats() {
+            if (natsUrl == null) {
+                GenericContainer<?> nats = new GenericContainer<>("nats:2.10-alpine").withCommand("-js")
+                        .withExposedPorts(4222);
+                nats.start();
+                natsUrl = "nats://" + nats.getHost() + ":" + nats.getMappedPort(4222);
+            }
+            return natsUrl;
         }
     }
 }

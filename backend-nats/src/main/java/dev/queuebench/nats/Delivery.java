@@ -1,0 +1,33 @@
+package dev.queuebench.nats;
+
+import io.nats.client.Message;
+
+/**
+ * One delivery of a job message by a pull consumer. Its reply subject ({@code $JS.ACK...}) names this delivery and
+ * is where acks, naks and progress go; it carries the stream sequence and the server's delivery count.
+ */
+record Delivery(Message message, String ackSubject, long streamSequence, int deliveredCount) {
+
+    /** Reads the metadata of the reply subject, in the v1 form (9 tokens) and the v2 form (12 tokens). */
+    static Delivery of(Message message) {
+        String reply = message.getReplyTo();
+        String[] tokens = reply == null ? new String[0] : reply.split("\\.");
+        int offset = switch (tokens.length) {
+            case 9 -> 0;
+            case 11, 12 -> 2;
+            default -> throw new IllegalStateException("not a JetStream delivery: reply subject '" + reply + "'");
+        };
+        return new Delivery(message, reply, Long.parseLong(tokens[5 + offset]),
+                Integer.parseInt(tokens[4 + offset]));
+    }
+
+    /** The job this delivery carries; a job's first message is named by its stream sequence. */
+    JobHeaders job() {
+        return JobHeaders.read(message.getHeaders(), Long.toString(streamSequence));
+    }
+
+    /** The attempt this delivery is: attempts used by earlier copies plus the server's count. */
+    int attempt() {
+        return job().attemptsBefore() + deliveredCount;
+    }
+}

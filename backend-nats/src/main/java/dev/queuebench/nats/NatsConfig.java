@@ -1,0 +1,150 @@
+package dev.queuebench.nats;
+
+import dev.queuebench.api.Backoff;
+import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.ConfigKey;
+import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.api.QueueBackends;
+import dev.queuebench.api.Secrets;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The nats backend's configuration, parsed and validated from a {@link BackendConfig}: an immutable value whose
+ * {@link #toString()} never shows the password.
+ *
+ * @param user     {@code null} when neither the URL nor {@code user} names one
+ * @param password {@code null} when neither the URL nor {@code password} carries one
+ * @param prefix   first part of every stream and subject name, so that several users share one server
+ */
+record NatsConfig(
+        String host,
+        int port,
+        String user,
+        String password,
+        String prefix,
+        String strategy,
+        Duration ackWait,
+        Duration pollInterval,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxDeliver,
+        int maxAckPending,
+        Backoff backoff) {
+
+    static final ConfigKey<String> URL = ConfigKey.text("url", "server: nats://user:password@host:port",
+            "nats://127.0.0.1:4222");
+    static final ConfigKey<String> USER = ConfigKey.text("user", "user name (overrides the URL's)", null);
+    static final ConfigKey<String> PASSWORD =
+            ConfigKey.text("password", "password (overrides the URL's)", null).secret();
+    static final ConfigKey<String> PREFIX = ConfigKey.matching("prefix",
+            "first part of every stream name (<prefix>_<queue>) and subject (<prefix>.<queue>.jobs)", "qb",
+            Pattern.compile("[A-Za-z0-9-]{1,32}"), "1 to 32 of A-Z a-z 0-9 -");
+    static final ConfigKey<Duration> ACK_WAIT = ConfigKey.duration("ackWait",
+            "the consumer's AckWait: how long the server keeps a job for a backend that stopped answering (crashed,"
+                    + " paused, cut off) before it redelivers it; a live backend ends or keeps leases itself",
+            Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
+    static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration("pollInterval",
+            "longest a waiting claim goes without moving delayed jobs that came due (enqueues wake it at once)",
+            Duration.ofMillis(250), Duration.ofMillis(10), Duration.ofMinutes(1));
+    static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.duration("connectTimeout",
+            "how long to try to reach the server before failing", Duration.ofSeconds(5), Duration.ofMillis(250),
+            Duration.ofMinutes(1));
+    static final ConfigKey<Duration> REQUEST_TIMEOUT = ConfigKey.duration("requestTimeout",
+            "how long one JetStream API call, publish or acknowledgement waits for the server's answer",
+            Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5));
+    static final ConfigKey<Integer> MAX_DELIVER = ConfigKey.integer("maxDeliver",
+            "the consumer's MaxDeliver: deliveries of one job before the server gives up on it; a job may ask for at"
+                    + " most maxDeliver - 1 attempts (the last delivery finds an expired last attempt)",
+            100, 2, 1_000_000);
+    static final ConfigKey<Integer> MAX_ACK_PENDING = ConfigKey.integer("maxAckPending",
+            "the consumer's MaxAckPending: leased jobs (and retries waiting for their backoff) per queue at once",
+            20_000, 1, 1_000_000);
+
+    /** Every key {@link #from} reads, for the provider's declaration. */
+    static List<ConfigKey<?>> keys(List<String> strategies) {
+        return Stream.concat(Stream.of(URL, USER, PASSWORD, PREFIX, ACK_WAIT, POLL_INTERVAL, CONNECT_TIMEOUT,
+                REQUEST_TIMEOUT, MAX_DELIVER, MAX_ACK_PENDING, QueueBackends.strategyKey(strategies)),
+                Backoff.KEYS.stream()).toList();
+    }
+
+    /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
+    static NatsConfig from(BackendConfig config, List<String> strategies) {
+        String raw = config.get(URL);
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            throw badUrl(raw, "it is not a valid URI (percent-encode special characters in the password)");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("nats") || uri.getHost() == null) {
+            throw badUrl(raw, "use nats://host:port or nats://user:password@host:port");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new ConfigurationException("'" + URL.name() + "' has port '" + uri.getPort()
+                    + "'; a port is 1 to 65535");
+        }
+        String user = null;
+        String password = null;
+        if (uri.getUserInfo() != null) {
+            String[] userInfo = uri.getUserInfo().split(":", 2);
+            user = userInfo[0];
+            password = userInfo.length == 2 ? userInfo[1] : null;
+        }
+        return new NatsConfig(
+                uri.getHost(),
+                uri.getPort() == -1 ? 4222 : uri.getPort(),
+                config.given(USER).orElse(user),
+                config.given(PASSWORD).orElse(password),
+                config.get(PREFIX),
+                config.get(QueueBackends.strategyKey(strategies)),
+                config.get(ACK_WAIT),
+                config.get(POLL_INTERVAL),
+                config.get(CONNECT_TIMEOUT),
+                config.get(REQUEST_TIMEOUT),
+                config.get(MAX_DELIVER),
+                config.get(MAX_ACK_PENDING),
+                Backoff.from(config));
+    }
+
+    /** {@code host:port}, for messages. */
+    String address() {
+        return host + ":" + port;
+    }
+
+    /** The server URL without credentials, for the client's options. */
+    String serverUrl() {
+        return "nats://" + address();
+    }
+
+    /** The URL with the password masked: safe for messages and reports. */
+    String redactedUrl() {
+        String userInfo = user == null ? "" : user + (password == null ? "" : ":" + Secrets.MASK) + "@";
+        return "nats://" + userInfo + address();
+    }
+
+    @Override
+    public String toString() {
+        return "NatsConfig[url=" + redactedUrl() + ", prefix=" + prefix + ", strategy=" + strategy + ", ackWait="
+                + ackWait + ", pollInterval=" + pollInterval + ", connectTimeout=" + connectTimeout
+                + ", requestTimeout=" + requestTimeout + ", maxDeliver=" + maxDeliver + ", maxAckPending="
+                + maxAckPending + ", backoff=" + backoff + "]";
+    }
+
+    /** An error that shows the URL only with any password cut out, even from a URL too broken to parse. */
+    private static ConfigurationException badUrl(String raw, String why) {
+        int at = raw.lastIndexOf('@');
+        int scheme = raw.indexOf("://");
+        String shown = at > scheme && scheme >= 0 && raw.substring(scheme + 3, at).contains(":")
+                ? raw.substring(0, raw.indexOf(':', scheme + 3)) + ":" + Secrets.MASK + raw.substring(at)
+                : raw;
+        return new ConfigurationException("'" + URL.name() + "' is not a NATS URL: '" + Secrets.redact(shown) + "'; "
+                + why);
+    }
+}

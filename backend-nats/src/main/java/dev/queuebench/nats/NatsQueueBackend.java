@@ -1,0 +1,467 @@
+package dev.queuebench.nats;
+
+import dev.queuebench.api.AbstractQueueBackend;
+import dev.queuebench.api.BackendUnavailableException;
+import dev.queuebench.api.Capabilities;
+import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.api.Capabilities.Feature;
+import dev.queuebench.api.Capabilities.Ordering;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.DeadJob;
+import dev.queuebench.api.FailResult;
+import dev.queuebench.api.Footprint;
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueException;
+import dev.queuebench.api.QueueStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.AccountStatistics;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StreamState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The queue as three JetStream streams (see {@link QueueStreams}): enqueue publishes to the work stream (or the
+ * delayed one), claim pulls from the durable consumer {@code workers}, a lease is the unacknowledged delivery held by
+ * {@link Leases}, complete is {@code +ACK}, fail is {@code -NAK} with the backoff as delay, and a job out of attempts
+ * is published to the dead stream, then acked. Every settling call waits for the server's answer.
+ */
+final class NatsQueueBackend extends AbstractQueueBackend {
+    /** Room left in the server's max_payload for the job's headers. */
+    private static final int HEADER_ROOM = 1024;
+    private static final int MOVE_BATCH = 256;
+
+    private final NatsConfig config;
+    private final Connection connection;
+    private final JetStream jetStream;
+    private final JetStreamManagement management;
+    private final PullRequests pulls;
+    private final Leases leases;
+    private final Capabilities capabilities;
+    private final Map<String, QueueStreams> streams = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastMove = new ConcurrentHashMap<>();
+    /** When this backend's retries (naks with delay) come due, per queue: what {@code stats} counts as scheduled. */
+    private final Map<String, ConcurrentLinkedQueue<Long>> retries = new ConcurrentHashMap<>();
+
+    private NatsQueueBackend(NatsConfig config, MeterRegistry registry, Connection connection) throws IOException {
+        super(NatsBackendProvider.NAME, registry);
+        this.config = config;
+        this.connection = connection;
+        JetStreamOptions options = JetStreamOptions.builder().requestTimeout(config.requestTimeout()).build();
+        this.jetStream = connection.jetStream(options);
+        this.management = connection.jetStreamManagement(options);
+        this.pulls = new PullRequests(connection, this::isClosed);
+        this.leases = new Leases(connection, config.ackWait(), config.requestTimeout(), this::expire);
+        int maxPayload = (int) Math.max(0, connection.getServerInfo().getMaxPayload() - HEADER_ROOM);
+        this.capabilities = new Capabilities(Durability.CRASH_SAFE, Ordering.ORDER_BEST_EFFORT, maxPayload,
+                config.pollInterval(), EnumSet.of(Feature.WAKE_ON_ENQUEUE, Feature.DELAYED_JOBS,
+                        Feature.EXTEND_LEASE, Feature.FENCING));
+    }
+
+    /** Connects and checks that JetStream answers; fails within about {@code connectTimeout} otherwise. */
+    static NatsQueueBackend open(NatsConfig config, MeterRegistry registry) {
+        Options.Builder options = new Options.Builder()
+                .server(config.serverUrl())
+                .connectionName("queuebench")
+                .connectionTimeout(config.connectTimeout())
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .errorListener(new io.nats.client.ErrorListener() {});
+        if (config.user() != null) {
+            options.userInfo(config.user(), config.password() == null ? "" : config.password());
+        }
+        Connection connection;
+        try {
+            connection = Nats.connect(options.build());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw NatsErrors.unreachable(config, "connecting", e);
+        }
+        try {
+            connection.jetStreamManagement().getAccountStatistics();
+            return new NatsQueueBackend(config, registry, connection);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            closeQuietly(connection);
+            throw new BackendUnavailableException("NATS at " + config.redactedUrl() + " does not answer JetStream"
+                    + " requests (" + e.getMessage() + "); start nats-server with JetStream enabled (-js)", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return NatsBackendProvider.NAME;
+    }
+
+    @Override
+    public String strategy() {
+        return config.strategy();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public Map<String, String> serverInfo() {
+        var info = connection.getServerInfo();
+        return Map.of("server_version", info.getVersion(), "max_payload", Long.toString(info.getMaxPayload()),
+                "ack_wait", config.ackWait().toString(), "storage", "file");
+    }
+
+    // ---------------------------------------------------------------- producer
+
+    @Override
+    protected String doEnqueue(String queue, JobRequest request) {
+        return doEnqueueAll(queue, List.of(request)).getFirst();
+    }
+
+    /** Publishes every job, then waits for every acknowledgement; a failure leaves the jobs published before it. */
+    @Override
+    protected List<String> doEnqueueAll(String queue, List<JobRequest> requests) {
+        QueueStreams queueStreams = streams(queue);
+        Instant now = Instant.now();
+        List<CompletableFuture<PublishAck>> acks = new ArrayList<>(requests.size());
+        List<Boolean> delayed = new ArrayList<>(requests.size());
+        for (JobRequest request : requests) {
+            if (request.maxAttempts() >= config.maxDeliver()) {
+                throw new IllegalArgumentException("maxAttempts " + request.maxAttempts() + " needs 'maxDeliver' above"
+                        + " it, which is " + config.maxDeliver());
+            }
+            boolean later = request.runAt() != null && request.runAt().isAfter(now);
+            JobHeaders job = new JobHeaders(null, now, request.priority(), request.maxAttempts(), 0,
+                    later ? request.runAt() : null, null);
+            String subject = later ? queueStreams.delayedSubject() : queueStreams.workSubject();
+            String stream = later ? queueStreams.delayed() : queueStreams.work();
+            acks.add(jetStream.publishAsync(subject, job.toHeaders(null), request.payload(),
+                    PublishOptions.builder().expectedStream(stream).build()));
+            delayed.add(later);
+        }
+        List<String> ids = new ArrayList<>(requests.size());
+        for (int i = 0; i < acks.size(); i++) {
+            long sequence = await(acks.get(i), "publishing a job to '" + queue + "'").getSeqno();
+            ids.add(delayed.get(i) ? "d" + sequence : Long.toString(sequence));
+        }
+        return ids;
+    }
+
+    // ---------------------------------------------------------------- consumer
+
+    @Override
+    protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
+        QueueStreams queueStreams = streams(queue);
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        while (true) {
+            moveDueJobs(queueStreams);
+            long pulledAt = System.nanoTime();
+            Duration window = Duration.ofNanos(Math.max(0, Math.min(deadline - pulledAt,
+                    config.pollInterval().toNanos())));
+            List<ClaimedJob> claimed = new ArrayList<>();
+            for (Delivery delivery : pull(queueStreams.work(), maxJobs, window)) {
+                JobHeaders job = delivery.job();
+                int attempt = delivery.attempt();
+                if (attempt > job.maxAttempts()) {
+                    bury(queueStreams, delivery, job.maxAttempts(), "lease expired (attempt " + job.maxAttempts()
+                            + " of " + job.maxAttempts() + " was not settled in time)");
+                    continue;
+                }
+                Leases.Lease lease = leases.start(delivery, queue, attempt, leaseDuration, pulledAt);
+                claimed.add(new ClaimedJob(job.id(), queue, delivery.message().getData(), job.priority(), attempt,
+                        job.maxAttempts(), job.enqueuedAt(), Instant.now().plus(leaseDuration), lease.token()));
+            }
+            if (!claimed.isEmpty() || System.nanoTime() >= deadline || isClosed()) {
+                return claimed;
+            }
+        }
+    }
+
+    /** One pull of up to {@code maxJobs} (pull-batch), or pulls of one until {@code maxJobs} (pull-one). */
+    private List<Delivery> pull(String stream, int maxJobs, Duration window) {
+        if (config.strategy().equals(NatsBackendProvider.PULL_BATCH)) {
+            return pulls.pull(stream, QueueStreams.WORKERS, maxJobs, window);
+        }
+        List<Delivery> got = new ArrayList<>(pulls.pull(stream, QueueStreams.WORKERS, 1, window));
+        while (!got.isEmpty() && got.size() < maxJobs) {
+            List<Delivery> next = pulls.pull(stream, QueueStreams.WORKERS, 1, Duration.ZERO);
+            if (next.isEmpty()) {
+                break;
+            }
+            got.addAll(next);
+        }
+        return got;
+    }
+
+    @Override
+    protected boolean doComplete(ClaimedJob job) {
+        return doCompleteAll(List.of(job)).getFirst();
+    }
+
+    @Override
+    protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
+        List<CompletableFuture<Message>> answers = new ArrayList<>(jobs.size());
+        for (ClaimedJob job : jobs) {
+            Leases.Lease lease = leases.take(job.leaseToken());
+            answers.add(lease == null ? null : settle(lease.token(), "+ACK"));
+        }
+        List<Boolean> done = new ArrayList<>(jobs.size());
+        for (CompletableFuture<Message> answer : answers) {
+            if (answer != null) {
+                await(answer, "acknowledging a job");
+            }
+            done.add(answer != null);
+        }
+        return done;
+    }
+
+    @Override
+    protected FailResult doFail(ClaimedJob job, String error) {
+        Leases.Lease lease = leases.take(job.leaseToken());
+        if (lease == null) {
+            return FailResult.leaseLost();
+        }
+        if (lease.attempt >= job.maxAttempts()) {
+            bury(streams(job.queue()), lease.delivery, lease.attempt, error);
+            return FailResult.dead();
+        }
+        Duration delay = config.backoff().delayAfter(lease.attempt);
+        Instant retryAt = Instant.now().plus(delay);
+        await(settle(lease.token(), "-NAK {\"delay\":" + delay.toNanos() + "}"), "scheduling a retry");
+        retries.computeIfAbsent(job.queue(), q -> new ConcurrentLinkedQueue<>())
+                .add(System.nanoTime() + delay.toNanos());
+        return FailResult.retryAt(retryAt);
+    }
+
+    @Override
+    protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
+        return leases.extend(job.leaseToken(), leaseDuration);
+    }
+
+    /** A lease ran out: the job is dead on its last attempt, else redelivered at once. */
+    private void expire(Leases.Lease lease) {
+        JobHeaders job = lease.delivery.job();
+        if (lease.attempt >= job.maxAttempts()) {
+            bury(streams(lease.queue), lease.delivery, lease.attempt,
+                    "lease expired (attempt " + lease.attempt + " of " + job.maxAttempts() + ")");
+        } else {
+            settle(lease.token(), "-NAK");
+        }
+    }
+
+    /** Publishes the job to the dead stream, then acks its delivery: a crash between leaves it in both at worst. */
+    private void bury(QueueStreams queueStreams, Delivery delivery, int attempts, String error) {
+        JobHeaders dead = delivery.job().dead(attempts, error);
+        await(jetStream.publishAsync(queueStreams.deadSubject(), dead.toHeaders(dead.id() + "#" + attempts),
+                delivery.message().getData()), "storing a dead letter");
+        await(settle(delivery.ackSubject(), "+ACK"), "acknowledging a dead job");
+    }
+
+    /** Sends an ack, nak or progress for a delivery and returns the server's answer to come. */
+    private CompletableFuture<Message> settle(String ackSubject, String what) {
+        return connection.requestWithTimeout(ackSubject, what.getBytes(StandardCharsets.US_ASCII),
+                config.requestTimeout());
+    }
+
+    /** Moves the delayed jobs that came due to the work stream, at most once per poll interval per queue. */
+    private void moveDueJobs(QueueStreams queueStreams) {
+        long now = System.nanoTime();
+        Long last = lastMove.get(queueStreams.queue());
+        if (last != null && now - last < config.pollInterval().toNanos()) {
+            return;
+        }
+        lastMove.put(queueStreams.queue(), now);
+        for (Delivery delivery : pulls.pull(queueStreams.delayed(), QueueStreams.MOVER, MOVE_BATCH, Duration.ZERO)) {
+            JobHeaders job = JobHeaders.read(delivery.message().getHeaders(), "d" + delivery.streamSequence());
+            Duration untilDue = Duration.between(Instant.now(), job.runAt());
+            if (untilDue.toMillis() > 0) {
+                settle(delivery.ackSubject(), "-NAK {\"delay\":" + untilDue.toNanos() + "}");
+                continue;
+            }
+            JobHeaders ready = job.ready();
+            await(jetStream.publishAsync(queueStreams.workSubject(), ready.toHeaders("moved-" + ready.id()),
+                    delivery.message().getData()), "moving a delayed job");
+            await(settle(delivery.ackSubject(), "+ACK"), "acknowledging a moved job");
+        }
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    @Override
+    protected QueueStats doStats(String queue) {
+        QueueStreams queueStreams = streams(queue);
+        ConsumerInfo workers = call("reading the consumer of '" + queue + "'",
+                () -> management.getConsumerInfo(queueStreams.work(), QueueStreams.WORKERS));
+        long delayed = state(queueStreams.delayed()).getMsgCount();
+        long dead = state(queueStreams.dead()).getMsgCount();
+        long retrying = pendingRetries(queue);
+        return new QueueStats(workers.getNumPending(), delayed + retrying,
+                Math.max(0, workers.getNumAckPending() - retrying), dead);
+    }
+
+    @Override
+    protected List<DeadJob> doDeadLetters(String queue, int limit) {
+        QueueStreams queueStreams = streams(queue);
+        List<DeadJob> dead = new ArrayList<>();
+        for (MessageInfo message : deadMessages(queueStreams, limit)) {
+            JobHeaders job = JobHeaders.read(message.getHeaders(), Long.toString(message.getSeq()));
+            dead.add(new DeadJob(job.id(), queue, message.getData(), job.attemptsBefore(), job.lastError(),
+                    job.enqueuedAt()));
+        }
+        return dead;
+    }
+
+    @Override
+    protected long doRequeueDead(String queue) {
+        QueueStreams queueStreams = streams(queue);
+        long requeued = 0;
+        for (MessageInfo message : deadMessages(queueStreams, Integer.MAX_VALUE)) {
+            JobHeaders job = JobHeaders.read(message.getHeaders(), Long.toString(message.getSeq())).requeued();
+            byte[] payload = message.getData() == null ? new byte[0] : message.getData();
+            await(jetStream.publishAsync(queueStreams.workSubject(),
+                    job.toHeaders("requeued-" + job.id() + "-" + message.getSeq()), payload), "requeuing a dead job");
+            call("removing a requeued dead letter", () -> management.deleteMessage(queueStreams.dead(),
+                    message.getSeq()));
+            requeued++;
+        }
+        return requeued;
+    }
+
+    @Override
+    protected long doPurge(String queue) {
+        QueueStreams queueStreams = streams(queue);
+        long purged = 0;
+        for (String stream : List.of(queueStreams.work(), queueStreams.delayed(), queueStreams.dead())) {
+            purged += call("purging '" + stream + "'", () -> management.purgeStream(stream)).getPurged();
+        }
+        leases.forgetQueue(queue);
+        retries.remove(queue);
+        return purged;
+    }
+
+    @Override
+    protected Footprint doFootprint() {
+        AccountStatistics account = call("reading account statistics", management::getAccountStatistics);
+        return Footprint.of(Map.of("storage_bytes", account.getStorage(), "memory_bytes", account.getMemory(),
+                "streams", account.getStreams(), "consumers", account.getConsumers()));
+    }
+
+    @Override
+    protected void doClose() {
+        leases.close();
+        closeQuietly(connection);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The queue's streams, created on first use by this backend. */
+    private QueueStreams streams(String queue) {
+        QueueStreams known = streams.get(queue);
+        if (known != null) {
+            return known;
+        }
+        QueueStreams created = QueueStreams.of(config.prefix(), queue);
+        call("creating the streams of '" + queue + "'", () -> {
+            created.create(management, config);
+            return null;
+        });
+        streams.put(queue, created);
+        return created;
+    }
+
+    /** The dead stream's messages in order, up to {@code limit}, skipping sequences that hold none. */
+    private List<MessageInfo> deadMessages(QueueStreams queueStreams, int limit) {
+        StreamState state = state(queueStreams.dead());
+        List<MessageInfo> messages = new ArrayList<>();
+        for (long seq = state.getFirstSequence(); state.getMsgCount() > 0 && seq <= state.getLastSequence()
+                && messages.size() < limit; seq++) {
+            long at = seq;
+            try {
+                messages.add(management.getMessage(queueStreams.dead(), at));
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != NatsErrors.NO_MESSAGE_FOUND) {
+                    throw NatsErrors.translate(e, config, "reading dead letters");
+                }
+            } catch (IOException e) {
+                throw NatsErrors.translate(e, config, "reading dead letters");
+            }
+        }
+        return messages;
+    }
+
+    private StreamState state(String stream) {
+        return call("reading stream '" + stream + "'", () -> management.getStreamInfo(stream)).getStreamState();
+    }
+
+    private long pendingRetries(String queue) {
+        ConcurrentLinkedQueue<Long> due = retries.get(queue);
+        if (due == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        due.removeIf(at -> at - now <= 0);
+        return due.size();
+    }
+
+    private <T> T await(CompletableFuture<T> answer, String doing) {
+        try {
+            return answer.get(config.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw NatsErrors.translate(cause instanceof Exception ex ? ex : e, config, doing);
+        } catch (TimeoutException e) {
+            throw NatsErrors.unreachable(config, doing, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueueException("interrupted while " + doing, e);
+        }
+    }
+
+    /** A management call whose failure turns into a {@link QueueException}; a vanished stream is made anew next time. */
+    private <T> T call(String doing, NatsCall<T> call) {
+        try {
+            return call.call();
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND
+                    || e.getApiErrorCode() == NatsErrors.CONSUMER_NOT_FOUND) {
+                streams.clear();
+            }
+            throw NatsErrors.translate(e, config, doing);
+        } catch (Exception e) {
+            throw NatsErrors.translate(e, config, doing);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @FunctionalInterface
+    private interface NatsCall<T> {
+        T call() throws Exception;
+    }
+}

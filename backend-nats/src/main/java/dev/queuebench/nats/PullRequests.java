@@ -1,0 +1,71 @@
+package dev.queuebench.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Pull requests on a durable consumer, sent by hand ({@code $JS.API.CONSUMER.MSG.NEXT}) so that a wait may be as
+ * short as the contract asks (the client's simplified API wants at least 1 s) and so that every message the server
+ * hands out is read: a request is read until its batch is full or the server's end-of-request status arrives (404 no
+ * messages, 408 expired, 409 conflict), never abandoned on a client-side timeout while the server may still send.
+ */
+final class PullRequests {
+    /** Extra time granted for the server's end-of-request status to arrive after the request expired. */
+    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final Duration LOOK_AT_CLOSE = Duration.ofMillis(100);
+
+    private final Connection connection;
+    private final BooleanSupplier closed;
+
+    PullRequests(Connection connection, BooleanSupplier closed) {
+        this.connection = connection;
+        this.closed = closed;
+    }
+
+    /**
+     * Up to {@code batch} deliveries of {@code consumer} on {@code stream}: what is there now when {@code wait} is
+     * zero, else waiting up to {@code wait} for the first. Returns early, dropping nothing it read, when the backend
+     * closes.
+     */
+    List<Delivery> pull(String stream, String consumer, int batch, Duration wait) {
+        String inbox = connection.createInbox();
+        Subscription subscription = connection.subscribe(inbox);
+        List<Delivery> deliveries = new ArrayList<>();
+        try {
+            String request = wait.isZero()
+                    ? "{\"batch\":" + batch + ",\"no_wait\":true}"
+                    : "{\"batch\":" + batch + ",\"expires\":" + wait.toNanos() + "}";
+            connection.publish("$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer, inbox,
+                    request.getBytes(StandardCharsets.US_ASCII));
+            long giveUp = System.nanoTime() + wait.plus(GRACE).toNanos();
+            while (deliveries.size() < batch && !closed.getAsBoolean()) {
+                long left = giveUp - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                Message message = subscription.nextMessage(Duration.ofNanos(Math.min(left, LOOK_AT_CLOSE.toNanos())));
+                if (message == null) {
+                    continue;
+                }
+                if (message.isStatusMessage()) {
+                    if (message.getStatus().getCode() == 100) {
+                        continue; // idle heartbeat
+                    }
+                    break; // the request ended: no messages, expired, or a conflict such as too many waiting pulls
+                }
+                deliveries.add(Delivery.of(message));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            subscription.unsubscribe();
+        }
+        return deliveries;
+    }
+}

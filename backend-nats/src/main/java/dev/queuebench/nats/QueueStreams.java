@@ -1,0 +1,100 @@
+package dev.queuebench.nats;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The names and definitions of one queue's three streams, all file-stored: {@code work} (work-queue retention, the
+ * jobs that may run now, read by the durable pull consumer {@code workers}), {@code delayed} (work-queue retention,
+ * jobs whose run-at lies ahead, read by the consumer {@code mover}) and {@code dead} (limits retention, the dead
+ * letters, read by sequence). Queue names map onto stream names one to one: {@code _} becomes {@code _u} and
+ * {@code .} becomes {@code _d}, and the suffixes start with {@code _x}, which no queue name produces.
+ */
+record QueueStreams(String queue, String work, String delayed, String dead, String workSubject,
+        String delayedSubject, String deadSubject) {
+    static final String WORKERS = "workers";
+    static final String MOVER = "mover";
+    /** Publishes within this window with the same {@code Nats-Msg-Id} are stored once. */
+    private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
+    /** JetStream's error code for a name that exists with another configuration. */
+    private static final int NAME_IN_USE = 10058;
+
+    /** The streams of {@code queue} under {@code prefix}. */
+    static QueueStreams of(String prefix, String queue) {
+        String encoded = queue.replace("_", "_u").replace(".", "_d");
+        String stream = prefix + "_" + encoded;
+        String subject = prefix + "." + encoded;
+        return new QueueStreams(queue, stream, stream + "_xdelayed", stream + "_xdead", subject + ".jobs",
+                subject + ".delayed", subject + ".dead");
+    }
+
+    /** Creates the streams and consumers that do not exist yet; leaves existing ones as they are. */
+    void create(JetStreamManagement jsm, NatsConfig config) throws IOException, JetStreamApiException {
+        addStream(jsm, stream(work, workSubject, RetentionPolicy.WorkQueue));
+        addStream(jsm, stream(delayed, delayedSubject, RetentionPolicy.WorkQueue));
+        addStream(jsm, stream(dead, deadSubject, RetentionPolicy.Limits));
+        addConsumer(jsm, work, ConsumerConfiguration.builder()
+                .durable(WORKERS)
+                .ackPolicy(AckPolicy.Explicit)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackWait(config.ackWait())
+                .maxDeliver(config.maxDeliver())
+                .maxAckPending(config.maxAckPending())
+                .maxPullWaiting(4096)
+                .build());
+        addConsumer(jsm, delayed, ConsumerConfiguration.builder()
+                .durable(MOVER)
+                .ackPolicy(AckPolicy.Explicit)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackWait(config.ackWait())
+                .maxDeliver(-1)
+                .maxAckPending(-1)
+                .build());
+    }
+
+    private static StreamConfiguration stream(String name, String subject, RetentionPolicy retention) {
+        return StreamConfiguration.builder()
+                .name(name)
+                .subjects(subject)
+                .retentionPolicy(retention)
+                .storageType(StorageType.File)
+                .discardPolicy(DiscardPolicy.New)
+                .duplicateWindow(DUPLICATE_WINDOW)
+                .replicas(1)
+                .build();
+    }
+
+    private static void addStream(JetStreamManagement jsm, StreamConfiguration stream)
+            throws IOException, JetStreamApiException {
+        try {
+            jsm.addStream(stream);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != NAME_IN_USE) {
+                throw e;
+            }
+        }
+    }
+
+    private static void addConsumer(JetStreamManagement jsm, String stream, ConsumerConfiguration consumer)
+            throws IOException, JetStreamApiException {
+        try {
+            jsm.createConsumer(stream, consumer);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != NAME_IN_USE && e.getApiErrorCode() != CONSUMER_EXISTS) {
+                throw e;
+            }
+        }
+    }
+
+    /** JetStream's error code for a consumer that exists with another configuration. */
+    private static final int CONSUMER_EXISTS = 10148;
+}

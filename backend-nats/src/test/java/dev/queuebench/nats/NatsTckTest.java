@@ -1,0 +1,29 @@
+package dev.queuebench.nats;
+
+import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.QueueBackendProvider;
+import dev.queuebench.tck.QueueBackendTck;
+import dev.queuebench.testsupport.TestServers;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+
+/** The whole contract against the local NATS JetStream, once per strategy, on streams of its own prefix. */
+class NatsTckTest extends QueueBackendTck {
+    private static final String PREFIX = "qbtck";
+
+    @Override
+    protected QueueBackendProvider provider() {
+        return new NatsBackendProvider();
+    }
+
+    @Override
+    protected BackendConfig baseConfig() {
+        return BackendConfig.of(Map.of(NatsConfig.URL.name(), TestServers.natsUrl(), NatsConfig.PREFIX.name(),
+                PREFIX));
+    }
+
+    @AfterAll
+    void removeStreams() {
+        NatsTestStreams.deleteAll(TestServers.natsUrl(), PREFIX);
+    }
+}
