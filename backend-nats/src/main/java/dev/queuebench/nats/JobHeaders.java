@@ -15,9 +15,10 @@ import java.time.Instant;
  * @param attemptsBefore attempts used by earlier messages of this job
  * @param runAt          on a delayed job, when it may run; else {@code null}
  * @param lastError      on a dead job, the error of its last attempt; else {@code null}
+ * @param parts          when the payload travels in parts ({@link PayloadParts}), their reference; else {@code null}
  */
 record JobHeaders(String id, Instant enqueuedAt, int priority, int maxAttempts, int attemptsBefore, Instant runAt,
-        String lastError) {
+        String lastError, String parts) {
     private static final String ID = "QB-Id";
     private static final String ENQUEUED_AT = "QB-Enqueued-At";
     private static final String PRIORITY = "QB-Priority";
@@ -25,6 +26,7 @@ record JobHeaders(String id, Instant enqueuedAt, int priority, int maxAttempts, 
     private static final String ATTEMPTS_BEFORE = "QB-Attempts-Before";
     private static final String RUN_AT = "QB-Run-At";
     private static final String LAST_ERROR = "QB-Last-Error";
+    private static final String PARTS = "QB-Parts";
     /** JetStream stores a message once per id within the stream's duplicate window. */
     private static final String MSG_ID = "Nats-Msg-Id";
 
@@ -44,6 +46,9 @@ record JobHeaders(String id, Instant enqueuedAt, int priority, int maxAttempts, 
         if (lastError != null) {
             headers.put(LAST_ERROR, URLEncoder.encode(lastError, StandardCharsets.UTF_8));
         }
+        if (parts != null) {
+            headers.put(PARTS, parts);
+        }
         if (dedupId != null) {
             headers.put(MSG_ID, dedupId);
         }
@@ -62,21 +67,22 @@ record JobHeaders(String id, Instant enqueuedAt, int priority, int maxAttempts, 
                 Integer.parseInt(headers.getFirst(MAX_ATTEMPTS)),
                 Integer.parseInt(headers.getFirst(ATTEMPTS_BEFORE)),
                 runAt == null ? null : Instant.ofEpochMilli(Long.parseLong(runAt)),
-                error == null ? null : URLDecoder.decode(error, StandardCharsets.UTF_8));
+                error == null ? null : URLDecoder.decode(error, StandardCharsets.UTF_8),
+                headers.getFirst(PARTS));
     }
 
     /** The same job, due now. */
     JobHeaders ready() {
-        return new JobHeaders(id, enqueuedAt, priority, maxAttempts, attemptsBefore, null, null);
+        return new JobHeaders(id, enqueuedAt, priority, maxAttempts, attemptsBefore, null, null, parts);
     }
 
     /** The same job, dead after {@code attempts} attempts, the last failing with {@code error}. */
     JobHeaders dead(int attempts, String error) {
-        return new JobHeaders(id, enqueuedAt, priority, maxAttempts, attempts, null, error);
+        return new JobHeaders(id, enqueuedAt, priority, maxAttempts, attempts, null, error, parts);
     }
 
     /** The same job, ready again with its attempts reset. */
     JobHeaders requeued() {
-        return new JobHeaders(id, enqueuedAt, priority, maxAttempts, 0, null, null);
+        return new JobHeaders(id, enqueuedAt, priority, maxAttempts, 0, null, null, parts);
     }
 }

@@ -52,6 +52,8 @@ import java.util.concurrent.TimeoutException;
 final class NatsQueueBackend extends AbstractQueueBackend {
     /** Room left in the server's max_payload for the job's headers. */
     private static final int HEADER_ROOM = 1024;
+    /** The largest payload accepted: larger than one message, it travels in parts ({@link PayloadParts}). */
+    private static final int MAX_PAYLOAD_BYTES = 16 << 20;
     private static final int MOVE_BATCH = 256;
 
     private final NatsConfig config;
@@ -61,6 +63,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     private final PullRequests pulls;
     private final Leases leases;
     private final Capabilities capabilities;
+    /** The largest payload that travels in the job message itself. */
+    private final int partBytes;
     private final Map<String, QueueStreams> streams = new ConcurrentHashMap<>();
     private final Map<String, Long> lastMove = new ConcurrentHashMap<>();
     /** When this backend's retries (naks with delay) come due, per queue: what {@code stats} counts as scheduled. */
@@ -75,8 +79,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         this.management = connection.jetStreamManagement(options);
         this.pulls = new PullRequests(connection, this::isClosed);
         this.leases = new Leases(connection, config.ackWait(), config.requestTimeout(), this::expire);
-        int maxPayload = (int) Math.max(0, connection.getServerInfo().getMaxPayload() - HEADER_ROOM);
-        this.capabilities = new Capabilities(Durability.CRASH_SAFE, Ordering.ORDER_BEST_EFFORT, maxPayload,
+        this.partBytes = (int) Math.max(HEADER_ROOM, connection.getServerInfo().getMaxPayload() - HEADER_ROOM);
+        this.capabilities = new Capabilities(Durability.CRASH_SAFE, Ordering.ORDER_BEST_EFFORT, MAX_PAYLOAD_BYTES,
                 config.pollInterval(), EnumSet.of(Feature.WAKE_ON_ENQUEUE, Feature.DELAYED_JOBS,
                         Feature.EXTEND_LEASE, Feature.FENCING));
     }
@@ -151,11 +155,14 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                         + " it, which is " + config.maxDeliver());
             }
             boolean later = request.runAt() != null && request.runAt().isAfter(now);
+            boolean inParts = request.payload().length > partBytes;
+            String parts = inParts ? call("storing a large payload in parts",
+                    () -> PayloadParts.store(jetStream, queueStreams, request.payload(), partBytes)) : null;
             JobHeaders job = new JobHeaders(null, now, request.priority(), request.maxAttempts(), 0,
-                    later ? request.runAt() : null, null);
+                    later ? request.runAt() : null, null, parts);
             String subject = later ? queueStreams.delayedSubject() : queueStreams.workSubject();
             String stream = later ? queueStreams.delayed() : queueStreams.work();
-            acks.add(jetStream.publishAsync(subject, job.toHeaders(null), request.payload(),
+            acks.add(jetStream.publishAsync(subject, job.toHeaders(null), inParts ? new byte[0] : request.payload(),
                     PublishOptions.builder().expectedStream(stream).build()));
             delayed.add(later);
         }
@@ -188,7 +195,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                     continue;
                 }
                 Leases.Lease lease = leases.start(delivery, queue, attempt, leaseDuration, pulledAt);
-                claimed.add(new ClaimedJob(job.id(), queue, delivery.message().getData(), job.priority(), attempt,
+                claimed.add(new ClaimedJob(job.id(), queue, payload(queueStreams, job, delivery.message().getData()),
+                        job.priority(), attempt,
                         job.maxAttempts(), job.enqueuedAt(), Instant.now().plus(leaseDuration), lease.token()));
             }
             if (!claimed.isEmpty() || System.nanoTime() >= deadline || isClosed()) {
@@ -220,17 +228,28 @@ final class NatsQueueBackend extends AbstractQueueBackend {
 
     @Override
     protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
+        List<Leases.Lease> taken = new ArrayList<>(jobs.size());
         List<CompletableFuture<Message>> answers = new ArrayList<>(jobs.size());
         for (ClaimedJob job : jobs) {
             Leases.Lease lease = leases.take(job.leaseToken());
+            taken.add(lease);
             answers.add(lease == null ? null : settle(lease.token(), "+ACK"));
         }
         List<Boolean> done = new ArrayList<>(jobs.size());
-        for (CompletableFuture<Message> answer : answers) {
-            if (answer != null) {
-                await(answer, "acknowledging a job");
+        for (int i = 0; i < jobs.size(); i++) {
+            if (answers.get(i) != null) {
+                await(answers.get(i), "acknowledging a job");
+                String parts = taken.get(i).delivery.job().parts();
+                if (parts != null) {
+                    QueueStreams queueStreams = streams(jobs.get(i).queue());
+                    call("removing a completed job's payload parts",
+                            () -> {
+                                PayloadParts.delete(management, queueStreams, parts);
+                                return null;
+                            });
+                }
             }
-            done.add(answer != null);
+            done.add(answers.get(i) != null);
         }
         return done;
     }
@@ -325,8 +344,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         List<DeadJob> dead = new ArrayList<>();
         for (MessageInfo message : deadMessages(queueStreams, limit)) {
             JobHeaders job = JobHeaders.read(message.getHeaders(), Long.toString(message.getSeq()));
-            dead.add(new DeadJob(job.id(), queue, message.getData(), job.attemptsBefore(), job.lastError(),
-                    job.enqueuedAt()));
+            dead.add(new DeadJob(job.id(), queue, payload(queueStreams, job, message.getData()), job.attemptsBefore(),
+                    job.lastError(), job.enqueuedAt()));
         }
         return dead;
     }
@@ -354,6 +373,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         for (String stream : List.of(queueStreams.work(), queueStreams.delayed(), queueStreams.dead())) {
             purged += call("purging '" + stream + "'", () -> management.purgeStream(stream)).getPurged();
         }
+        call("purging '" + queueStreams.parts() + "'", () -> management.purgeStream(queueStreams.parts()));
         leases.forgetQueue(queue);
         retries.remove(queue);
         return purged;
@@ -387,6 +407,15 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         });
         streams.put(queue, created);
         return created;
+    }
+
+    /** A job's payload: the message's own data, or its parts read back. */
+    private byte[] payload(QueueStreams queueStreams, JobHeaders job, byte[] data) {
+        if (job.parts() != null) {
+            return call("reading a large payload's parts", () -> PayloadParts.load(management, queueStreams,
+                    job.parts()));
+        }
+        return data == null ? new byte[0] : data;
     }
 
     /** The dead stream's messages in order, up to {@code limit}, skipping sequences that hold none. */

@@ -17,7 +17,13 @@ import java.util.function.BooleanSupplier;
  */
 final class PullRequests {
     /** Extra time granted for the server's end-of-request status to arrive after the request expired. */
-    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final Duration GRACE = Duration.ofSeconds(2);
+    /**
+     * How long a no-wait request may stay with the server. Observed on nats-server 2.9: a {@code no_wait} request
+     * without {@code expires}, sent while other pulls race for the last messages, sometimes gets no answer at all
+     * (neither a message nor 404), so it is sent with an expiry too and then ends with 408 at worst.
+     */
+    private static final Duration NO_WAIT_EXPIRES = Duration.ofMillis(500);
     private static final Duration LOOK_AT_CLOSE = Duration.ofMillis(100);
 
     private final Connection connection;
@@ -38,12 +44,12 @@ final class PullRequests {
         Subscription subscription = connection.subscribe(inbox);
         List<Delivery> deliveries = new ArrayList<>();
         try {
-            String request = wait.isZero()
-                    ? "{\"batch\":" + batch + ",\"no_wait\":true}"
-                    : "{\"batch\":" + batch + ",\"expires\":" + wait.toNanos() + "}";
+            Duration expires = wait.isZero() ? NO_WAIT_EXPIRES : wait;
+            String request = "{\"batch\":" + batch + ",\"expires\":" + expires.toNanos()
+                    + (wait.isZero() ? ",\"no_wait\":true}" : "}");
             connection.publish("$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer, inbox,
                     request.getBytes(StandardCharsets.US_ASCII));
-            long giveUp = System.nanoTime() + wait.plus(GRACE).toNanos();
+            long giveUp = System.nanoTime() + expires.plus(GRACE).toNanos();
             while (deliveries.size() < batch && !closed.getAsBoolean()) {
                 long left = giveUp - System.nanoTime();
                 if (left <= 0) {
@@ -63,8 +69,15 @@ final class PullRequests {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            if (!closed.getAsBoolean()) {
+                throw e;
+            }
+            // the backend closed the connection under this pull
         } finally {
-            subscription.unsubscribe();
+            if (subscription.isActive()) {
+                subscription.unsubscribe();
+            }
         }
         return deliveries;
     }

@@ -13,35 +13,57 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The names and definitions of one queue's three streams, all file-stored: {@code work} (work-queue retention, the
+ * The names and definitions of one queue's four streams, all file-stored: {@code work} (work-queue retention, the
  * jobs that may run now, read by the durable pull consumer {@code workers}), {@code delayed} (work-queue retention,
- * jobs whose run-at lies ahead, read by the consumer {@code mover}) and {@code dead} (limits retention, the dead
- * letters, read by sequence). Queue names map onto stream names one to one: {@code _} becomes {@code _u} and
- * {@code .} becomes {@code _d}, and the suffixes start with {@code _x}, which no queue name produces.
+ * jobs whose run-at lies ahead, read by the consumer {@code mover}), {@code dead} (limits retention, the dead
+ * letters, read by sequence) and {@code parts} (limits retention, large payloads in parts, see
+ * {@link PayloadParts}). Queue names map onto stream names one to one: {@code _} becomes {@code _u} and {@code .}
+ * becomes {@code _d}, and the suffixes start with {@code _x}, which no queue name produces.
+ *
+ * @param subject the first tokens of every subject of the queue: {@code <prefix>.<queue>}
  */
-record QueueStreams(String queue, String work, String delayed, String dead, String workSubject,
-        String delayedSubject, String deadSubject) {
+record QueueStreams(String queue, String work, String delayed, String dead, String parts, String subject) {
     static final String WORKERS = "workers";
     static final String MOVER = "mover";
     /** Publishes within this window with the same {@code Nats-Msg-Id} are stored once. */
     private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
-    /** JetStream's error code for a name that exists with another configuration. */
+    /** JetStream's error code for a stream name that exists with another configuration. */
     private static final int NAME_IN_USE = 10058;
+    /** JetStream's error code for a consumer that exists with another configuration. */
+    private static final int CONSUMER_EXISTS = 10148;
 
     /** The streams of {@code queue} under {@code prefix}. */
     static QueueStreams of(String prefix, String queue) {
         String encoded = queue.replace("_", "_u").replace(".", "_d");
         String stream = prefix + "_" + encoded;
         String subject = prefix + "." + encoded;
-        return new QueueStreams(queue, stream, stream + "_xdelayed", stream + "_xdead", subject + ".jobs",
-                subject + ".delayed", subject + ".dead");
+        return new QueueStreams(queue, stream, stream + "_xdelayed", stream + "_xdead", stream + "_xparts",
+                subject);
+    }
+
+    String workSubject() {
+        return subject + ".jobs";
+    }
+
+    String delayedSubject() {
+        return subject + ".delayed";
+    }
+
+    String deadSubject() {
+        return subject + ".dead";
+    }
+
+    /** The subject of every part of one payload: {@code .<index>} follows. */
+    String partsSubject(String partsId) {
+        return subject + ".parts." + partsId;
     }
 
     /** Creates the streams and consumers that do not exist yet; leaves existing ones as they are. */
     void create(JetStreamManagement jsm, NatsConfig config) throws IOException, JetStreamApiException {
-        addStream(jsm, stream(work, workSubject, RetentionPolicy.WorkQueue));
-        addStream(jsm, stream(delayed, delayedSubject, RetentionPolicy.WorkQueue));
-        addStream(jsm, stream(dead, deadSubject, RetentionPolicy.Limits));
+        addStream(jsm, stream(work, workSubject(), RetentionPolicy.WorkQueue));
+        addStream(jsm, stream(delayed, delayedSubject(), RetentionPolicy.WorkQueue));
+        addStream(jsm, stream(dead, deadSubject(), RetentionPolicy.Limits));
+        addStream(jsm, stream(parts, subject + ".parts.>", RetentionPolicy.Limits));
         addConsumer(jsm, work, ConsumerConfiguration.builder()
                 .durable(WORKERS)
                 .ackPolicy(AckPolicy.Explicit)
@@ -94,7 +116,4 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
             }
         }
     }
-
-    /** JetStream's error code for a consumer that exists with another configuration. */
-    private static final int CONSUMER_EXISTS = 10148;
 }
