@@ -77,3 +77,30 @@ ensure_mariadb() {
   mariadb --protocol=tcp -h 127.0.0.1 -P 3306 -uroot -e "CREATE DATABASE IF NOT EXISTS test" \
     || { echo "MariaDB at 127.0.0.1:3306 refuses root without a password over TCP: the tests need it" >&2; exit 1; }
 }
+
+ensure_nats() {
+  if (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null && nats_jetstream_on; then
+    echo "NATS with JetStream is up on 127.0.0.1:4222"
+    return
+  fi
+  if [ ! -x /usr/sbin/nats-server ] && ! command -v nats-server >/dev/null; then
+    section "installing nats-server from Debian packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
+  fi
+  mkdir -p /var/lib/nats-server
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+    -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  for _ in $(seq 1 30); do
+    (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null && break
+    sleep 1
+  done
+  (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null || { echo "nats-server did not start on 127.0.0.1:4222" >&2; exit 1; }
+  echo "NATS started on 127.0.0.1:4222"
+}
+
+# True when the server's INFO line on 4222 says JetStream is on.
+nats_jetstream_on() {
+  local info
+  info=$(timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/4222; head -n 1 <&3' 2>/dev/null)
+  [[ "$info" == *'"jetstream":true'* ]]
+}
