@@ -21,9 +21,10 @@ final class PullRequests {
     /**
      * How long a no-wait request may stay with the server. Observed on nats-server 2.9: a {@code no_wait} request
      * without {@code expires}, sent while other pulls race for the last messages, sometimes gets no answer at all
-     * (neither a message nor 404), so it is sent with an expiry too and then ends with 408 at worst.
+     * (neither a message nor 404), so it is sent with an expiry too and then ends with 408 at worst. Kept short:
+     * with an expiry the request may also wait that long for a message.
      */
-    private static final Duration NO_WAIT_EXPIRES = Duration.ofMillis(500);
+    private static final Duration NO_WAIT_EXPIRES = Duration.ofMillis(50);
     private static final Duration LOOK_AT_CLOSE = Duration.ofMillis(100);
 
     private final Connection connection;
@@ -40,9 +41,17 @@ final class PullRequests {
      * closes.
      */
     List<Delivery> pull(String stream, String consumer, int batch, Duration wait) {
-        String inbox = connection.createInbox();
-        Subscription subscription = connection.subscribe(inbox);
         List<Delivery> deliveries = new ArrayList<>();
+        Subscription subscription;
+        try {
+            subscription = connection.subscribe(connection.createInbox());
+        } catch (IllegalStateException e) {
+            if (closed.getAsBoolean()) {
+                return deliveries; // the backend closed the connection before this pull
+            }
+            throw e;
+        }
+        String inbox = subscription.getSubject();
         try {
             Duration expires = wait.isZero() ? NO_WAIT_EXPIRES : wait;
             String request = "{\"batch\":" + batch + ",\"expires\":" + expires.toNanos()
