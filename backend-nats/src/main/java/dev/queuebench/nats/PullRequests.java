@@ -24,7 +24,7 @@ final class PullRequests {
      * (neither a message nor 404), so it is sent with an expiry too and then ends with 408 at worst. Kept short:
      * with an expiry the request may also wait that long for a message.
      */
-    private static final Duration NO_WAIT_EXPIRES = Duration.ofMillis(50);
+    private static final Duration NO_WAIT_EXPIRES = Duration.ofMillis(20);
     private static final Duration LOOK_AT_CLOSE = Duration.ofMillis(100);
 
     private final Connection connection;
