@@ -98,12 +98,17 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
             TableVacuum vacuum = vacuumHere ? new TableVacuum(pool, config.schema(), VACUUM_CHECK_INTERVAL) : null;
             Duration reconnectDelay = min(config.pollInterval(), Duration.ofSeconds(1));
             WakeUpListener wakeUps = config.notifyOnEnqueue()
-                    ? WakeUpListener.listening(connections, config.channel(), reconnectDelay)
+                    ? WakeUpListener.listening(connections, config.channel(), reconnectDelay, config.connectTimeout())
                     : WakeUpListener.pollingOnly();
             return new PostgresQueueBackend(config, registry, pool, wakeUps, vacuum, durability(settings));
         } catch (SQLException e) {
             pool.close();
             throw PostgresErrors.translate(e, config, "installing schema '" + config.schema() + "'");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.close();
+            throw new QueueException("interrupted while waiting for the LISTEN connection of channel "
+                    + config.channel(), e);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
