@@ -144,6 +144,7 @@ final class MemoryQueue {
                 return FailResult.leaseLost();
             }
             leased.remove(job);
+            job.leaseToken = null; // the lease ends here: a second fail or complete under it is refused
             job.lastError = error;
             if (job.attempt >= job.maxAttempts) {
                 dead.put(job.id, job);
