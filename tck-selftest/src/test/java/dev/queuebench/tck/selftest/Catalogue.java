@@ -49,8 +49,18 @@ final class Catalogue {
         if (name.equals(Variant.reference().name())) {
             return Variant.reference();
         }
+        if (name.equals(declaringNothingOptional().name())) {
+            return declaringNothingOptional();
+        }
         return all().stream().filter(v -> v.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no variant " + name));
+    }
+
+    /** Not broken: the reference declaring no feature and best-effort order, which the kit must pass. */
+    static Variant declaringNothingOptional() {
+        return decorated("DeclaresNothingOptional", "none: declares no feature and best-effort order",
+                q -> withCapabilities(q, c -> new Capabilities(c.durability(), Capabilities.Ordering.ORDER_BEST_EFFORT,
+                        c.maxPayloadBytes(), c.pollInterval(), Set.of())));
     }
 
     // ---------------------------------------------------------------- values, order, batches, payloads

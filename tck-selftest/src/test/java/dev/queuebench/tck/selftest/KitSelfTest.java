@@ -2,9 +2,7 @@ package dev.queuebench.tck.selftest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.Capabilities.Feature;
-import dev.queuebench.api.Capabilities.Ordering;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -64,15 +62,7 @@ class KitSelfTest {
 
     @Test
     void backendDeclaringEveryFeatureOffSkipsExactlyTheirClauses() {
-        Variant modest = Variant.decorated("DeclaresNothingOptional", "declares no feature and best-effort order",
-                q -> new ForwardingBackend(q) {
-                    @Override
-                    public Capabilities capabilities() {
-                        Capabilities c = inner.capabilities();
-                        return new Capabilities(c.durability(), Ordering.ORDER_BEST_EFFORT, c.maxPayloadBytes(),
-                                c.pollInterval(), Set.of());
-                    }
-                });
+        Variant modest = Catalogue.declaringNothingOptional();
         Map<String, String> expected = Map.ofEntries(
                 Map.entry("waitingClaimIsWokenByAnEnqueueWithinTheWakeBound", "WAKE_ON_ENQUEUE"),
                 Map.entry("higherPriorityIsClaimedFirstIncludingTheExtremes", "PRIORITIES"),
