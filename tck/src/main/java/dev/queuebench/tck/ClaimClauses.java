@@ -57,7 +57,8 @@ public abstract class ClaimClauses extends TckFixture {
             assertThat(job.enqueuedAt()).as("enqueuedAt, by the backend's clock within %s", tolerance)
                     .isBetween(beforeEnqueue.minus(tolerance), afterEnqueue.plus(tolerance));
             assertThat(job.leaseExpiresAt()).as("leaseExpiresAt = claim time + lease, within %s", tolerance)
-                    .isBetween(beforeClaim.plusSeconds(30).minus(tolerance), afterClaim.plusSeconds(30).plus(tolerance));
+                    .isBetween(beforeClaim.plusSeconds(30).minus(tolerance),
+                            afterClaim.plusSeconds(30).plus(tolerance));
             assertThat(job.leaseToken()).isNotBlank();
         });
     }

@@ -3,6 +3,7 @@ package dev.queuebench.tck.selftest;
 import static dev.queuebench.tck.selftest.Variant.configured;
 import static dev.queuebench.tck.selftest.Variant.decorated;
 
+import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.Backoff;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.Capabilities;
@@ -11,6 +12,7 @@ import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.DeadJob;
 import dev.queuebench.api.FailResult;
 import dev.queuebench.api.FailResult.Outcome;
+import dev.queuebench.api.InvalidQueueNameException;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.JobTooLargeException;
 import dev.queuebench.api.QueueBackend;
@@ -28,6 +30,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** The broken backends the kit must fail, each the reference backend with one defect, grouped by clause. */
@@ -162,10 +166,12 @@ final class Catalogue {
         return List.of(
                 decorated("DeliversALeasedJobAgainWithTheSameToken", "every 10th claim repeats the previous job",
                         q -> new Redelivering(q, false),
-                        "concurrentSingleClaimersNeverHoldOneJobAtOnce", "concurrentBatchClaimersNeverHoldOneJobAtOnce"),
+                        "concurrentSingleClaimersNeverHoldOneJobAtOnce",
+                        "concurrentBatchClaimersNeverHoldOneJobAtOnce"),
                 decorated("DeliversALeasedJobAgainWithAFreshToken", "every 10th claim repeats it under a new token",
                         q -> new Redelivering(q, true),
-                        "concurrentSingleClaimersNeverHoldOneJobAtOnce", "concurrentBatchClaimersNeverHoldOneJobAtOnce"),
+                        "concurrentSingleClaimersNeverHoldOneJobAtOnce",
+                        "concurrentBatchClaimersNeverHoldOneJobAtOnce"),
                 decorated("MeasuresLeasesFromEnqueueTime", "a lease ends at enqueuedAt + duration",
                         q -> new ForwardingBackend(q) {
                             @Override
@@ -444,7 +450,7 @@ final class Catalogue {
                             public List<DeadJob> deadLetters(String queue, int limit) {
                                 try {
                                     return inner.deadLetters(queue, limit);
-                                } catch (dev.queuebench.api.InvalidQueueNameException e) {
+                                } catch (InvalidQueueNameException e) {
                                     return List.of();
                                 }
                             }
@@ -604,13 +610,13 @@ final class Catalogue {
 
     /** Every call takes the backend's lock; purge never gives it back. */
     private static final class Locking extends ForwardingBackend {
-        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private final ReentrantLock lock = new ReentrantLock();
 
         Locking(QueueBackend inner) {
             super(inner);
         }
 
-        private <T> T locked(java.util.function.Supplier<T> call) {
+        private <T> T locked(Supplier<T> call) {
             try {
                 lock.lockInterruptibly();
             } catch (InterruptedException e) {
@@ -674,10 +680,10 @@ final class Catalogue {
 
     /** Increments a counter of the contract for every claim that returned jobs. */
     private static final class CountingClaims extends ForwardingBackend {
-        private final dev.queuebench.api.BackendConfig config;
+        private final BackendConfig config;
         private final String meter;
 
-        CountingClaims(QueueBackend inner, dev.queuebench.api.BackendConfig config, String meter) {
+        CountingClaims(QueueBackend inner, BackendConfig config, String meter) {
             super(inner);
             this.config = config;
             this.meter = meter;

@@ -2,6 +2,7 @@ package dev.queuebench.tck.selftest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.queuebench.tck.ContractTest;
 import dev.queuebench.tck.QueueBackendTck;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -29,7 +30,7 @@ class ContractTextTest {
         Set<String> tests = new HashSet<>();
         for (Class<?> c = QueueBackendTck.class; c != Object.class; c = c.getSuperclass()) {
             for (Method method : c.getDeclaredMethods()) {
-                if (method.isAnnotationPresent(dev.queuebench.tck.ContractTest.class)) {
+                if (method.isAnnotationPresent(ContractTest.class)) {
                     tests.add(method.getName());
                 }
             }

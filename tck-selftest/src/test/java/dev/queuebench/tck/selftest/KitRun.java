@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.engine.DiscoverySelector;
@@ -76,7 +77,7 @@ record KitRun(Map<String, Throwable> failed, Map<String, String> skipped, Set<St
     }
 
     /** The test method a test (or a strategy's invocation of it) runs. */
-    private static java.util.Optional<String> clause(TestIdentifier test) {
+    private static Optional<String> clause(TestIdentifier test) {
         return test.getSource().filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s).getMethodName());
     }
 }
