@@ -76,21 +76,30 @@ final class Leases implements AutoCloseable {
         return lease;
     }
 
-    /** The valid lease of {@code token}, no longer held; null when it is not held or no longer valid. */
-    Lease take(String token) {
-        Lease lease = held.remove(token);
-        if (lease != null && !isValid(lease, System.nanoTime())) {
+    /**
+     * The valid lease of {@code token} on {@code queue}, no longer held; null when it is not held, held for another
+     * queue (left held then) or no longer valid.
+     */
+    Lease take(String queue, String token) {
+        Lease lease = held.get(token);
+        if (lease == null || !lease.queue.equals(queue) || !held.remove(token, lease)) {
+            return null;
+        }
+        if (!isValid(lease, System.nanoTime())) {
             onExpiry.accept(lease);
             return null;
         }
         return lease;
     }
 
-    /** True and the lease now ends {@code duration} from now, when it was valid; the server is told at once. */
-    boolean extend(String token, Duration duration) {
+    /**
+     * True and the lease now ends {@code duration} from now, when it was valid and on {@code queue}; the server is
+     * told at once.
+     */
+    boolean extend(String queue, String token, Duration duration) {
         Lease lease = held.get(token);
         long now = System.nanoTime();
-        if (lease == null || !isValid(lease, now)) {
+        if (lease == null || !lease.queue.equals(queue) || !isValid(lease, now)) {
             return false;
         }
         lease.deadline = now + duration.toNanos();

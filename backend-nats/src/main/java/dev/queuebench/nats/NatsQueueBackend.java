@@ -55,6 +55,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     /** The largest payload accepted: larger than one message, it travels in parts ({@link PayloadParts}). */
     private static final int MAX_PAYLOAD_BYTES = 16 << 20;
     private static final int MOVE_BATCH = 256;
+    /** The last error of a job whose last attempt's lease ran out, as the contract words it. */
+    private static final String LEASE_EXPIRED = "lease expired";
 
     private final NatsConfig config;
     private final Connection connection;
@@ -190,8 +192,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                 JobHeaders job = delivery.job();
                 int attempt = delivery.attempt();
                 if (attempt > job.maxAttempts()) {
-                    bury(queueStreams, delivery, job.maxAttempts(), "lease expired (attempt " + job.maxAttempts()
-                            + " of " + job.maxAttempts() + " was not settled in time)");
+                    bury(queueStreams, delivery, job.maxAttempts(), LEASE_EXPIRED);
                     continue;
                 }
                 Leases.Lease lease = leases.start(delivery, queue, attempt, leaseDuration, pulledAt);
@@ -231,7 +232,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         List<Leases.Lease> taken = new ArrayList<>(jobs.size());
         List<CompletableFuture<Message>> answers = new ArrayList<>(jobs.size());
         for (ClaimedJob job : jobs) {
-            Leases.Lease lease = leases.take(job.leaseToken());
+            Leases.Lease lease = leases.take(job.queue(), job.leaseToken());
             taken.add(lease);
             answers.add(lease == null ? null : settle(lease.token(), "+ACK"));
         }
@@ -256,7 +257,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
 
     @Override
     protected FailResult doFail(ClaimedJob job, String error) {
-        Leases.Lease lease = leases.take(job.leaseToken());
+        Leases.Lease lease = leases.take(job.queue(), job.leaseToken());
         if (lease == null) {
             return FailResult.leaseLost();
         }
@@ -274,15 +275,14 @@ final class NatsQueueBackend extends AbstractQueueBackend {
 
     @Override
     protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
-        return leases.extend(job.leaseToken(), leaseDuration);
+        return leases.extend(job.queue(), job.leaseToken(), leaseDuration);
     }
 
     /** A lease ran out: the job is dead on its last attempt, else redelivered at once. */
     private void expire(Leases.Lease lease) {
         JobHeaders job = lease.delivery.job();
         if (lease.attempt >= job.maxAttempts()) {
-            bury(streams(lease.queue), lease.delivery, lease.attempt,
-                    "lease expired (attempt " + lease.attempt + " of " + job.maxAttempts() + ")");
+            bury(streams(lease.queue), lease.delivery, lease.attempt, LEASE_EXPIRED);
         } else {
             settle(lease.token(), "-NAK");
         }
