@@ -4,12 +4,15 @@ import io.nats.client.Message;
 
 /**
  * One delivery of a job message by a pull consumer. Its reply subject ({@code $JS.ACK...}) names this delivery and
- * is where acks, naks and progress go; it carries the stream sequence and the server's delivery count.
+ * is where acks, naks and progress go; it carries the stream, the consumer, the stream sequence and the server's
+ * delivery count. {@code requestedAt} ({@link System#nanoTime}) is when the pull that received it was sent: the
+ * server's AckWait for it started no earlier.
  */
-record Delivery(Message message, String ackSubject, long streamSequence, int deliveredCount) {
+record Delivery(Message message, String ackSubject, String stream, String consumer, long streamSequence,
+        int deliveredCount, long requestedAt) {
 
-    /** Reads the metadata of the reply subject, in the v1 form (9 tokens) and the v2 form (12 tokens). */
-    static Delivery of(Message message) {
+    /** Reads the metadata of the reply subject, in the v1 form (9 tokens) and the v2 form (11 or 12 tokens). */
+    static Delivery of(Message message, long requestedAt) {
         String reply = message.getReplyTo();
         String[] tokens = reply == null ? new String[0] : reply.split("\\.");
         int offset = switch (tokens.length) {
@@ -17,8 +20,8 @@ record Delivery(Message message, String ackSubject, long streamSequence, int del
             case 11, 12 -> 2;
             default -> throw new IllegalStateException("not a JetStream delivery: reply subject '" + reply + "'");
         };
-        return new Delivery(message, reply, Long.parseLong(tokens[5 + offset]),
-                Integer.parseInt(tokens[4 + offset]));
+        return new Delivery(message, reply, tokens[2 + offset], tokens[3 + offset], Long.parseLong(tokens[5 + offset]),
+                Integer.parseInt(tokens[4 + offset]), requestedAt);
     }
 
     /** The job this delivery carries; a job's first message is named by its stream sequence. */

@@ -68,8 +68,9 @@ final class Leases implements AutoCloseable {
         clock.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts holding a delivery for {@code duration}; {@code pulledAt} is when the pull that delivered it began. */
-    Lease start(Delivery delivery, String queue, int attempt, Duration duration, long pulledAt) {
+    /** Starts holding a delivery for {@code duration}; the server holds it for AckWait from its pull request on. */
+    Lease start(Delivery delivery, String queue, int attempt, Duration duration) {
+        long pulledAt = delivery.requestedAt();
         Lease lease = new Lease(delivery, queue, attempt, System.nanoTime() + duration.toNanos(), pulledAt);
         lease.serverHoldsUntil = pulledAt + safeHold;
         held.put(lease.token(), lease);

@@ -79,7 +79,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         JetStreamOptions options = JetStreamOptions.builder().requestTimeout(config.requestTimeout()).build();
         this.jetStream = connection.jetStream(options);
         this.management = connection.jetStreamManagement(options);
-        this.pulls = new PullRequests(connection, this::isClosed);
+        this.pulls = new PullRequests(connection, this::isClosed, config.ackWait().dividedBy(2));
         this.leases = new Leases(connection, config.ackWait(), config.requestTimeout(), this::expire);
         this.partBytes = (int) Math.max(HEADER_ROOM, connection.getServerInfo().getMaxPayload() - HEADER_ROOM);
         this.capabilities = new Capabilities(Durability.CRASH_SAFE, Ordering.ORDER_BEST_EFFORT, MAX_PAYLOAD_BYTES,
@@ -184,8 +184,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         while (true) {
             moveDueJobs(queueStreams);
-            long pulledAt = System.nanoTime();
-            Duration window = Duration.ofNanos(Math.max(0, Math.min(deadline - pulledAt,
+            long now = System.nanoTime();
+            Duration window = Duration.ofNanos(Math.max(0, Math.min(deadline - now,
                     config.pollInterval().toNanos())));
             List<ClaimedJob> claimed = new ArrayList<>();
             for (Delivery delivery : pull(queueStreams.work(), maxJobs, window)) {
@@ -195,7 +195,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                     bury(queueStreams, delivery, job.maxAttempts(), LEASE_EXPIRED);
                     continue;
                 }
-                Leases.Lease lease = leases.start(delivery, queue, attempt, leaseDuration, pulledAt);
+                Leases.Lease lease = leases.start(delivery, queue, attempt, leaseDuration);
                 claimed.add(new ClaimedJob(job.id(), queue, payload(queueStreams, job, delivery.message().getData()),
                         job.priority(), attempt,
                         job.maxAttempts(), job.enqueuedAt(), Instant.now().plus(leaseDuration), lease.token()));

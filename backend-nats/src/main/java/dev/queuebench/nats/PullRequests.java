@@ -1,23 +1,33 @@
 package dev.queuebench.nats;
 
 import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * Pull requests on a durable consumer, sent by hand ({@code $JS.API.CONSUMER.MSG.NEXT}) so that a wait may be as
- * short as the contract asks (the client's simplified API wants at least 1 s) and so that every message the server
- * hands out is read: a request is read until its batch is full or the server's end-of-request status arrives (404 no
- * messages, 408 expired, 409 conflict), never abandoned on a client-side timeout while the server may still send.
+ * short as the contract asks (the client's simplified API wants at least 1 s). A request is read until its batch is
+ * full or the server's end-of-request status arrives (404 no messages, 408 expired, 409 conflict), or until a short
+ * grace past its expiry: nats-server 2.9 sometimes leaves a request unanswered. Each request has its own reply
+ * subscription on one dispatcher, kept after the request was given up on until the server ends it, so a message the
+ * server still sends to it is not lost: it waits, as a late delivery, for the next pull of the same consumer (while
+ * the server surely still holds it for this backend), instead of counting as an attempt nobody saw.
  */
 final class PullRequests {
-    /** Extra time granted for the server's end-of-request status to arrive after the request expired. */
-    private static final Duration GRACE = Duration.ofSeconds(2);
+    /** How long past its expiry a request is read for the server's end-of-request status. */
+    private static final Duration GRACE = Duration.ofMillis(200);
     /**
      * How long a no-wait request may stay with the server. Observed on nats-server 2.9: a {@code no_wait} request
      * without {@code expires}, sent while other pulls race for the last messages, sometimes gets no answer at all
@@ -29,42 +39,80 @@ final class PullRequests {
 
     private final Connection connection;
     private final BooleanSupplier closed;
+    /** How long after its request a late delivery may still be handed out (the server holds it for AckWait). */
+    private final long lateFor;
+    private final Dispatcher dispatcher;
+    /** Deliveries that reached a request after it was given up on, by stream and consumer. */
+    private final Map<String, ConcurrentLinkedQueue<Delivery>> late = new ConcurrentHashMap<>();
 
-    PullRequests(Connection connection, BooleanSupplier closed) {
+    /** One pull request: its messages while a pull reads it, late deliveries once it was given up on. */
+    private final class Request {
+        final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+        final long sentAt = System.nanoTime();
+        private boolean givenUp;
+        private Subscription subscription;
+
+        /** Keeps a message for the pull, or as late when the pull gave up; a status ends the request. */
+        synchronized void receive(Message message) {
+            if (!givenUp) {
+                messages.add(message);
+            } else if (message.isStatusMessage()) {
+                if (message.getStatus().getCode() != 100) {
+                    dispatcher.unsubscribe(subscription);
+                }
+            } else {
+                keepLate(Delivery.of(message, sentAt));
+            }
+        }
+
+        /** Ends reading: what arrived so far is returned; later messages are late deliveries. */
+        synchronized List<Message> giveUp(boolean ended) {
+            givenUp = true;
+            List<Message> rest = new ArrayList<>();
+            messages.drainTo(rest);
+            if (ended || rest.stream().anyMatch(m -> m.isStatusMessage() && m.getStatus().getCode() != 100)) {
+                dispatcher.unsubscribe(subscription);
+            }
+            return rest;
+        }
+    }
+
+    PullRequests(Connection connection, BooleanSupplier closed, Duration lateFor) {
         this.connection = connection;
         this.closed = closed;
+        this.lateFor = lateFor.toNanos();
+        this.dispatcher = connection.createDispatcher();
     }
 
     /**
-     * Up to {@code batch} deliveries of {@code consumer} on {@code stream}: what is there now when {@code wait} is
-     * zero, else waiting up to {@code wait} for the first. Returns early, dropping nothing it read, when the backend
-     * closes.
+     * Up to {@code batch} deliveries of {@code consumer} on {@code stream}: late deliveries first, else what is there
+     * now when {@code wait} is zero, else waiting up to {@code wait} for the first. Returns early, dropping nothing it
+     * read, when the backend closes.
      */
     List<Delivery> pull(String stream, String consumer, int batch, Duration wait) {
-        List<Delivery> deliveries = new ArrayList<>();
-        Subscription subscription;
-        try {
-            subscription = connection.subscribe(connection.createInbox());
-        } catch (IllegalStateException e) {
-            if (closed.getAsBoolean()) {
-                return deliveries; // the backend closed the connection before this pull
-            }
-            throw e;
+        List<Delivery> deliveries = lateDeliveries(stream, consumer, batch);
+        if (!deliveries.isEmpty()) {
+            return deliveries;
         }
-        String inbox = subscription.getSubject();
+        Request request = new Request();
+        boolean ended = false;
         try {
+            String reply = connection.createInbox();
+            synchronized (request) {
+                request.subscription = dispatcher.subscribe(reply, request::receive);
+            }
             Duration expires = wait.isZero() ? NO_WAIT_EXPIRES : wait;
-            String request = "{\"batch\":" + batch + ",\"expires\":" + expires.toNanos()
+            String body = "{\"batch\":" + batch + ",\"expires\":" + expires.toNanos()
                     + (wait.isZero() ? ",\"no_wait\":true}" : "}");
-            connection.publish("$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer, inbox,
-                    request.getBytes(StandardCharsets.US_ASCII));
-            long giveUp = System.nanoTime() + expires.plus(GRACE).toNanos();
+            connection.publish("$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer, reply,
+                    body.getBytes(StandardCharsets.US_ASCII));
+            long giveUp = request.sentAt + expires.plus(GRACE).toNanos();
             while (deliveries.size() < batch && !closed.getAsBoolean()) {
                 long left = giveUp - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                Message message = subscription.nextMessage(Duration.ofNanos(Math.min(left, LOOK_AT_CLOSE.toNanos())));
+                Message message = request.messages.poll(Math.min(left, LOOK_AT_CLOSE.toNanos()), TimeUnit.NANOSECONDS);
                 if (message == null) {
                     continue;
                 }
@@ -72,10 +120,12 @@ final class PullRequests {
                     if (message.getStatus().getCode() == 100) {
                         continue; // idle heartbeat
                     }
+                    ended = true;
                     break; // the request ended: no messages, expired, or a conflict such as too many waiting pulls
                 }
-                deliveries.add(Delivery.of(message));
+                deliveries.add(Delivery.of(message, request.sentAt));
             }
+            ended |= deliveries.size() == batch;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IllegalStateException e) {
@@ -83,11 +133,45 @@ final class PullRequests {
                 throw e;
             }
             // the backend closed the connection under this pull
-        } finally {
-            if (subscription.isActive()) {
-                subscription.unsubscribe();
+        }
+        if (closed.getAsBoolean()) {
+            return deliveries;
+        }
+        // what arrived before the request was given up on is this pull's; what comes later is kept as late
+        for (Message message : request.giveUp(ended)) {
+            if (message.isStatusMessage()) {
+                continue;
+            }
+            Delivery delivery = Delivery.of(message, request.sentAt);
+            if (deliveries.size() < batch) {
+                deliveries.add(delivery);
+            } else {
+                keepLate(delivery);
             }
         }
         return deliveries;
+    }
+
+    /** Keeps a delivery for the next pull of its consumer. */
+    private void keepLate(Delivery delivery) {
+        late.computeIfAbsent(delivery.stream() + "." + delivery.consumer(), key -> new ConcurrentLinkedQueue<>())
+                .add(delivery);
+    }
+
+    /** Up to {@code batch} late deliveries the server still holds for this backend; older ones are left to it. */
+    private List<Delivery> lateDeliveries(String stream, String consumer, int batch) {
+        List<Delivery> taken = new ArrayList<>();
+        ConcurrentLinkedQueue<Delivery> waiting = late.get(stream + "." + consumer);
+        if (waiting == null) {
+            return taken;
+        }
+        long now = System.nanoTime();
+        Delivery delivery;
+        while (taken.size() < batch && (delivery = waiting.poll()) != null) {
+            if (now - delivery.requestedAt() < lateFor) {
+                taken.add(delivery);
+            }
+        }
+        return taken;
     }
 }
