@@ -1,0 +1,134 @@
+package dev.queuebench.suite.chaos;
+
+import dev.queuebench.api.BackendUnavailableException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A database server the chaos suite starts for itself, on a free loopback port in a temporary folder, so that it may
+ * pause, restart or kill it; {@link #close()} stops it and removes the folder. Server-level faults act only on these,
+ * never on a server the suite did not start.
+ */
+public abstract class ThrowawayServer implements AutoCloseable {
+    private static final long COMMAND_TIMEOUT_SECONDS = 60;
+
+    protected final Path folder;
+    protected final int port;
+    private final Thread removeOnExit = new Thread(this::close, "qb-throwaway-server-exit");
+
+    protected ThrowawayServer(String prefix) {
+        try {
+            this.folder = Files.createTempDirectory(prefix);
+            this.port = freePort();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot make a folder for a throwaway server: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts {@code server} and makes sure it goes when this JVM exits, even if nobody closes it; when starting fails,
+     * stops what started, removes its folder and rethrows.
+     */
+    protected static <T extends ThrowawayServer> T launched(T server) {
+        try {
+            server.launch();
+            Runtime.getRuntime().addShutdownHook(((ThrowawayServer) server).removeOnExit);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Starts the server in its folder on its port; returns once it accepts connections. */
+    protected abstract void launch();
+
+    /** The backend URL that reaches this server. */
+    public abstract String url();
+
+    /** One line for the report: what runs where. */
+    public abstract String describe();
+
+    /** The server's processes, parent first: what {@link #pause()} stops. */
+    protected abstract List<ProcessHandle> processes();
+
+    /** Restarts the server; returns once it accepts connections again. */
+    public abstract void restart();
+
+    /** Stops the server and removes its folder. */
+    @Override
+    public abstract void close();
+
+    /** SIGSTOPs every process of the server at once: it answers nothing until {@link #resume()}. */
+    public void pause() {
+        signal("-STOP", processes());
+    }
+
+    /** SIGCONTs what {@link #pause()} stopped. */
+    public void resume() {
+        signal("-CONT", processes());
+    }
+
+    private static void signal(String signal, List<ProcessHandle> targets) {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        targets.forEach(p -> command.add(Long.toString(p.pid())));
+        if (targets.isEmpty()) {
+            throw new BackendUnavailableException("the throwaway server has no process to signal", null);
+        }
+        run(command);
+    }
+
+    /** Removes the temporary folder (after the subclass stopped the server) and the exit hook. */
+    protected void removeFolder() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(removeOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: this is the hook running
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+
+    /** Runs a command to its end; returns its output, or throws naming the command and its output. */
+    protected static String run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new BackendUnavailableException("'" + String.join(" ", command) + "' did not finish in "
+                        + COMMAND_TIMEOUT_SECONDS + " s", null);
+            }
+            String text = new String(output, StandardCharsets.UTF_8).trim();
+            if (process.exitValue() != 0) {
+                throw new BackendUnavailableException("'" + String.join(" ", command) + "' exited "
+                        + process.exitValue() + ": " + text, null);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot run '" + command.getFirst() + "': " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while running '" + command.getFirst() + "'", e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
