@@ -51,7 +51,7 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
         List<Change> changes = new ArrayList<>();
         for (ResultRecord r : now) {
             Optional<ResultRecord> before = baseline.results().stream().filter(b -> sameCase(b, r)).findFirst();
-            if (before.isEmpty() || r.details().containsKey(BackendUnderTest.COULD_NOT_RUN)) {
+            if (before.isEmpty() || r.status() instanceof CaseStatus.CouldNotRun) {
                 continue;
             }
             switch (r.suite()) {

@@ -1,7 +1,6 @@
 package dev.queuebench.suite.report;
 
 import dev.queuebench.api.Capabilities.Durability;
-import dev.queuebench.suite.chaos.ChaosSuite;
 import dev.queuebench.suite.report.Charts.Chart;
 import dev.queuebench.suite.report.Comparison.Change;
 import dev.queuebench.suite.report.Comparison.Verdict;
@@ -38,7 +37,7 @@ public final class MarkdownReport {
     public static String render(RunReport report, List<Chart> charts) {
         StringBuilder md = new StringBuilder();
         List<ResultRecord> records = report.results();
-        long lost = records.stream().filter(r -> !ChaosSuite.lossExpected(r)).mapToLong(ResultRecord::jobsLost).sum();
+        long lost = records.stream().filter(r -> !r.status().lossExpected()).mapToLong(ResultRecord::jobsLost).sum();
         long duplicated = records.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
         List<String> targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
         line(md, "# QueueBench run " + report.runId());
@@ -64,7 +63,7 @@ public final class MarkdownReport {
         if (!records.isEmpty()) {
             new SelectionSummary(report).render(md);
             sideBySide(md, report, targets);
-            ChaosSuite.markdown(records).forEach(l -> line(md, l));
+            ChaosSection.markdown(records).forEach(l -> line(md, l));
         }
         if (!charts.isEmpty()) {
             line(md, "## Charts");
@@ -220,7 +219,7 @@ public final class MarkdownReport {
 
     /** What a figure's cell must also say: the case could not run, or lost or duplicated jobs. */
     private static String note(ResultRecord r) {
-        return (r.details().containsKey(BackendUnderTest.COULD_NOT_RUN) ? " **could not run**" : "")
+        return (r.status() instanceof CaseStatus.CouldNotRun ? " **could not run**" : "")
                 + (r.jobsLost() > 0 ? " **" + r.jobsLost() + " LOST**" : "")
                 + (r.jobsDuplicated() > 0 ? " **" + r.jobsDuplicated() + " duplicated**" : "");
     }
@@ -333,8 +332,8 @@ public final class MarkdownReport {
                 + " rerun |");
         line(md, "|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|");
         for (ResultRecord r : records) {
-            String failed = r.details().containsKey(BackendUnderTest.COULD_NOT_RUN)
-                    ? " **could not run: " + r.details().get(BackendUnderTest.COULD_NOT_RUN) + "**" : "";
+            String failed = r.status() instanceof CaseStatus.CouldNotRun c ? " **could not run: " + c.reason() + "**"
+                    : "";
             line(md, String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %d | %d | %s | %d | %d | %s (%s–%s) | %d | %d | `%s` |",
                     r.backend(), r.strategy(), r.suite(), r.caseName(), failed, r.workers(), r.batch(), r.task(),
                     r.jobsEnqueued(), r.durationMs(), num(r.throughputJobsPerSec()), num(r.throughputMin()),

@@ -1,5 +1,6 @@
 package dev.queuebench.suite.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -104,6 +105,12 @@ public record ResultRecord(
     /** A target checked against this record: {@code actual op value} passes, e.g. {@code 812 > 50}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TargetResult(String metric, String op, double value, double actual, boolean pass) {}
+
+    /** Whether the case ran, was skipped or could not run, as its details state it. */
+    @JsonIgnore
+    public CaseStatus status() {
+        return CaseStatus.of(details);
+    }
 
     /** This record with the targets evaluated against it. */
     public ResultRecord withTargets(List<TargetResult> evaluated) {

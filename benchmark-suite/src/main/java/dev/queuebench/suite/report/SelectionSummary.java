@@ -53,7 +53,7 @@ final class SelectionSummary {
 
     SelectionSummary(RunReport report) {
         this.records = report.results().stream()
-                .filter(r -> !r.details().containsKey(BackendUnderTest.COULD_NOT_RUN))
+                .filter(r -> !(r.status() instanceof CaseStatus.CouldNotRun))
                 .toList();
         this.targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
         this.capabilities = new LinkedHashMap<>();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.queuebench.api.ConfigurationException;
-import dev.queuebench.suite.chaos.ChaosSuite;
 import dev.queuebench.suite.report.ResultRecord.TargetResult;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.LatencySuite;
@@ -82,7 +81,7 @@ public record Targets(
         for (ResultRecord r : records) {
             List<TargetResult> results = new ArrayList<>();
             results.add(new TargetResult("jobs_lost", "==", 0, r.jobsLost(),
-                    r.jobsLost() == 0 || ChaosSuite.lossExpected(r)));
+                    r.jobsLost() == 0 || r.status().lossExpected()));
             switch (r.suite()) {
                 case ThroughputSuite.NAME -> throughputTargets(r, records, results);
                 case LatencySuite.NAME -> {

@@ -2,12 +2,12 @@ package dev.queuebench.suite.run;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackend;
-import dev.queuebench.suite.chaos.ChaosSuite;
+import dev.queuebench.api.QueueBackends;
 import dev.queuebench.suite.ledger.Ledger;
+import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.ResultRecord.Latency;
 import dev.queuebench.suite.report.ResultRecord.Repetition;
 import dev.queuebench.suite.report.ResultRecord;
-import dev.queuebench.suite.workload.LatencySuite;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * One opened backend (one strategy) and what every suite needs to run cases against it: the registry the backend
@@ -32,17 +31,10 @@ import java.util.stream.Collectors;
 public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry registry, RunOptions options,
         Progress progress, String queueTag, BackendConfig config) {
 
-    /** A backend opened without configuration values (tests). */
-    public BackendUnderTest(QueueBackend backend, CompositeMeterRegistry registry, RunOptions options,
-            Progress progress, String queueTag) {
-        this(backend, registry, options, progress, queueTag, BackendConfig.empty());
-    }
-
     /** A case's identity and the options that rerun it alone. */
-    public record CaseSpec(String suite, String name, int workers, int batch, String task, Map<String, String> parameters) {}
+    public record CaseSpec(Suite suite, String name, int workers, int batch, String task,
+            Map<String, String> parameters) {}
 
-    /** Key in {@link ResultRecord#details()} naming why a case could not run. */
-    public static final String COULD_NOT_RUN = "could_not_run";
     /**
      * Keys in {@link ResultRecord#details()}: how many completed jobs are {@link Ledger.Fate#COMPLETED_UNCONFIRMED}
      * (in every chaos record, elsewhere when any), and with {@code _jobs} each of them with its evidence;
@@ -63,10 +55,20 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         return base + "_" + queueTag;
     }
 
+    /** The same backend opened again with {@code overrides} laid over its configuration, recording afresh. */
+    public BackendUnderTest reopened(Map<String, String> overrides) {
+        Map<String, String> values = new TreeMap<>(config.values());
+        values.putAll(overrides);
+        CompositeMeterRegistry fresh = new CompositeMeterRegistry();
+        BackendConfig reconfigured = BackendConfig.of(values).withMeterRegistry(fresh);
+        return new BackendUnderTest(QueueBackends.open(name(), reconfigured), fresh, options, progress, queueTag,
+                reconfigured);
+    }
+
     /**
-     * Runs {@code body} {@code repeats} times and reports the median repetition (by p99 latency in the latency suite,
-     * whose rate is fixed; by throughput elsewhere) with min and max throughput. A repetition that throws ends the
-     * case: it is reported with {@value #COULD_NOT_RUN} in its details.
+     * Runs {@code body} {@code repeats} times and reports the median repetition (in the suite's
+     * {@link Suite#medianOrder()}) with min and max throughput. A repetition that throws ends the case: it is
+     * reported as {@link CaseStatus.CouldNotRun}.
      */
     public ResultRecord runCase(CaseSpec spec, int repeats, Supplier<CaseOutcome> body) {
         return runCase(spec, repeats, () -> {}, body);
@@ -94,7 +96,7 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         }
         ResultRecord record = fold(spec, outcomes, failure);
         progress.println(line(record));
-        if (record.jobsLost() > 0 && !ChaosSuite.lossExpected(record)) {
+        if (record.jobsLost() > 0 && !record.status().lossExpected()) {
             progress.alarm(lossBanner(record));
         }
         return record;
@@ -102,9 +104,7 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
 
     private ResultRecord fold(CaseSpec spec, List<CaseOutcome> outcomes, String failure) {
         List<CaseOutcome> sorted = new ArrayList<>(outcomes);
-        sorted.sort(LatencySuite.NAME.equals(spec.suite())
-                ? Comparator.comparingDouble(o -> o.latency().p99())
-                : Comparator.comparingDouble(CaseOutcome::throughput));
+        sorted.sort(spec.suite().medianOrder());
         CaseOutcome median = sorted.isEmpty() ? null : sorted.get(sorted.size() / 2);
         long lost = outcomes.stream().mapToLong(o -> o.verdict().lost()).sum();
         long duplicated = outcomes.stream().mapToLong(o -> o.verdict().duplicated()).sum();
@@ -114,11 +114,11 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
             details.put("first_error", median.firstError());
         }
         if (failure != null) {
-            details.put(COULD_NOT_RUN, failure);
+            new CaseStatus.CouldNotRun(failure).writeTo(details, false);
         }
         List<Ledger.JobFate> unconfirmed = outcomes.stream().flatMap(o -> o.verdict().unconfirmed().stream()).toList();
-        boolean chaosCaseRan = ChaosSuite.NAME.equals(spec.suite()) && !details.containsKey(ChaosSuite.SKIPPED);
-        if (!unconfirmed.isEmpty() || chaosCaseRan) {
+        boolean ran = !(CaseStatus.of(details) instanceof CaseStatus.Skipped);
+        if (!unconfirmed.isEmpty() || (ran && spec.suite().statesUnconfirmedAlways())) {
             details.put(COMPLETED_UNCONFIRMED, unconfirmed.size());
             details.put(COMPLETED_UNCONFIRMED + "_jobs", evidence(unconfirmed));
         }
@@ -130,15 +130,13 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("backend", name());
         parameters.put("strategy", strategy());
-        parameters.put("suite", spec.suite());
+        parameters.put("suite", spec.suite().name());
         parameters.put("scenario", options.scenario().label());
         parameters.putAll(new TreeMap<>(spec.parameters()));
-        String rerun = "./mvnw -pl benchmark-suite exec:java " + parameters.entrySet().stream()
-                .map(e -> "-D" + e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(" "));
+        String rerun = RunOptions.command(parameters);
         double throughput = median == null ? 0 : round(median.throughput());
         return new ResultRecord(
-                name(), strategy(), spec.suite(), spec.name(), spec.workers(), spec.batch(), spec.task(),
+                name(), strategy(), spec.suite().name(), spec.name(), spec.workers(), spec.batch(), spec.task(),
                 median == null ? 0 : median.verdict().enqueued(),
                 median == null ? 0 : median.verdict().completed(),
                 median == null ? 0 : median.verdict().dead(),
@@ -185,10 +183,10 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
     }
 
     private static String line(ResultRecord r) {
-        String failed = r.details().containsKey(COULD_NOT_RUN) ? "  COULD NOT RUN: " + r.details().get(COULD_NOT_RUN) : "";
-        if (r.details().containsKey(ChaosSuite.SKIPPED)) {
+        String failed = r.status() instanceof CaseStatus.CouldNotRun c ? "  COULD NOT RUN: " + c.reason() : "";
+        if (r.status() instanceof CaseStatus.Skipped s) {
             return r.backend() + "/" + r.strategy() + " " + r.suite() + " " + r.caseName() + ": skipped, "
-                    + r.details().get(ChaosSuite.SKIPPED);
+                    + s.reason();
         }
         return String.format(Locale.ROOT,
                 "%s/%s %-11s %-28s W=%-2d batch=%-3d %,10.0f jobs/s (min %,.0f max %,.0f) p99 %.1f ms  lost %d dup %d%s",

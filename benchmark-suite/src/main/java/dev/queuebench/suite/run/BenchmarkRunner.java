@@ -7,18 +7,13 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
-import dev.queuebench.suite.chaos.ChaosSuite;
+import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.Comparison;
 import dev.queuebench.suite.report.ReportWriter;
 import dev.queuebench.suite.report.ResultRecord.TargetResult;
 import dev.queuebench.suite.report.ResultRecord;
 import dev.queuebench.suite.report.RunReport;
 import dev.queuebench.suite.report.Targets;
-import dev.queuebench.suite.workload.ConcurrencySuite;
-import dev.queuebench.suite.workload.LatencySuite;
-import dev.queuebench.suite.workload.MemorySuite;
-import dev.queuebench.suite.workload.StressSuite;
-import dev.queuebench.suite.workload.ThroughputSuite;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -118,7 +113,7 @@ public final class BenchmarkRunner {
     private int runInterleaved(List<BackendUnderTest> opened, List<ResultRecord> records) {
         int failures = 0;
         for (String suite : options.suites()) {
-            List<List<Supplier<ResultRecord>>> plans = opened.stream().map(t -> cases(suite, t)).toList();
+            List<List<Supplier<ResultRecord>>> plans = opened.stream().map(t -> Suites.named(suite).cases(t)).toList();
             int rounds = plans.stream().mapToInt(List::size).max().orElse(0);
             for (int round = 0; round < rounds; round++) {
                 for (int t = 0; t < opened.size(); t++) {
@@ -141,19 +136,6 @@ public final class BenchmarkRunner {
     /** Every strategy the backend declares, or {@code -Dstrategy} alone. */
     private List<String> strategies(String backend) {
         return options.strategy().map(List::of).orElse(QueueBackends.provider(backend).strategies());
-    }
-
-    /** The suite's cases for one target, in the same order for every target, not yet run. */
-    private static List<Supplier<ResultRecord>> cases(String suite, BackendUnderTest target) {
-        return switch (suite) {
-            case ThroughputSuite.NAME -> new ThroughputSuite().cases(target);
-            case LatencySuite.NAME -> new LatencySuite().cases(target);
-            case ConcurrencySuite.NAME -> new ConcurrencySuite().cases(target);
-            case StressSuite.NAME -> new StressSuite().cases(target);
-            case MemorySuite.NAME -> new MemorySuite().cases(target);
-            case ChaosSuite.NAME -> new ChaosSuite().cases(target);
-            default -> throw new IllegalArgumentException("no suite named " + suite);
-        };
     }
 
     /**
@@ -196,18 +178,20 @@ public final class BenchmarkRunner {
     }
 
     private int exitStatus(List<ResultRecord> records, int caseFailures, Optional<Comparison> comparison) {
-        boolean lost = records.stream().anyMatch(r -> r.jobsLost() > 0 && !ChaosSuite.lossExpected(r));
-        boolean violated = records.stream().anyMatch(r -> r.details().containsKey(ChaosSuite.VIOLATION));
+        boolean lost = records.stream().anyMatch(r -> r.jobsLost() > 0 && !r.status().lossExpected());
+        boolean violated = records.stream()
+                .anyMatch(r -> r.status() instanceof CaseStatus.Ran ran && ran.violation() != null);
         boolean couldNotRun = caseFailures > 0
-                || records.stream().anyMatch(r -> r.details().containsKey(BackendUnderTest.COULD_NOT_RUN));
+                || records.stream().anyMatch(r -> r.status() instanceof CaseStatus.CouldNotRun);
         boolean missed = records.stream().flatMap(r -> r.targets().stream()).anyMatch(t -> !t.pass());
         boolean regressed = comparison.isPresent() && comparison.get().hasRegression();
         return lost || violated || couldNotRun || (options.strict() && (missed || regressed)) ? 1 : 0;
     }
 
     private void summarize(List<ResultRecord> records, Optional<Comparison> comparison, Path folder, int exitStatus) {
-        long lost = records.stream().filter(r -> !ChaosSuite.lossExpected(r)).mapToLong(ResultRecord::jobsLost).sum();
-        long expected = records.stream().filter(ChaosSuite::lossExpected).mapToLong(ResultRecord::jobsLost).sum();
+        long lost = records.stream().filter(r -> !r.status().lossExpected()).mapToLong(ResultRecord::jobsLost).sum();
+        long expected = records.stream().filter(r -> r.status().lossExpected()).mapToLong(ResultRecord::jobsLost)
+                .sum();
         long duplicated = records.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
         List<String> missed = new ArrayList<>();
         for (ResultRecord r : records) {
@@ -235,7 +219,7 @@ public final class BenchmarkRunner {
                     ch.now(), ch.ratio()));
         });
         for (ResultRecord r : records) {
-            if (r.jobsLost() > 0 && !ChaosSuite.lossExpected(r)) {
+            if (r.jobsLost() > 0 && !r.status().lossExpected()) {
                 BackendUnderTest.lossBanner(r).forEach(line -> err.println("!!! " + line));
             }
         }

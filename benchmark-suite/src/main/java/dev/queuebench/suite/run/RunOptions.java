@@ -5,6 +5,7 @@ import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.Secrets;
+import dev.queuebench.suite.chaos.ChaosCase;
 import dev.queuebench.suite.chaos.ChaosSuite;
 import dev.queuebench.suite.workers.Payload;
 import dev.queuebench.suite.workers.Task;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Everything one run needs, validated once: both entry points ({@link Main}'s system properties and the CLI's long
@@ -54,9 +54,12 @@ public record RunOptions(
     /** A figure worse than the baseline's by more than this share (beyond the noise) is a regression. */
     public static final double DEFAULT_REGRESSION_THRESHOLD = 0.10;
 
-    public static final List<String> SUITES = List.of("throughput", "latency", "concurrency", "stress", "memory");
-    /** Every suite that can be named: the five default ones and {@code chaos}, which runs only when named (or in full). */
-    public static final List<String> ALL_SUITES = Stream.concat(SUITES.stream(), Stream.of(ChaosSuite.NAME)).toList();
+    /** The suites that run when none is named. */
+    public static final List<String> SUITES = Suites.defaultNames();
+    /** Every suite that can be named; those not in {@link #SUITES} run only when named (or in full). */
+    public static final List<String> ALL_SUITES = Suites.names();
+    /** How every command that reruns a run or a case starts: from a fresh clone, compiling what it needs. */
+    private static final String COMMAND = "./mvnw -pl benchmark-suite -am compile exec:java";
 
     /** Every option with its help text, in the order the usage text shows them. */
     public static final Map<String, String> OPTIONS = options(
@@ -72,7 +75,7 @@ public record RunOptions(
             "payloadBytes", "payload size of ordinary jobs (default " + Scenario.DEFAULT_PAYLOAD_BYTES + ")",
             "strategy", "one claim strategy instead of every strategy each backend declares",
             "processes", "consumer JVMs the workers are spread over (1 to 64, default 1: threads in this JVM)",
-            "cases", "chaos cases, comma list of " + String.join(",", ChaosSuite.CASES) + " (default all)",
+            "cases", "chaos cases, comma list of " + String.join(",", ChaosCase.labels()) + " (default all)",
             "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL); any <backend>.<key> sets that provider key",
             "redis.url", "Redis URL (or QUEUEBENCH_REDIS_URL)",
             "sqlite.path", "SQLite file (default target/queuebench-sqlite/<stamp>.db)",
@@ -154,7 +157,7 @@ public record RunOptions(
                 bool(given, "virtualThreads"),
                 given,
                 integer(given, "processes", 1, 1, 64),
-                words(given, "cases", ChaosSuite.CASES, true, ChaosSuite.CASES));
+                words(given, "cases", ChaosCase.labels(), true, ChaosCase.labels()));
     }
 
     /** Provider configuration keys given for one backend, e.g. {@code url} from {@code -Dpostgres.url}. */
@@ -198,11 +201,16 @@ public record RunOptions(
 
     /** The command that reproduces this run from a fresh clone (secrets redacted). */
     public String reproduceCommand() {
-        String props = given.entrySet().stream()
+        return command(given);
+    }
+
+    /** The command that runs the suite from a fresh clone with {@code properties} as {@code -D} options. */
+    public static String command(Map<String, String> properties) {
+        String props = properties.entrySet().stream()
                 .map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .map(arg -> arg.matches("[\\w.,=:/@*-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'")
                 .collect(Collectors.joining(" "));
-        return ("./mvnw -pl benchmark-suite -am compile exec:java " + props).trim();
+        return (COMMAND + " " + props).trim();
     }
 
     private static List<String> backends(String raw, List<QueueBackendProvider> providers) {

@@ -7,6 +7,7 @@ import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.BenchmarkRunner;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.suite.run.Scenario;
+import dev.queuebench.suite.run.Suite;
 import dev.queuebench.suite.workers.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,17 @@ import java.util.function.Supplier;
  * take one job at a time unless {@code -Dbatch} says otherwise, so workers contend as hard as they can. Each
  * strategy is a target of its own (see {@link BenchmarkRunner}).
  */
-public final class ConcurrencySuite {
+public final class ConcurrencySuite implements Suite {
     public static final String NAME = "concurrency";
     private static final String QUEUE = "qb_concurrency";
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
     /** Every worker count for {@code target}'s strategy, not yet run. */
+    @Override
     public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         Scenario scenario = options.scenario();
@@ -34,7 +41,7 @@ public final class ConcurrencySuite {
             Drain.Spec drain = new Drain.Spec(List.of(target.queue(QUEUE)), jobs, options.payloadBytes(), 0, workers, batch,
                     Task.NOOP, false);
             String name = "contend_" + target.strategy();
-            CaseSpec spec = new CaseSpec(NAME, name, workers, batch, Task.NOOP.label(), Map.of(
+            CaseSpec spec = new CaseSpec(this, name, workers, batch, Task.NOOP.label(), Map.of(
                     "workers", Integer.toString(workers), "batch", Integer.toString(batch),
                     "jobs", Integer.toString(jobs)));
             String phase = name + " W=" + workers;

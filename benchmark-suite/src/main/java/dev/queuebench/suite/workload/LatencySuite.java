@@ -10,12 +10,14 @@ import dev.queuebench.suite.run.CaseOutcome;
 import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.suite.run.Scenario;
+import dev.queuebench.suite.run.Suite;
 import dev.queuebench.suite.workers.LatencyRecorder;
 import dev.queuebench.suite.workers.Task;
 import dev.queuebench.suite.workers.WorkerPool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -28,13 +30,25 @@ import java.util.function.Supplier;
  * machine the compiler threads show in the tail. In each run, the first second (a fifth of the run at most) is a
  * warm-up that the histogram skips. Per-operation latency comes from the backend's timers ({@link CaseMeters}).
  */
-public final class LatencySuite {
+public final class LatencySuite implements Suite {
     public static final String NAME = "latency";
     private static final String QUEUE = "qb_latency";
     private static final Duration JIT_WARM_UP = Duration.ofSeconds(3);
     private static final int JIT_WARM_UP_RATE = 2000;
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The rate is fixed, so the median repetition is the one with the median p99 latency. */
+    @Override
+    public Comparator<CaseOutcome> medianOrder() {
+        return Comparator.comparingDouble(o -> o.latency().p99());
+    }
+
     /** One case per rate for {@code target}, not yet run. */
+    @Override
     public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         Scenario scenario = options.scenario();
@@ -44,7 +58,7 @@ public final class LatencySuite {
         List<Integer> rates = options.rates().isEmpty() ? scenario.latencyRates : options.rates();
         List<Supplier<ResultRecord>> cases = new ArrayList<>();
         for (int rate : rates) {
-            CaseSpec spec = new CaseSpec(NAME, "open_loop_" + rate + "_per_s", workers, batch, Task.NOOP.label(), Map.of(
+            CaseSpec spec = new CaseSpec(this, "open_loop_" + rate + "_per_s", workers, batch, Task.NOOP.label(), Map.of(
                     "rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
                     "workers", Integer.toString(workers), "batch", Integer.toString(batch)));
             Duration warmUp = duration.compareTo(JIT_WARM_UP) < 0 ? duration : JIT_WARM_UP;

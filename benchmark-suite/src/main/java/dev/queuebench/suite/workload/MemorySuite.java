@@ -8,6 +8,7 @@ import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.CaseOutcome;
 import dev.queuebench.suite.run.RunOptions;
+import dev.queuebench.suite.run.Suite;
 import dev.queuebench.suite.workers.Task;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * {@code /proc/self/status}, GC count and pause, live threads, and the backend's own {@code footprint()}. Reports
  * the peaks, heap growth per minute (least-squares slope) and a leak verdict whose rule is {@link #LEAK_RULE}.
  */
-public final class MemorySuite {
+public final class MemorySuite implements Suite {
     public static final String NAME = "memory";
     private static final int DEFAULT_RATE = 500;
     private static final int MIN_SAMPLES = 10;
@@ -40,13 +41,19 @@ public final class MemorySuite {
             + " the first fifth exceeds both 1 MiB/min and 5 % of the mean heap per minute; needs " + MIN_SAMPLES
             + " samples";
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
     /** The sustained case for {@code target}, not yet run. */
+    @Override
     public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         int workers = options.singleWorkers();
         int rate = options.rates().isEmpty() ? DEFAULT_RATE : options.rates().getFirst();
         Duration duration = Duration.ofSeconds(options.durationSeconds().orElse(options.scenario().memorySeconds));
-        CaseSpec spec = new CaseSpec(NAME, "sustained_" + rate + "_per_s", workers, 1, Task.NOOP.label(), Map.of(
+        CaseSpec spec = new CaseSpec(this, "sustained_" + rate + "_per_s", workers, 1, Task.NOOP.label(), Map.of(
                 "rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
                 "workers", Integer.toString(workers)));
         return List.of(() -> target.runCase(spec, 1, () -> sustained(target, rate, duration, workers, spec.name())));

@@ -7,6 +7,7 @@ import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.CaseOutcome;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.suite.run.Scenario;
+import dev.queuebench.suite.run.Suite;
 import dev.queuebench.suite.workers.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,11 +23,17 @@ import java.util.stream.IntStream;
  * dead). Each case reports completion, errors, time to drain and the ledger; each runs once, as these cases measure
  * whether everything arrives rather than a rate to compare.
  */
-public final class StressSuite {
+public final class StressSuite implements Suite {
     public static final String NAME = "stress";
     private static final String QUEUE = "qb_stress";
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
     /** The five stress cases for {@code target}, not yet run. */
+    @Override
     public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         Scenario scenario = options.scenario();
@@ -51,8 +58,8 @@ public final class StressSuite {
         return cases;
     }
 
-    private static ResultRecord stressCase(BackendUnderTest target, String name, Drain.Spec drain) {
-        CaseSpec spec = new CaseSpec(NAME, name, drain.workers(), drain.batch(), drain.task().label(), Map.of(
+    private ResultRecord stressCase(BackendUnderTest target, String name, Drain.Spec drain) {
+        CaseSpec spec = new CaseSpec(this, name, drain.workers(), drain.batch(), drain.task().label(), Map.of(
                 "workers", Integer.toString(drain.workers()), "batch", Integer.toString(drain.batch())));
         return target.runCase(spec, 1, () -> {
             CaseOutcome outcome = Drain.run(target, drain, name);

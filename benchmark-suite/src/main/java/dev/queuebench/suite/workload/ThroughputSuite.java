@@ -11,6 +11,7 @@ import dev.queuebench.suite.run.CaseOutcome;
 import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.suite.run.Scenario;
+import dev.queuebench.suite.run.Suite;
 import dev.queuebench.suite.workers.LatencyRecorder;
 import dev.queuebench.suite.workers.Payload;
 import dev.queuebench.suite.workers.Task;
@@ -26,12 +27,18 @@ import java.util.function.Supplier;
  * for each task type, through the one-at-a-time path ({@code batch} 1: {@code complete}) and the batched path
  * ({@code completeAll}). Jobs/s are counted over the measured drain only, after a warm-up drain.
  */
-public final class ThroughputSuite {
+public final class ThroughputSuite implements Suite {
     public static final String NAME = "throughput";
     private static final String QUEUE = "qb_throughput";
     private static final int DRAIN_WORKERS = 4;
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
     /** Every throughput case for {@code target}, not yet run. */
+    @Override
     public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
         RunOptions options = target.options();
         Scenario scenario = options.scenario();
@@ -39,7 +46,7 @@ public final class ThroughputSuite {
         List<Supplier<ResultRecord>> cases = new ArrayList<>();
         for (int batch : batches(options)) {
             String name = batch == 1 ? "enqueue_single" : "enqueue_batched";
-            CaseSpec spec = new CaseSpec(NAME, name, 1, batch, Task.NOOP.label(),
+            CaseSpec spec = new CaseSpec(this, name, 1, batch, Task.NOOP.label(),
                     Map.of("batch", Integer.toString(batch), "jobs", Integer.toString(jobs)));
             cases.add(() -> target.runCase(spec, scenario.repeats,
                     () -> enqueueCase(target, jobs / 10, batch, name + " (warm-up)"),
@@ -53,7 +60,7 @@ public final class ThroughputSuite {
                     String name = "drain_" + task.label() + (batch == 1 ? "_single" : "_batched");
                     Drain.Spec drain = new Drain.Spec(List.of(target.queue(QUEUE)), taskJobs, options.payloadBytes(), 0, workers,
                             batch, task, false);
-                    CaseSpec spec = new CaseSpec(NAME, name, workers, batch, task.label(), Map.of(
+                    CaseSpec spec = new CaseSpec(this, name, workers, batch, task.label(), Map.of(
                             "workers", Integer.toString(workers), "batch", Integer.toString(batch),
                             "task", task.label(), "jobs", Integer.toString(jobs)));
                     String phase = name + " W=" + workers;

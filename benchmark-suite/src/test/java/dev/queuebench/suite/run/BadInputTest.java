@@ -2,7 +2,7 @@ package dev.queuebench.suite.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.queuebench.suite.chaos.ThrowawayRedis;
+import dev.queuebench.redis.ThrowawayRedis;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -33,7 +33,8 @@ class LatencyRecorderTest {
         CompositeMeterRegistry registry = new CompositeMeterRegistry();
         RunOptions options = RunOptions.parse(Map.of("backend", "memory"), Map.of());
         try (Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err, false, 1000)) {
-            BackendUnderTest target = new BackendUnderTest(backend, registry, options, progress, "test");
+            BackendUnderTest target = new BackendUnderTest(backend, registry, options, progress, "test",
+                    BackendConfig.empty());
 
             CaseOutcome outcome = LatencySuite.openLoop(target, 200, Duration.ofSeconds(2), 1, 1, "stall");
 
@@ -52,7 +53,8 @@ class LatencyRecorderTest {
         RunOptions options = RunOptions.parse(Map.of("backend", "memory"), Map.of());
         try (Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err, false, 1000);
                 QueueBackend backend = QueueBackends.open("memory", BackendConfig.empty())) {
-            BackendUnderTest target = new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "t");
+            BackendUnderTest target = new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "t",
+                    BackendConfig.empty());
             // p99 and throughput rank the three repetitions differently: the median p99 (5 ms) has the lowest rate
             Iterator<double[]> runs = List.of(new double[] {9, 200.0}, new double[] {5, 199.0},
                     new double[] {1, 199.5}).iterator();
@@ -64,7 +66,7 @@ class LatencyRecorderTest {
             };
 
             ResultRecord record = target.runCase(
-                    new BackendUnderTest.CaseSpec(LatencySuite.NAME, "open_loop", 1, 1, "noop", Map.of()), 3, body);
+                    new BackendUnderTest.CaseSpec(new LatencySuite(), "open_loop", 1, 1, "noop", Map.of()), 3, body);
 
             assertThat(record.latencyMs().p99()).isEqualTo(5);
             assertThat(record.throughputJobsPerSec()).isEqualTo(199.0);

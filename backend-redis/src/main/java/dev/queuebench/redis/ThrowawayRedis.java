@@ -1,6 +1,9 @@
-package dev.queuebench.suite.chaos;
+package dev.queuebench.redis;
 
+import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
+import dev.queuebench.faults.ThrowawayServer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,13 +12,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@code redis-server} of its own, a child of this JVM on a free loopback port, without persistence
  * ({@code --save "" --appendonly no}): a restart empties it, which is what VOLATILE durability declares. With a
- * password it requires one ({@code --requirepass}).
+ * password it requires one ({@code --requirepass}). {@link RedisFaults} hands it to the chaos suite.
  */
 public final class ThrowawayRedis extends ThrowawayServer {
     private final String password;
@@ -47,6 +52,11 @@ public final class ThrowawayRedis extends ThrowawayServer {
     }
 
     @Override
+    public Map<String, String> config() {
+        return Map.of(RedisConfig.URL.name(), url());
+    }
+
+    /** The server's URL, with the password when it has one. */
     public String url() {
         return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
     }
@@ -57,7 +67,7 @@ public final class ThrowawayRedis extends ThrowawayServer {
     }
 
     @Override
-    protected List<ProcessHandle> processes() {
+    public List<ProcessHandle> processes() {
         return process == null ? List.of() : List.of(process.toHandle());
     }
 
@@ -68,8 +78,13 @@ public final class ThrowawayRedis extends ThrowawayServer {
         launch();
     }
 
-    /** {@code CLIENT KILL ID} for every connection named {@code clientName} (CLIENT SETNAME); returns how many. */
-    public int killClients(String clientName) {
+    /**
+     * {@code CLIENT KILL ID} for every connection with the CLIENT SETNAME the backend opened with {@code config} gives
+     * its connections; returns how many.
+     */
+    @Override
+    public int killConnections(BackendConfig config) {
+        String clientName = config.get(RedisConfig.CLIENT_NAME);
         int killed = 0;
         for (String client : command("CLIENT", "LIST").split("\n")) {
             if (client.contains(" name=" + clientName + " ")) {
@@ -109,7 +124,7 @@ public final class ThrowawayRedis extends ThrowawayServer {
                 throw new BackendUnavailableException(
                         "throwaway redis-server on port " + port + " did not start", null);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            LockSupport.parkNanos(20_000_000);
         }
     }
 
@@ -132,7 +147,7 @@ public final class ThrowawayRedis extends ThrowawayServer {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            InputStream in = new BufferedInputStream(socket.getInputStream());
             if (password != null) {
                 out.write(resp("AUTH", password));
                 readReply(in);

@@ -1,18 +1,21 @@
-package dev.queuebench.suite.chaos;
+package dev.queuebench.postgres;
 
+import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
+import dev.queuebench.faults.ThrowawayServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * A PostgreSQL cluster of its own: {@code initdb} and {@code pg_ctl} run as the {@code postgres} OS user (through
  * {@code runuser} when the suite runs as root) in a temporary folder, trust authentication, listening on a free
- * loopback port and a socket in that folder.
+ * loopback port and a socket in that folder. {@link PostgresFaults} hands it to the chaos suite.
  */
 public final class ThrowawayPostgres extends ThrowawayServer {
     private final Path bin;
@@ -51,8 +54,8 @@ public final class ThrowawayPostgres extends ThrowawayServer {
     }
 
     @Override
-    public String url() {
-        return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+    public Map<String, String> config() {
+        return Map.of(PostgresConfig.URL.name(), "postgresql://postgres@127.0.0.1:" + port + "/postgres");
     }
 
     @Override
@@ -61,7 +64,7 @@ public final class ThrowawayPostgres extends ThrowawayServer {
     }
 
     @Override
-    protected List<ProcessHandle> processes() {
+    public List<ProcessHandle> processes() {
         List<ProcessHandle> all = new ArrayList<>();
         ProcessHandle.of(postmasterPid()).ifPresent(p -> {
             all.add(p);
@@ -71,10 +74,12 @@ public final class ThrowawayPostgres extends ThrowawayServer {
     }
 
     /**
-     * {@code pg_terminate_backend} on every session whose {@code application_name} is {@code applicationName} (the
-     * backend names its connections so); returns how many were ended.
+     * {@code pg_terminate_backend} on every session whose {@code application_name} is the one the backend opened
+     * with {@code config} gives its connections ({@code queuebench/<schema>}); returns how many were ended.
      */
-    public int terminateConnections(String applicationName) {
+    @Override
+    public int killConnections(BackendConfig config) {
+        String applicationName = PostgresQueueBackend.applicationName(config.get(PostgresConfig.SCHEMA));
         String ended = asPostgres("psql", "-h", folder.toString(), "-p", Integer.toString(port), "-U", "postgres",
                 "-d", "postgres", "-Atc", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                         + " WHERE application_name = '" + applicationName.replace("'", "''") + "'");
@@ -118,10 +123,6 @@ public final class ThrowawayPostgres extends ThrowawayServer {
         command.add(bin.resolve(program).toString());
         command.addAll(List.of(args));
         return run(command);
-    }
-
-    private static boolean isRoot() {
-        return System.getProperty("user.name").equals("root");
     }
 
     /** The newest {@code /usr/lib/postgresql/<version>/bin} holding initdb and pg_ctl. */
