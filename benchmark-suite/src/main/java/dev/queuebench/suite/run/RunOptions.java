@@ -1,6 +1,7 @@
 package dev.queuebench.suite.run;
 
 import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.ConfigKey;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
@@ -269,56 +270,48 @@ public record RunOptions(
         if (raw == null) {
             return List.of();
         }
+        ConfigKey<Integer> typed = ConfigKey.integer(key, OPTIONS.get(key), min, min, max);
         List<Integer> values = new ArrayList<>();
         for (String part : split(raw)) {
-            values.add(parseInt(key, part, raw, min, max, "a comma list of whole numbers"));
+            values.add(read(typed, part.replace("_", ""), raw, true));
         }
         return values;
     }
 
     private static int integer(Map<String, String> given, String key, int defaultValue, int min, int max) {
         String raw = given.get(key);
-        return raw == null ? defaultValue : parseInt(key, raw, raw, min, max, "a whole number");
-    }
-
-    private static int parseInt(String key, String part, String raw, int min, int max, String what) {
-        try {
-            int value = Integer.parseInt(part.replace("_", ""));
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the accepted range
-        }
-        throw new ConfigurationException(
-                "option '" + key + "' must be " + what + " from " + min + " to " + max + "; was '" + raw + "'");
+        return raw == null ? defaultValue
+                : read(ConfigKey.integer(key, OPTIONS.get(key), defaultValue, min, max), raw.replace("_", ""), raw,
+                        false);
     }
 
     private static double decimal(Map<String, String> given, String key, double defaultValue, double min,
             double max) {
         String raw = given.get(key);
-        if (raw == null) {
-            return defaultValue;
-        }
-        try {
-            double value = Double.parseDouble(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the accepted range
-        }
-        throw new ConfigurationException("option '" + key + "' must be a number from " + min + " to " + max
-                + " (0.10 = 10 %); was '" + raw + "'");
+        return raw == null ? defaultValue
+                : read(ConfigKey.decimal(key, OPTIONS.get(key), defaultValue, min, max), raw, raw, false);
     }
 
     private static boolean bool(Map<String, String> given, String key) {
-        String raw = given.getOrDefault(key, "false");
-        return switch (raw.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new ConfigurationException("option '" + key + "' must be true or false; was '" + raw + "'");
-        };
+        String raw = given.get(key);
+        return raw != null && read(ConfigKey.bool(key, OPTIONS.get(key), false), raw, raw, false);
+    }
+
+    /**
+     * {@code value} read through the same typed parsing as a provider's keys; on a bad one, an error naming the
+     * option, what it accepts and the whole {@code raw} value given.
+     */
+    private static <T> T read(ConfigKey<T> key, String value, String raw, boolean list) {
+        try {
+            return key.readIfPresent(Map.of(key.name(), value)).orElseThrow(() -> bad(key, raw, list));
+        } catch (ConfigurationException e) {
+            throw bad(key, raw, list);
+        }
+    }
+
+    private static ConfigurationException bad(ConfigKey<?> key, String raw, boolean list) {
+        return new ConfigurationException("option '" + key.name() + "' must be " + (list ? "a comma list, each " : "")
+                + key.accepts() + "; was '" + raw + "'");
     }
 
     private static Path existing(String key, String raw, boolean directory) {
