@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The chaos suite's fault hook on a real throwaway PostgreSQL cluster: the backend survives each fault it can inject. */
+/** The chaos suite's fault hook on a real throwaway PostgreSQL cluster: the backend survives each fault. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ThrowawayPostgresTest {
     private static final Duration LEASE = ofSeconds(60);

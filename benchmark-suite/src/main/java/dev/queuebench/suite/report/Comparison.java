@@ -3,7 +3,6 @@ package dev.queuebench.suite.report;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.workload.LatencySuite;
 import dev.queuebench.suite.workload.MemorySuite;
 import java.util.ArrayList;

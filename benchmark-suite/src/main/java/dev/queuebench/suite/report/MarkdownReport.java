@@ -7,7 +7,6 @@ import dev.queuebench.suite.report.Comparison.Verdict;
 import dev.queuebench.suite.report.ResultRecord.OpLatency;
 import dev.queuebench.suite.report.ResultRecord.TargetResult;
 import dev.queuebench.suite.report.RunReport.Declared;
-import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.Scenario;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.Footprints;

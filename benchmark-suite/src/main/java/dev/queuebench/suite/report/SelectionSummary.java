@@ -3,7 +3,6 @@ package dev.queuebench.suite.report;
 import dev.queuebench.api.Capabilities.Durability;
 import dev.queuebench.suite.chaos.ChaosSuite;
 import dev.queuebench.suite.report.RunReport.Declared;
-import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.Footprints;
 import dev.queuebench.suite.workload.LatencySuite;

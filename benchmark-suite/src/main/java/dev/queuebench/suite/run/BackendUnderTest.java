@@ -10,7 +10,6 @@ import dev.queuebench.suite.report.ResultRecord.Repetition;
 import dev.queuebench.suite.report.ResultRecord;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

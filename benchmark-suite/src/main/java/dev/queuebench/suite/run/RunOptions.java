@@ -5,7 +5,6 @@ import dev.queuebench.api.ConfigKey;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
-import dev.queuebench.api.Secrets;
 import dev.queuebench.suite.chaos.ChaosCase;
 import dev.queuebench.suite.chaos.ChaosSuite;
 import dev.queuebench.suite.workers.Payload;
