@@ -1,10 +1,6 @@
 package dev.queuebench.mariadb;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import dev.queuebench.api.ResourceText;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -83,9 +79,9 @@ record Sql(
                 + statement.substring(close);
     }
 
-    /** The statements of a script such as {@code schema.sql}: its text split after each {@code ;} that ends a line. */
+    /** The statements of a script such as {@code schema.sql}. */
     static List<String> statements(String script) {
-        return Arrays.stream(script.split(";[ \\t]*(\\R|$)")).filter(piece -> !piece.isBlank()).toList();
+        return ResourceText.statements(script);
     }
 
     private static String named(String sql, String table) {
@@ -98,14 +94,7 @@ record Sql(
     }
 
     private static String text(String name) {
-        try (InputStream in = Sql.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name + " beside " + Sql.class.getName());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
-        }
+        return ResourceText.read(Sql.class, name);
     }
 
     private static int versionOf(String sql) {

@@ -1,9 +1,6 @@
 package dev.queuebench.postgres;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.queuebench.api.ResourceText;
 
 /**
  * The backend's SQL, read once from the {@code .sql} resources beside this class: they are the specification of
@@ -35,13 +32,6 @@ final class Sql {
     private Sql() {}
 
     private static String load(String name) {
-        try (InputStream in = Sql.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name + " beside " + Sql.class.getName());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
-        }
+        return ResourceText.read(Sql.class, name);
     }
 }

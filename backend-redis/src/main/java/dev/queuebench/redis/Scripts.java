@@ -1,11 +1,9 @@
 package dev.queuebench.redis;
 
+import dev.queuebench.api.ResourceText;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -111,14 +109,7 @@ final class Scripts {
     }
 
     private static String resource(String file) {
-        try (InputStream in = Scripts.class.getResourceAsStream(file)) {
-            if (in == null) {
-                throw new IllegalStateException("script " + file + " is missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read script " + file, e);
-        }
+        return ResourceText.read(Scripts.class, file);
     }
 
     private static String sha1(String source) {

@@ -1,4 +1,4 @@
--- Strategy 'immediate', inside BEGIN IMMEDIATE after settle-expired.sql: lease the first ?4 ready jobs of queue ?2
+-- Strategy 'immediate', inside BEGIN IMMEDIATE after settle_expired.sql: lease the first ?4 ready jobs of queue ?2
 -- at time ?3 until ?1. Each row gets its own random 64-bit lease token. RETURNING order is unspecified: the caller
 -- sorts by priority DESC, run_at, id.
 UPDATE jobs
