@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * A durable job queue: at-least-once delivery, leases with fencing, retries with backoff, dead letters, delayed
  * jobs, priorities, batches. Every method is safe to call from many threads at once; one instance per process is
- * the norm. See {@code shared/CONTRACT.md}; the TCK is the executable form of that contract.
+ * the norm. See {@code docs/CONTRACT.md}; the TCK is the executable form of that contract.
  */
 public interface QueueBackend extends JobProducer, JobConsumer, QueueAdmin, AutoCloseable {
     /** The provider name, e.g. {@code postgres}. */

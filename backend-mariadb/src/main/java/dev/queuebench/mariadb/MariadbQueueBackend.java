@@ -251,7 +251,8 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
         return withConnection(job.queue(), "completing a job", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.complete())) {
                 ps.setLong(1, lease.id());
-                ps.setLong(2, lease.token());
+                ps.setString(2, lease.queue());
+                ps.setLong(3, lease.token());
                 return ps.executeUpdate() == 1;
             }
         });
@@ -277,12 +278,13 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
                         int p = 1;
                         for (Lease lease : leases) {
                             ps.setLong(p++, lease.id());
+                            ps.setString(p++, lease.queue());
                             ps.setLong(p++, lease.token());
                         }
                         Set<Lease> deleted = new HashSet<>();
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                deleted.add(new Lease(rs.getLong(1), rs.getLong(2)));
+                                deleted.add(new Lease(rs.getLong(1), rs.getString(2), rs.getLong(3)));
                             }
                         }
                         return deleted;
@@ -306,9 +308,10 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
         return withConnection(job.queue(), "failing a job", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.fail())) {
                 ps.setLong(1, lease.id());
-                ps.setLong(2, lease.token());
-                ps.setString(3, error);
-                ps.setLong(4, backoffMicros);
+                ps.setString(2, lease.queue());
+                ps.setLong(3, lease.token());
+                ps.setString(4, error);
+                ps.setLong(5, backoffMicros);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return FailResult.leaseLost();
@@ -331,7 +334,8 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
             try (PreparedStatement ps = c.prepareStatement(sql.extendLease())) {
                 ps.setLong(1, leaseDuration.toNanos() / 1_000);
                 ps.setLong(2, lease.id());
-                ps.setLong(3, lease.token());
+                ps.setString(3, lease.queue());
+                ps.setLong(4, lease.token());
                 return ps.executeUpdate() == 1;
             }
         });
@@ -499,12 +503,13 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** A claim as the jobs table knows it: the job's id and lease token; null when either cannot be ours. */
-    private record Lease(long id, long token) {
+    /** A claim as the jobs table knows it: the job's id, queue and lease token; null when id or token is not ours. */
+    private record Lease(long id, String queue, long token) {
         static Lease of(ClaimedJob job) {
             try {
                 String token = job.leaseToken();
-                return token == null ? null : new Lease(Long.parseLong(job.id()), Long.parseLong(token));
+                return token == null ? null : new Lease(Long.parseLong(job.id()), job.queue(),
+                        Long.parseLong(token));
             } catch (NumberFormatException e) {
                 return null;
             }

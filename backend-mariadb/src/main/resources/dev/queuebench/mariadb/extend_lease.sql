@@ -1,5 +1,5 @@
 -- Extends a valid lease to now + duration, fenced like complete.
--- Parameters: duration in microseconds, id, lease token.
+-- Parameters: duration in microseconds, id, queue, lease token.
 UPDATE `jobs`
 SET run_at = UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND
-WHERE id = ? AND lease_token = ? AND run_at > UTC_TIMESTAMP(6)
+WHERE id = ? AND queue = ? AND lease_token = ? AND run_at > UTC_TIMESTAMP(6)

@@ -29,9 +29,11 @@ import java.util.function.LongSupplier;
  * transition is atomic. Expired leases and due jobs are settled lazily, at the start of each operation.
  */
 final class MemoryQueue {
-    private static final Comparator<Job> CLAIM_ORDER = Comparator.comparingInt((Job j) -> -j.priority)
-            .thenComparing(j -> j.runAt)
-            .thenComparingLong(j -> j.id);
+    /** Higher priority first (compared, not negated: {@code -Integer.MIN_VALUE} overflows), then run-at, then id. */
+    private static final Comparator<Job> CLAIM_ORDER =
+            ((Comparator<Job>) (a, b) -> Integer.compare(b.priority, a.priority))
+                    .thenComparing(j -> j.runAt)
+                    .thenComparingLong(j -> j.id);
     private static final Comparator<Job> BY_RUN_AT = Comparator.comparing((Job j) -> j.runAt).thenComparingLong(j -> j.id);
     private static final Comparator<Job> BY_LEASE_EXPIRY =
             Comparator.comparing((Job j) -> j.leaseExpiresAt).thenComparingLong(j -> j.id);
@@ -142,6 +144,7 @@ final class MemoryQueue {
                 return FailResult.leaseLost();
             }
             leased.remove(job);
+            job.leaseToken = null; // the lease ends here: a second fail or complete under it is refused
             job.lastError = error;
             if (job.attempt >= job.maxAttempts) {
                 dead.put(job.id, job);

@@ -98,12 +98,17 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
             TableVacuum vacuum = vacuumHere ? new TableVacuum(pool, config.schema(), VACUUM_CHECK_INTERVAL) : null;
             Duration reconnectDelay = min(config.pollInterval(), Duration.ofSeconds(1));
             WakeUpListener wakeUps = config.notifyOnEnqueue()
-                    ? WakeUpListener.listening(connections, config.channel(), reconnectDelay)
+                    ? WakeUpListener.listening(connections, config.channel(), reconnectDelay, config.connectTimeout())
                     : WakeUpListener.pollingOnly();
             return new PostgresQueueBackend(config, registry, pool, wakeUps, vacuum, durability(settings));
         } catch (SQLException e) {
             pool.close();
             throw PostgresErrors.translate(e, config, "installing schema '" + config.schema() + "'");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.close();
+            throw new QueueException("interrupted while waiting for the LISTEN connection of channel "
+                    + config.channel(), e);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -269,8 +274,9 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
         return withConnection(job.queue(), "completing a job", c -> {
             try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE)) {
                 ps.setLong(1, lease.id());
-                ps.setObject(2, lease.token());
-                ps.setString(3, config.asyncCommit().forCompletions());
+                ps.setString(2, lease.queue());
+                ps.setObject(3, lease.token());
+                ps.setString(4, config.asyncCommit().forCompletions());
                 return ps.executeUpdate() == 1;
             }
         });
@@ -293,12 +299,14 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
                 : withConnection(queue, "completing a batch", c -> {
                     try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE_ALL)) {
                         ps.setArray(1, c.createArrayOf("bigint", leases.stream().map(Lease::id).toArray(Long[]::new)));
-                        ps.setArray(2, c.createArrayOf("uuid", leases.stream().map(Lease::token).toArray(UUID[]::new)));
-                        ps.setString(3, config.asyncCommit().forCompletions());
+                        ps.setArray(2, c.createArrayOf("text",
+                                leases.stream().map(Lease::queue).toArray(String[]::new)));
+                        ps.setArray(3, c.createArrayOf("uuid", leases.stream().map(Lease::token).toArray(UUID[]::new)));
+                        ps.setString(4, config.asyncCommit().forCompletions());
                         Set<Lease> deleted = new HashSet<>();
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                deleted.add(new Lease(rs.getLong(1), rs.getObject(2, UUID.class)));
+                                deleted.add(new Lease(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class)));
                             }
                         }
                         return deleted;
@@ -324,7 +332,8 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
                 ps.setString(1, error);
                 ps.setLong(2, backoffMicros);
                 ps.setLong(3, lease.id());
-                ps.setObject(4, lease.token());
+                ps.setString(4, lease.queue());
+                ps.setObject(5, lease.token());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return FailResult.leaseLost();
@@ -346,7 +355,8 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
             try (PreparedStatement ps = c.prepareStatement(Sql.EXTEND_LEASE)) {
                 ps.setLong(1, leaseDuration.toNanos() / 1_000);
                 ps.setLong(2, lease.id());
-                ps.setObject(3, lease.token());
+                ps.setString(3, lease.queue());
+                ps.setObject(4, lease.token());
                 return ps.executeUpdate() == 1;
             }
         });
@@ -556,12 +566,13 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** A claim as the jobs table knows it: the job's id and the lease token; null when either cannot be ours. */
-    private record Lease(long id, UUID token) {
+    /** A claim as the jobs table knows it: the job's id, queue and lease token; null when id or token is not ours. */
+    private record Lease(long id, String queue, UUID token) {
         static Lease of(ClaimedJob job) {
             try {
                 String token = job.leaseToken();
-                return token == null ? null : new Lease(Long.parseLong(job.id()), UUID.fromString(token));
+                return token == null ? null : new Lease(Long.parseLong(job.id()), job.queue(),
+                        UUID.fromString(token));
             } catch (IllegalArgumentException e) { // NumberFormatException too
                 return null;
             }

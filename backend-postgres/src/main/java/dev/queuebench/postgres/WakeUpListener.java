@@ -25,6 +25,7 @@ final class WakeUpListener implements AutoCloseable {
 
     private final ConcurrentHashMap<String, Signal> signals = new ConcurrentHashMap<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch firstListen = new CountDownLatch(1);
     private final DataSource connections;
     private final String channel;
     private final Duration reconnectDelay;
@@ -42,10 +43,16 @@ final class WakeUpListener implements AutoCloseable {
         return new WakeUpListener(null, null, Duration.ZERO);
     }
 
-    /** Listens on {@code channel} through connections from {@code connections}, starting now. */
-    static WakeUpListener listening(DataSource connections, String channel, Duration reconnectDelay) {
+    /**
+     * Listens on {@code channel} through connections from {@code connections}; returns once the LISTEN is in place
+     * (so an enqueue right after open wakes a waiting claim), or after {@code startTimeout} if it is not, in which
+     * case waiters fall back to their timeouts until the listener connects.
+     */
+    static WakeUpListener listening(DataSource connections, String channel, Duration reconnectDelay,
+            Duration startTimeout) throws InterruptedException {
         WakeUpListener listener = new WakeUpListener(connections, channel, reconnectDelay);
         listener.thread.start();
+        listener.firstListen.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         return listener;
     }
 
@@ -123,6 +130,7 @@ final class WakeUpListener implements AutoCloseable {
             try (Connection connection = connections.getConnection();
                     Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN \"" + channel + "\"");
+                firstListen.countDown();
                 signals.keySet().forEach(this::wake); // anything sent while we were not listening is lost
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (closed.getCount() > 0) {

@@ -165,6 +165,7 @@ class PostgresBackendTest {
         String schema = newSchema();
         QueueBackend backend = open(schema, "pollInterval", "10s");
         backend.enqueue("survivor", JobRequest.of(new byte[] {1}));
+        await().atMost(ofSeconds(20)).until(() -> listenersOf(schema) == 1); // the state the count below relies on
 
         assertThat(terminateConnectionsOf(schema)).as("pool and listener connections").isGreaterThanOrEqualTo(2);
 

@@ -11,22 +11,12 @@
 --   2. scheduled jobs whose run-at is due become READY;
 --   3. the first n ready jobs (higher priority, then earlier run-at, then lower id) are LEASED, each with
 --      attempt + 1 and a fresh token (from claims + 1), so no other claim can return them while the lease lasts.
--- Steps 1 and 2 handle at most HOUSEKEEPING_LIMIT jobs each per call, to bound the time Redis is busy.
+-- Steps 1 and 2 handle at most HOUSEKEEPING_LIMIT jobs each per call (see common.lua).
 
-local HOUSEKEEPING_LIMIT = 1000
 local n = tonumber(ARGV[2])
 local now = now_ms()
 
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASED, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)) do
-  redis.call('ZREM', LEASED, id)
-  local f = redis.call('HMGET', JOB .. id, 'attempt', 'max_attempts')
-  if tonumber(f[1]) >= tonumber(f[2]) then
-    redis.call('HSET', JOB .. id, 'last_error', 'lease expired')
-    redis.call('ZADD', DEAD, now, id)
-  else
-    make_ready(id)
-  end
-end
+settle_expired(now)
 
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', SCHEDULED, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)) do
   redis.call('ZREM', SCHEDULED, id)

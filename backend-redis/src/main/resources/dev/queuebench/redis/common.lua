@@ -62,3 +62,21 @@ end
 local function ids_in(key)
   return redis.call('ZRANGE', key, 0, -1)
 end
+
+-- Housekeeping handles at most this many jobs of each kind per call, to bound the time Redis is busy.
+local HOUSEKEEPING_LIMIT = 1000
+
+-- Settles up to HOUSEKEEPING_LIMIT leases expired at now: a job on its last attempt becomes DEAD with error
+-- 'lease expired'; any other goes back to READY at its old place (so a claim starting after an expiry can take it).
+local function settle_expired(now)
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASED, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)) do
+    redis.call('ZREM', LEASED, id)
+    local f = redis.call('HMGET', JOB .. id, 'attempt', 'max_attempts')
+    if tonumber(f[1]) >= tonumber(f[2]) then
+      redis.call('HSET', JOB .. id, 'last_error', 'lease expired')
+      redis.call('ZADD', DEAD, now, id)
+    else
+      make_ready(id)
+    end
+  end
+end

@@ -155,8 +155,8 @@ final class SqliteQueueBackend extends AbstractQueueBackend {
             long now = nowMicros();
             long retryAt = now + micros(delay);
             PreparedStatement fail = fence(session.prepare(SqlFile.FAIL), job, now);
-            fail.setLong(4, retryAt);
-            fail.setString(5, error);
+            fail.setLong(5, retryAt);
+            fail.setString(6, error);
             FailResult outcome = FailResult.leaseLost();
             try (ResultSet rs = fail.executeQuery()) {
                 while (rs.next()) { // to the end: see insert()
@@ -176,7 +176,7 @@ final class SqliteQueueBackend extends AbstractQueueBackend {
         return fenced(job) && connections.onWriter(job.queue(), session -> {
             long now = nowMicros();
             PreparedStatement extend = fence(session.prepare(SqlFile.EXTEND_LEASE), job, now);
-            extend.setLong(4, now + micros(leaseDuration));
+            extend.setLong(5, now + micros(leaseDuration));
             return extend.executeUpdate() == 1;
         });
     }
@@ -301,11 +301,12 @@ final class SqliteQueueBackend extends AbstractQueueBackend {
         return fence(session.prepare(SqlFile.COMPLETE), job, nowMicros());
     }
 
-    /** Binds the fence every settling statement starts with: ?1 id, ?2 lease token, ?3 now. */
+    /** Binds the fence every settling statement starts with: ?1 id, ?2 queue, ?3 lease token, ?4 now. */
     private static PreparedStatement fence(PreparedStatement statement, ClaimedJob job, long now) throws SQLException {
         statement.setLong(1, Long.parseLong(job.id()));
-        statement.setLong(2, Long.parseLong(job.leaseToken()));
-        statement.setLong(3, now);
+        statement.setString(2, job.queue());
+        statement.setLong(3, Long.parseLong(job.leaseToken()));
+        statement.setLong(4, now);
         return statement;
     }
 

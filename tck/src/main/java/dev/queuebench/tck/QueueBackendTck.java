@@ -5,35 +5,29 @@ import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.tuple;
 
-import dev.queuebench.api.Backoff;
 import dev.queuebench.api.BackendClosedException;
-import dev.queuebench.api.BackendConfig;
-import dev.queuebench.api.Capabilities.Ordering;
+import dev.queuebench.api.Capabilities.Feature;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.DeadJob;
-import dev.queuebench.api.FailResult;
 import dev.queuebench.api.FailResult.Outcome;
 import dev.queuebench.api.InvalidQueueNameException;
 import dev.queuebench.api.JobRequest;
-import dev.queuebench.api.JobTooLargeException;
 import dev.queuebench.api.QueueBackend;
-import dev.queuebench.api.QueueBackendProvider;
-import dev.queuebench.api.QueueBackends;
+import dev.queuebench.api.QueueMetrics;
+import dev.queuebench.api.QueueMetrics.Op;
 import dev.queuebench.api.QueueStats;
-import java.nio.charset.StandardCharsets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,478 +38,63 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
 /**
- * The executable form of the QueueBackend contract ({@code shared/CONTRACT.md}). A backend's test extends this
- * class and supplies its {@link #provider()} and a {@link #baseConfig()} that reaches its server; every test then
- * runs once for each strategy the provider declares. Clauses a backend declares it cannot keep (through
- * {@link dev.queuebench.api.Capabilities}) are skipped for it, and only those.
+ * The executable form of the QueueBackend contract ({@code docs/CONTRACT.md}). A backend's test extends this class
+ * and supplies its {@link #provider()} and a {@link #baseConfig()} that reaches its server; every test then runs once
+ * for each strategy the provider declares. A clause a backend declares it cannot keep (a {@code Capabilities}
+ * feature it leaves out, {@code ORDER_BEST_EFFORT}, durability {@code PROCESS}) is skipped for it with a message
+ * naming the capability, and only that clause; every declared one is checked.
  *
- * <p>Each test works on queues of its own and purges them afterwards, so backends may share a server between tests.
+ * <p>The clauses live in this class and its superclasses, one per group: {@link ClaimClauses} (values, waiting,
+ * exclusivity, order, batches, payloads, durability), {@link LeaseClauses} (leases, fencing, retries, backoff,
+ * dead letters, delayed jobs) and this class (stats, purge, isolation, meters, lifecycle, soak). Each test works on
+ * queues of its own and purges them afterwards, so backends may share a server between tests.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class QueueBackendTck {
-    /** Leases that outlive any test: expiry never interferes where a test does not mean it to. */
-    protected static final Duration LONG_LEASE = ofSeconds(60);
-    /** Leases meant to expire within a test. */
-    protected static final Duration SHORT_LEASE = ofMillis(300);
-    /** The backoff base the kit configures: the first retry waits between 0.8 and 1 times this. */
-    protected static final Duration BACKOFF_BASE = ofMillis(400);
-
-    private final List<QueueBackend> opened = Collections.synchronizedList(new ArrayList<>());
-    private final Map<QueueBackend, Set<String>> queuesUsed = new ConcurrentHashMap<>();
-
-    /** The provider under test. */
-    protected abstract QueueBackendProvider provider();
-
-    /** Configuration that reaches the test server, without {@code strategy} and backoff keys; may skip the test. */
-    protected BackendConfig baseConfig() {
-        return BackendConfig.empty();
-    }
-
-    /** The strategies to run every test with: all the provider declares. */
-    protected Stream<String> strategies() {
-        return provider().strategies().stream();
-    }
-
-    /** A fresh backend with the given strategy and the kit's short backoff, closed after the test. */
-    protected QueueBackend open(String strategy) {
-        BackendConfig config = baseConfig()
-                .with(QueueBackends.STRATEGY_KEY, strategy)
-                .with(Backoff.BASE, BACKOFF_BASE.toMillis() + "ms")
-                .with(Backoff.MAX, "2s");
-        QueueBackends.validate(provider(), config);
-        QueueBackend backend = provider().create(config);
-        opened.add(backend);
-        return backend;
-    }
-
-    /** A queue name no other test uses. */
-    protected String newQueue(QueueBackend backend) {
-        String queue = "tck-" + UUID.randomUUID().toString().substring(0, 13);
-        queuesUsed.computeIfAbsent(backend, b -> ConcurrentHashMap.newKeySet()).add(queue);
-        return queue;
-    }
-
-    @AfterEach
-    void closeBackends() {
-        List<QueueBackend> toClose = new ArrayList<>(opened);
-        Collections.reverse(toClose);
-        for (QueueBackend backend : toClose) {
-            try {
-                queuesUsed.getOrDefault(backend, Set.of()).forEach(backend::purge);
-            } catch (BackendClosedException e) {
-                // a test closed it on purpose
-            } finally {
-                backend.close();
-            }
-        }
-        opened.clear();
-        queuesUsed.clear();
-    }
-
-    // ---------------------------------------------------------------- enqueue and claim
-
-    @ContractTest
-    void enqueuedJobIsClaimedWithItsDataAndFirstAttempt(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        Instant before = Instant.now().minusSeconds(1);
-        String id = q.enqueue(queue, JobRequest.of(bytes("hello")).withPriority(3).withMaxAttempts(4));
-
-        List<ClaimedJob> claimed = q.claim(queue, 1, LONG_LEASE, ZERO);
-
-        assertThat(claimed).singleElement().satisfies(job -> {
-            assertThat(job.id()).isEqualTo(id);
-            assertThat(job.queue()).isEqualTo(queue);
-            assertThat(job.payload()).isEqualTo(bytes("hello"));
-            assertThat(job.priority()).isEqualTo(3);
-            assertThat(job.attempt()).isEqualTo(1);
-            assertThat(job.maxAttempts()).isEqualTo(4);
-            assertThat(job.enqueuedAt()).isBetween(before, Instant.now().plusSeconds(1));
-            assertThat(job.leaseExpiresAt()).isAfter(Instant.now().plusSeconds(30));
-            assertThat(job.leaseToken()).isNotBlank();
-        });
-    }
-
-    @ContractTest
-    void claimOnEmptyQueueReturnsNothingOnceItsWaitIsOver(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        long start = System.nanoTime();
-
-        assertThat(q.claim(queue, 5, LONG_LEASE, ofMillis(300))).isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(ofMillis(250));
-        assertThat(q.claim(queue, 5, LONG_LEASE, ZERO)).isEmpty();
-    }
-
-    @ContractTest
-    void waitingClaimReturnsTheJobEnqueuedWhileItWaits(String strategy) throws Exception {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        CompletableFuture<List<ClaimedJob>> waiting =
-                CompletableFuture.supplyAsync(() -> q.claim(queue, 1, LONG_LEASE, ofSeconds(20)));
-        await().pollDelay(ofMillis(100)).until(() -> true);
-
-        String id = q.enqueue(queue, JobRequest.of(bytes("wake")));
-
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
-    }
-
-    @ContractTest
-    void completedJobLeavesTheQueueAndCannotBeCompletedAgain(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        q.enqueue(queue, JobRequest.of(bytes("once")));
-        ClaimedJob job = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
-
-        assertThat(q.complete(job)).isTrue();
-        assertThat(q.complete(job)).isFalse();
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 0, 0, 0));
-        assertThat(q.claim(queue, 1, LONG_LEASE, ZERO)).isEmpty();
-    }
-
-    @ContractTest
-    void concurrentClaimersReceiveEveryJobExactlyOnce(String strategy) throws Exception {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        int jobs = 3000;
-        Set<String> enqueued = new HashSet<>();
-        for (int from = 0; from < jobs; from += 500) {
-            List<JobRequest> batch = IntStream.range(from, from + 500)
-                    .mapToObj(i -> JobRequest.of(bytes("job-" + i))).toList();
-            enqueued.addAll(q.enqueueAll(queue, batch));
-        }
-        Map<String, Integer> deliveries = new ConcurrentHashMap<>();
-        int threads = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int batchSize = t % 2 == 0 ? 1 : 10; // single and batch claimers race each other
-                workers.add(pool.submit(() -> {
-                    List<ClaimedJob> claimed;
-                    while (!(claimed = q.claim(queue, batchSize, LONG_LEASE, ofMillis(200))).isEmpty()) {
-                        for (ClaimedJob job : claimed) {
-                            deliveries.merge(job.id(), 1, Integer::sum);
-                        }
-                        assertThat(q.completeAll(claimed)).containsOnly(true);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get(50, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-
-        assertThat(enqueued).hasSize(jobs);
-        assertThat(deliveries.keySet()).isEqualTo(enqueued);
-        assertThat(deliveries.values()).as("deliveries per job").containsOnly(1);
-        assertThat(q.stats(queue).total()).isZero();
-    }
-
-    // ---------------------------------------------------------------- leases and fencing
-
-    @ContractTest
-    void expiredLeaseIsRedeliveredWithNextAttempt(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        String id = q.enqueue(queue, JobRequest.of(bytes("slow")).withMaxAttempts(3));
-        ClaimedJob first = q.claim(queue, 1, SHORT_LEASE, ZERO).getFirst();
-
-        ClaimedJob second = awaitClaim(q, queue);
-
-        assertThat(second.id()).isEqualTo(id);
-        assertThat(second.attempt()).isEqualTo(2);
-        assertThat(second.leaseToken()).isNotEqualTo(first.leaseToken());
-        assertThat(second.payload()).isEqualTo(bytes("slow"));
-    }
-
-    @ContractTest
-    void validLeaseKeepsTheJobFromOtherClaims(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        q.enqueue(queue, JobRequest.of(bytes("held")));
-        q.claim(queue, 1, ofSeconds(3), ZERO);
-
-        assertThat(q.claim(queue, 1, LONG_LEASE, ofMillis(600))).isEmpty();
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 0, 1, 0));
-    }
-
-    @ContractTest
-    void expiryOfTheLastAttemptMakesTheJobDead(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        String id = q.enqueue(queue, JobRequest.of(bytes("doomed")).withMaxAttempts(1));
-        ClaimedJob job = q.claim(queue, 1, SHORT_LEASE, ZERO).getFirst();
-
-        await().atMost(ofSeconds(10)).pollInterval(ofMillis(50)).untilAsserted(() -> {
-            assertThat(q.claim(queue, 1, LONG_LEASE, ZERO)).isEmpty();
-            assertThat(q.deadLetters(queue, 10)).extracting(DeadJob::id).containsExactly(id);
-        });
-        DeadJob dead = q.deadLetters(queue, 10).getFirst();
-        assertThat(dead.lastError()).contains("lease expired");
-        assertThat(dead.attempts()).isEqualTo(1);
-        assertThat(q.complete(job)).isFalse();
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 0, 0, 1));
-    }
-
-    @ContractTest
-    void staleLeaseCannotCompleteFailOrExtendAfterRedelivery(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        q.enqueue(queue, JobRequest.of(bytes("contested")));
-        ClaimedJob stale = q.claim(queue, 1, SHORT_LEASE, ZERO).getFirst();
-        ClaimedJob current = awaitClaim(q, queue);
-
-        assertThat(q.complete(stale)).isFalse();
-        assertThat(q.fail(stale, "late").outcome()).isEqualTo(Outcome.LEASE_LOST);
-        assertThat(q.extendLease(stale, LONG_LEASE)).isFalse();
-        assertThat(q.completeAll(List.of(stale))).containsExactly(false);
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 0, 1, 0));
-
-        assertThat(q.complete(current)).isTrue();
-    }
-
-    @ContractTest
-    void expiredLeaseCannotCompleteEvenBeforeAnotherClaim(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        q.enqueue(queue, JobRequest.of(bytes("late")));
-        ClaimedJob job = q.claim(queue, 1, ofMillis(200), ZERO).getFirst();
-        awaitPast(job.leaseExpiresAt());
-
-        assertThat(q.complete(job)).isFalse();
-        assertThat(q.extendLease(job, LONG_LEASE)).isFalse();
-        assertThat(awaitClaim(q, queue).attempt()).isEqualTo(2);
-    }
-
-    @ContractTest
-    void extendedLeaseOutlivesItsFirstExpiry(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        q.enqueue(queue, JobRequest.of(bytes("long task")));
-        ClaimedJob job = q.claim(queue, 1, SHORT_LEASE, ZERO).getFirst();
-
-        assertThat(q.extendLease(job, ofSeconds(5))).isTrue();
-
-        assertThat(q.claim(queue, 1, LONG_LEASE, SHORT_LEASE.multipliedBy(3))).isEmpty();
-        assertThat(q.complete(job)).isTrue();
-    }
-
-    // ---------------------------------------------------------------- failure, retries, dead letters
-
-    @ContractTest
-    void failedJobIsRetriedAfterBackoffAndNotBefore(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        q.enqueue(queue, JobRequest.of(bytes("flaky")).withMaxAttempts(3));
-        ClaimedJob job = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
-        Instant failedAt = Instant.now();
-
-        FailResult result = q.fail(job, "boom");
-
-        assertThat(result.outcome()).isEqualTo(Outcome.RETRY_SCHEDULED);
-        assertThat(result.retryAt()).isAfter(failedAt.plus(BACKOFF_BASE.multipliedBy(7).dividedBy(10)));
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 1, 0, 0));
-        assertThat(q.claim(queue, 1, LONG_LEASE, ZERO)).isEmpty();
-        ClaimedJob retry = awaitClaim(q, queue);
-        assertThat(Instant.now()).isAfterOrEqualTo(result.retryAt().minusMillis(50));
-        assertThat(retry.attempt()).isEqualTo(2);
-        assertThat(q.complete(retry)).isTrue();
-    }
-
-    @ContractTest
-    void jobIsDeadAfterMaxAttemptsWithItsLastError(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        String id = q.enqueue(queue, JobRequest.of(bytes("poison")).withMaxAttempts(2));
-
-        ClaimedJob first = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
-        assertThat(q.fail(first, "first error").outcome()).isEqualTo(Outcome.RETRY_SCHEDULED);
-        ClaimedJob second = awaitClaim(q, queue);
-        assertThat(q.fail(second, "second error")).isEqualTo(FailResult.dead());
-
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 0, 0, 1));
-        assertThat(q.deadLetters(queue, 10)).singleElement().satisfies(dead -> {
-            assertThat(dead.id()).isEqualTo(id);
-            assertThat(dead.payload()).isEqualTo(bytes("poison"));
-            assertThat(dead.attempts()).isEqualTo(2);
-            assertThat(dead.lastError()).isEqualTo("second error");
-        });
-        assertThat(q.claim(queue, 1, LONG_LEASE, ZERO)).isEmpty();
-    }
-
-    @ContractTest
-    void requeueDeadMakesDeadJobsReadyWithAttemptsReset(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        for (int i = 0; i < 3; i++) {
-            q.enqueue(queue, JobRequest.of(bytes("dead-" + i)).withMaxAttempts(1));
-        }
-        for (ClaimedJob job : q.claim(queue, 3, LONG_LEASE, ZERO)) {
-            assertThat(q.fail(job, "no").outcome()).isEqualTo(Outcome.DEAD);
-        }
-        assertThat(q.deadLetters(queue, 2)).hasSize(2);
-
-        assertThat(q.requeueDead(queue)).isEqualTo(3);
-
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(3, 0, 0, 0));
-        assertThat(q.deadLetters(queue, 10)).isEmpty();
-        assertThat(q.claim(queue, 3, LONG_LEASE, ZERO)).extracting(ClaimedJob::attempt).containsOnly(1);
-    }
-
-    // ---------------------------------------------------------------- delays and ordering
-
-    @ContractTest
-    void delayedJobIsInvisibleUntilItsRunAt(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        Instant runAt = Instant.now().plusMillis(800);
-        q.enqueue(queue, JobRequest.of(bytes("later")).withRunAt(runAt));
-
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 1, 0, 0));
-        assertThat(q.claim(queue, 1, LONG_LEASE, ZERO)).isEmpty();
-        ClaimedJob job = awaitClaim(q, queue);
-
-        assertThat(Instant.now()).isAfterOrEqualTo(runAt.minusMillis(50));
-        assertThat(job.payload()).isEqualTo(bytes("later"));
-    }
-
-    @ContractTest
-    void waitingClaimPicksUpADelayedJobWhenItComesDue(String strategy) throws Exception {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        String id = q.enqueue(queue, JobRequest.of(bytes("due soon")).withRunAt(Instant.now().plusMillis(500)));
-
-        assertThat(q.claim(queue, 1, LONG_LEASE, ofSeconds(10))).extracting(ClaimedJob::id).containsExactly(id);
-    }
-
-    @ContractTest
-    void higherPriorityIsClaimedFirst(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        for (int priority : new int[] {0, 5, -1, 10, 5}) {
-            q.enqueue(queue, JobRequest.of(bytes("p" + priority)).withPriority(priority));
-        }
-
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            order.add(q.claim(queue, 1, LONG_LEASE, ZERO).getFirst().priority());
-        }
-        assertThat(order).containsExactly(10, 5, 5, 0, -1);
-    }
-
-    @ContractTest
-    void jobsOfOnePriorityAreClaimedInEnqueueOrderWhereStrict(String strategy) {
-        QueueBackend q = open(strategy);
-        assumeTrue(q.capabilities().ordering() == Ordering.ORDER_STRICT, "backend declares ORDER_BEST_EFFORT");
-        String queue = newQueue(q);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            ids.add(q.enqueue(queue, JobRequest.of(bytes("fifo-" + i))));
-        }
-        ids.addAll(q.enqueueAll(queue, IntStream.range(30, 60).mapToObj(i -> JobRequest.of(bytes("fifo-" + i))).toList()));
-
-        List<String> claimed = new ArrayList<>();
-        claimed.add(q.claim(queue, 1, LONG_LEASE, ZERO).getFirst().id());
-        q.claim(queue, 29, LONG_LEASE, ZERO).forEach(job -> claimed.add(job.id()));
-        q.claim(queue, 30, LONG_LEASE, ZERO).forEach(job -> claimed.add(job.id()));
-
-        assertThat(claimed).containsExactlyElementsOf(ids);
-    }
-
-    @ContractTest
-    void earlierRunAtGoesFirstWithinAPriorityWhereStrict(String strategy) {
-        QueueBackend q = open(strategy);
-        assumeTrue(q.capabilities().ordering() == Ordering.ORDER_STRICT, "backend declares ORDER_BEST_EFFORT");
-        String queue = newQueue(q);
-        String now = q.enqueue(queue, JobRequest.of(bytes("now")));
-        String overdue = q.enqueue(queue, JobRequest.of(bytes("overdue")).withRunAt(Instant.now().minusSeconds(60)));
-
-        assertThat(q.claim(queue, 2, LONG_LEASE, ZERO)).extracting(ClaimedJob::id).containsExactly(overdue, now);
-    }
-
-    // ---------------------------------------------------------------- batches
-
-    @ContractTest
-    void enqueueAllReturnsIdsInOrderAndBatchClaimTakesUpToMaxJobs(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        List<String> ids = q.enqueueAll(queue, IntStream.range(0, 25).mapToObj(i -> JobRequest.of(bytes("b" + i))).toList());
-
-        assertThat(ids).hasSize(25).doesNotHaveDuplicates();
-        assertThat(q.enqueueAll(queue, List.of())).isEmpty();
-        List<ClaimedJob> first = q.claim(queue, 10, LONG_LEASE, ZERO);
-        List<ClaimedJob> second = q.claim(queue, 10, LONG_LEASE, ZERO);
-        List<ClaimedJob> third = q.claim(queue, 10, LONG_LEASE, ZERO);
-
-        assertThat(first).hasSize(10);
-        assertThat(second).hasSize(10);
-        assertThat(third).hasSize(5);
-        List<ClaimedJob> all = Stream.of(first, second, third).flatMap(List::stream).toList();
-        assertThat(all).extracting(ClaimedJob::id).containsExactlyInAnyOrderElementsOf(ids);
-        for (ClaimedJob job : all) {
-            assertThat(job.payload()).isEqualTo(bytes("b" + ids.indexOf(job.id())));
-        }
-        assertThat(all).extracting(ClaimedJob::leaseToken).doesNotHaveDuplicates();
-    }
-
-    @ContractTest
-    void batchWithAnOversizedPayloadStoresNothing(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        List<JobRequest> batch = List.of(JobRequest.of(bytes("fine")), JobRequest.of(overLimit(q)));
-
-        assertThatThrownBy(() -> q.enqueueAll(queue, batch)).isInstanceOf(JobTooLargeException.class);
-        assertThat(q.stats(queue).total()).isZero();
-    }
-
-    @ContractTest
-    void completeAllAnswersEachJobOnItsOwn(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-        q.enqueueAll(queue, List.of(JobRequest.of(bytes("a")), JobRequest.of(bytes("b"))));
-        List<ClaimedJob> valid = q.claim(queue, 2, LONG_LEASE, ZERO);
-        q.enqueue(queue, JobRequest.of(bytes("c")));
-        ClaimedJob stale = q.claim(queue, 1, ofMillis(200), ZERO).getFirst();
-        ClaimedJob current = awaitClaim(q, queue);
-        q.enqueue(queue, JobRequest.of(bytes("d")));
-        ClaimedJob done = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
-        assertThat(q.complete(done)).isTrue();
-
-        List<Boolean> answers = q.completeAll(List.of(valid.get(0), stale, done, valid.get(1)));
-
-        assertThat(answers).containsExactly(true, false, false, true);
-        assertThat(q.completeAll(List.of())).isEmpty();
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 0, 1, 0));
-        assertThat(q.completeAll(List.of(current))).containsExactly(true);
-    }
-
-    // ---------------------------------------------------------------- stats, purge, isolation
+public abstract class QueueBackendTck extends LeaseClauses {
+    /** The lease of the soak's short-lease consumers: long enough for a batch, short enough to expire in a stall. */
+    private static final Duration SOAK_SHORT_LEASE = ofMillis(500);
+
+    // ---------------------------------------------------------------- stats and purge
 
     @ContractTest
     void statsAreExactAtRest(String strategy) {
         QueueBackend q = open(strategy);
+        requireFeature(q, Feature.EXACT_STATS);
         String queue = newQueue(q);
         q.enqueue(queue, JobRequest.of(bytes("dead")).withMaxAttempts(1).withPriority(9));
         q.enqueue(queue, JobRequest.of(bytes("leased")).withPriority(8));
-        q.enqueueAll(queue, List.of(JobRequest.of(bytes("r1")), JobRequest.of(bytes("r2")), JobRequest.of(bytes("r3"))));
-        Instant later = Instant.now().plusSeconds(3600);
-        q.enqueue(queue, JobRequest.of(bytes("s1")).withRunAt(later));
-        q.enqueue(queue, JobRequest.of(bytes("s2")).withRunAt(later));
+        q.enqueueAll(queue, List.of(JobRequest.of(bytes("r1")), JobRequest.of(bytes("r2")),
+                JobRequest.of(bytes("r3"))));
+        long scheduled = enqueueDelayed(q, queue, 2);
         List<ClaimedJob> claimed = q.claim(queue, 2, LONG_LEASE, ZERO);
         assertThat(q.fail(claimed.getFirst(), "dead on arrival").outcome()).isEqualTo(Outcome.DEAD);
 
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(3, 2, 1, 1));
+        assertThat(q.stats(queue)).isEqualTo(new QueueStats(3, scheduled, 1, 1));
+    }
+
+    @ContractTest
+    void statsSettleExpiredLeasesAndDueJobsWithoutAnyOtherOperation(String strategy) {
+        QueueBackend q = open(strategy);
+        requireFeature(q, Feature.EXACT_STATS);
+        String queue = newQueue(q);
+        q.enqueue(queue, JobRequest.of(bytes("retries")).withMaxAttempts(2).withPriority(2));
+        q.enqueue(queue, JobRequest.of(bytes("last try")).withMaxAttempts(1).withPriority(1));
+        List<ClaimedJob> claimed = q.claim(queue, 2, SHORT_LEASE, ZERO);
+        Instant due = Instant.now().plus(SHORT_LEASE);
+        long delayed = 0;
+        if (declares(q, Feature.DELAYED_JOBS)) {
+            q.enqueue(queue, JobRequest.of(bytes("due")).withRunAt(due));
+            delayed = 1;
+        }
+        QueueStats before = q.stats(queue);
+        if (Instant.now().isBefore(claimed.getFirst().leaseExpiresAt().minus(clockTolerance()))) {
+            assertThat(before).isEqualTo(new QueueStats(0, delayed, 2, 0));
+        }
+        awaitPast(claimed.getFirst().leaseExpiresAt().isAfter(due) ? claimed.getFirst().leaseExpiresAt() : due);
+
+        assertThat(q.stats(queue)).as("stats alone settle what expired and what came due")
+                .isEqualTo(new QueueStats(1 + delayed, 0, 0, 1));
     }
 
     @ContractTest
@@ -523,72 +102,177 @@ public abstract class QueueBackendTck {
         QueueBackend q = open(strategy);
         String queue = newQueue(q);
         String other = newQueue(q);
-        q.enqueue(queue, JobRequest.of(bytes("x")).withMaxAttempts(1));
-        q.enqueue(queue, JobRequest.of(bytes("y")));
-        q.enqueue(queue, JobRequest.of(bytes("z")).withRunAt(Instant.now().plusSeconds(3600)));
+        q.enqueue(queue, JobRequest.of(bytes("x")).withMaxAttempts(1).withPriority(2));
+        q.enqueue(queue, JobRequest.of(bytes("y")).withPriority(1));
         q.enqueue(queue, JobRequest.of(bytes("w")));
+        long delayed = enqueueDelayed(q, queue, 1);
         q.fail(q.claim(queue, 1, LONG_LEASE, ZERO).getFirst(), "dead");
         ClaimedJob leased = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
         String kept = q.enqueue(other, JobRequest.of(bytes("other")));
 
-        assertThat(q.purge(queue)).isEqualTo(4);
+        assertThat(q.purge(queue)).isEqualTo(3 + delayed);
 
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 0, 0, 0));
+        assertStats(q, queue, new QueueStats(0, 0, 0, 0));
         assertThat(q.deadLetters(queue, 10)).isEmpty();
         assertThat(q.complete(leased)).isFalse();
-        assertThat(q.stats(other)).isEqualTo(new QueueStats(1, 0, 0, 0));
+        assertStats(q, other, new QueueStats(1, 0, 0, 0));
         assertThat(q.claim(queue, 1, LONG_LEASE, ZERO)).isEmpty();
         assertThat(q.claim(other, 1, LONG_LEASE, ZERO)).extracting(ClaimedJob::id).containsExactly(kept);
     }
 
-    @ContractTest
-    void queuesAreIsolated(String strategy) {
-        QueueBackend q = open(strategy);
-        String a = newQueue(q);
-        String b = newQueue(q);
-        String inA = q.enqueue(a, JobRequest.of(bytes("a")));
+    // ---------------------------------------------------------------- isolation, per operation
 
-        assertThat(q.claim(b, 10, LONG_LEASE, ZERO)).isEmpty();
-        assertThat(q.stats(b).total()).isZero();
-        assertThat(q.claim(a, 10, LONG_LEASE, ZERO)).extracting(ClaimedJob::id).containsExactly(inA);
+    @ContractTest
+    void everyOperationOnOneQueueLeavesAnotherQueueAlone(String strategy) {
+        QueueBackend q = open(strategy);
+        String mine = newQueue(q);
+        String theirs = newQueue(q);
+        q.enqueue(theirs, JobRequest.of(bytes("their dead")).withMaxAttempts(1).withPriority(3));
+        q.enqueue(theirs, JobRequest.of(bytes("their leased")).withPriority(2));
+        String theirReady = q.enqueue(theirs, JobRequest.of(bytes("their ready")));
+        long theirDelayed = enqueueDelayed(q, theirs, 1);
+        ClaimedJob theirDeadClaim = q.claim(theirs, 1, LONG_LEASE, ZERO).getFirst();
+        assertThat(q.fail(theirDeadClaim, "theirs").outcome()).isEqualTo(Outcome.DEAD);
+        ClaimedJob theirLease = q.claim(theirs, 1, LONG_LEASE, ZERO).getFirst();
+        QueueStats theirStats = new QueueStats(1, theirDelayed, 1, 1);
+        Consumer<String> unchanged = after -> {
+            if (declares(q, Feature.EXACT_STATS)) {
+                assertThat(q.stats(theirs)).as("the other queue's stats after %s", after).isEqualTo(theirStats);
+            }
+            assertThat(q.deadLetters(theirs, 10)).as("the other queue's dead letters after %s", after)
+                    .extracting(DeadJob::id).containsExactly(theirDeadClaim.id());
+        };
+
+        List<String> ids = new ArrayList<>();
+        ids.add(q.enqueue(mine, JobRequest.of(bytes("m1")).withMaxAttempts(1)));
+        unchanged.accept("enqueue");
+        ids.addAll(q.enqueueAll(mine, List.of(JobRequest.of(bytes("m2")), JobRequest.of(bytes("m3")),
+                JobRequest.of(bytes("m4")), JobRequest.of(bytes("m5")).withMaxAttempts(3))));
+        unchanged.accept("enqueueAll");
+        List<ClaimedJob> claimed = q.claim(mine, 5, LONG_LEASE, ZERO);
+        assertThat(claimed).extracting(ClaimedJob::id).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(claimed).extracting(ClaimedJob::queue).containsOnly(mine);
+        unchanged.accept("claim");
+        ClaimedJob lastTry = claimed.stream().filter(ClaimedJob::isLastAttempt).findFirst().orElseThrow();
+        List<ClaimedJob> rest = claimed.stream().filter(job -> job != lastTry).toList();
+        assertThat(q.complete(rest.get(0))).isTrue();
+        unchanged.accept("complete");
+        assertThat(q.completeAll(List.of(rest.get(1)))).containsExactly(true);
+        unchanged.accept("completeAll");
+        assertThat(q.fail(rest.get(2), "retry").outcome()).isEqualTo(Outcome.RETRY_SCHEDULED);
+        unchanged.accept("fail with retry");
+        assertThat(q.fail(lastTry, "dead").outcome()).isEqualTo(Outcome.DEAD);
+        unchanged.accept("fail to dead");
+        if (declares(q, Feature.EXTEND_LEASE)) {
+            assertThat(q.extendLease(rest.get(3), LONG_LEASE)).isTrue();
+            unchanged.accept("extendLease");
+        }
+        q.stats(mine);
+        unchanged.accept("stats");
+        assertThat(q.deadLetters(mine, 10)).as("dead letters of this queue only")
+                .extracting(DeadJob::id, DeadJob::queue).containsExactly(tuple(lastTry.id(), mine));
+        unchanged.accept("deadLetters");
+        assertThat(q.requeueDead(mine)).isEqualTo(1);
+        unchanged.accept("requeueDead");
+        assertThat(q.purge(mine)).isEqualTo(3);
+        unchanged.accept("purge");
+
+        assertThat(q.complete(theirLease)).as("the other queue's lease survives").isTrue();
+        assertThat(q.claim(theirs, 1, LONG_LEASE, ZERO)).extracting(ClaimedJob::id).containsExactly(theirReady);
     }
 
-    // ---------------------------------------------------------------- payloads and names
-
     @ContractTest
-    void payloadsRoundTripByteForByte(String strategy) {
+    void queueStaysUsableFromAnotherThreadAfterEveryOperation(String strategy) throws Exception {
         QueueBackend q = open(strategy);
         String queue = newQueue(q);
-        byte[] empty = new byte[0];
-        byte[] everyByte = new byte[512];
-        for (int i = 0; i < everyByte.length; i++) {
-            everyByte[i] = (byte) i;
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Consumer<String> usable = after -> {
+                Future<?> use = other.submit(() -> {
+                    String id = q.enqueue(queue, JobRequest.of(bytes("probe")).withPriority(Integer.MAX_VALUE));
+                    List<ClaimedJob> got = q.claim(queue, 1, LONG_LEASE, ZERO);
+                    assertThat(got).extracting(ClaimedJob::id).containsExactly(id);
+                    assertThat(q.complete(got.getFirst())).isTrue();
+                    q.stats(queue);
+                    return null;
+                });
+                try {
+                    use.get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    use.cancel(true);
+                    throw new AssertionError("another thread could not use the queue after " + after, e);
+                }
+            };
+            q.enqueue(queue, JobRequest.of(bytes("a")).withMaxAttempts(1));
+            usable.accept("enqueue");
+            q.enqueueAll(queue, List.of(JobRequest.of(bytes("b")), JobRequest.of(bytes("c"))));
+            usable.accept("enqueueAll");
+            List<ClaimedJob> claimed = q.claim(queue, 3, LONG_LEASE, ZERO);
+            usable.accept("claim");
+            q.complete(claimed.get(1));
+            usable.accept("complete");
+            q.completeAll(List.of(claimed.get(2)));
+            usable.accept("completeAll");
+            q.fail(claimed.get(0), "dead");
+            usable.accept("fail");
+            q.stats(queue);
+            usable.accept("stats");
+            q.deadLetters(queue, 10);
+            usable.accept("deadLetters");
+            q.requeueDead(queue);
+            usable.accept("requeueDead");
+            q.purge(queue);
+            usable.accept("purge");
+            q.claim(queue, 1, LONG_LEASE, ofMillis(50));
+            usable.accept("a claim that waited and found nothing");
+        } finally {
+            other.shutdownNow();
         }
-        byte[] mebibyte = new byte[1 << 20];
-        new Random(42).nextBytes(mebibyte);
-        assertThat(q.capabilities().maxPayloadBytes()).isGreaterThanOrEqualTo(mebibyte.length);
-        List<byte[]> payloads = List.of(empty, everyByte, mebibyte);
-        for (byte[] payload : payloads) {
-            q.enqueue(queue, JobRequest.of(payload));
-        }
+    }
 
+    // ---------------------------------------------------------------- meters
+
+    @ContractTest
+    void metersCountWhereTheContractSaysTheyCount(String strategy) {
+        QueueBackend q = open(strategy);
+        MeterRegistry registry = registryOf(q);
+        String queue = newQueue(q);
+        q.claim(queue, 1, LONG_LEASE, ZERO);
+        q.claim(queue, 1, LONG_LEASE, ofMillis(50));
+        q.enqueue(queue, JobRequest.of(bytes("1")).withMaxAttempts(3));
+        q.enqueueAll(queue, List.of(JobRequest.of(bytes("2")), JobRequest.of(bytes("3"))));
         List<ClaimedJob> claimed = q.claim(queue, 3, LONG_LEASE, ZERO);
-        assertThat(claimed).hasSize(3);
-        for (int i = 0; i < payloads.size(); i++) {
-            assertThat(claimed.get(i).payload()).as("payload %d", i).isEqualTo(payloads.get(i));
+        int extensions = 0;
+        if (declares(q, Feature.EXTEND_LEASE)) {
+            q.extendLease(claimed.get(0), LONG_LEASE);
+            extensions = 1;
         }
+        q.complete(claimed.get(0));
+        q.completeAll(List.of(claimed.get(1)));
+        q.fail(claimed.get(2), "once");
+
+        assertThat(counter(registry, QueueMetrics.CLAIM_EMPTY, q, queue)).as("claims that returned no job")
+                .isEqualTo(2);
+        assertThat(counter(registry, QueueMetrics.CLAIM_CONFLICTS, q, queue)).as("conflicts of a lone claimer")
+                .isZero();
+        assertThat(counter(registry, QueueMetrics.LOCK_ERRORS, q, queue)).as("lock errors of a lone client")
+                .isZero();
+        Map<Op, Integer> calls = Map.of(Op.ENQUEUE, 1, Op.ENQUEUE_ALL, 1, Op.CLAIM, 3, Op.COMPLETE, 1,
+                Op.COMPLETE_ALL, 1, Op.FAIL, 1, Op.EXTEND_LEASE, extensions);
+        calls.forEach((op, count) -> {
+            Timer timer = registry.find(QueueMetrics.OP).tag(QueueMetrics.TAG_BACKEND, q.name())
+                    .tag(QueueMetrics.TAG_QUEUE, queue).tag(QueueMetrics.TAG_OP, op.tag()).timer();
+            assertThat(timer == null ? 0 : timer.count()).as("%s timer count", op.tag()).isEqualTo((long) count);
+        });
     }
 
-    @ContractTest
-    void oversizedPayloadIsRejectedAndNothingStored(String strategy) {
-        QueueBackend q = open(strategy);
-        String queue = newQueue(q);
-
-        assertThatThrownBy(() -> q.enqueue(queue, JobRequest.of(overLimit(q))))
-                .isInstanceOf(JobTooLargeException.class)
-                .hasMessageContaining(String.valueOf(q.capabilities().maxPayloadBytes()));
-        assertThat(q.stats(queue).total()).isZero();
+    private static double counter(MeterRegistry registry, String name, QueueBackend q, String queue) {
+        Counter counter = registry.find(name).tag(QueueMetrics.TAG_BACKEND, q.name())
+                .tag(QueueMetrics.TAG_QUEUE, queue).counter();
+        return counter == null ? 0 : counter.count();
     }
+
+    // ---------------------------------------------------------------- names
 
     @ContractTest
     void invalidQueueNamesAreRejectedByEveryOperation(String strategy) {
@@ -613,27 +297,45 @@ public abstract class QueueBackendTck {
             }
         }
         assertThatThrownBy(() -> q.complete(forged)).isInstanceOf(InvalidQueueNameException.class);
+        assertThatThrownBy(() -> q.completeAll(List.of(forged))).isInstanceOf(InvalidQueueNameException.class);
+        assertThatThrownBy(() -> q.fail(forged, "x")).isInstanceOf(InvalidQueueNameException.class);
+        assertThatThrownBy(() -> q.extendLease(forged, LONG_LEASE)).isInstanceOf(InvalidQueueNameException.class);
         assertThat(q.complete(real)).isTrue();
     }
 
     // ---------------------------------------------------------------- lifecycle
 
     @ContractTest
-    void closeIsIdempotentAndLaterCallsThrow(String strategy) {
+    void closeIsIdempotentAndEveryLaterCallThrows(String strategy) {
         QueueBackend q = open(strategy);
         String queue = newQueue(q);
         q.enqueue(queue, JobRequest.of(bytes("x")));
+        ClaimedJob job = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
 
         q.close();
         q.close();
 
-        assertThatThrownBy(() -> q.enqueue(queue, JobRequest.of(bytes("y")))).isInstanceOf(BackendClosedException.class);
-        assertThatThrownBy(() -> q.claim(queue, 1, LONG_LEASE, ZERO)).isInstanceOf(BackendClosedException.class);
-        assertThatThrownBy(() -> q.stats(queue)).isInstanceOf(BackendClosedException.class);
+        List<Runnable> calls = List.of(
+                () -> q.enqueue(queue, JobRequest.of(bytes("y"))),
+                () -> q.enqueueAll(queue, List.of(JobRequest.of(bytes("y")))),
+                () -> q.claim(queue, 1, LONG_LEASE, ZERO),
+                () -> q.complete(job),
+                () -> q.completeAll(List.of(job)),
+                () -> q.fail(job, "closed"),
+                () -> q.extendLease(job, LONG_LEASE),
+                () -> q.stats(queue),
+                () -> q.deadLetters(queue, 1),
+                () -> q.requeueDead(queue),
+                () -> q.purge(queue),
+                q::footprint);
+        for (int i = 0; i < calls.size(); i++) {
+            assertThatThrownBy(calls.get(i)::run).as("call %d after close", i)
+                    .isInstanceOf(BackendClosedException.class);
+        }
     }
 
     @ContractTest
-    void waitingClaimEndsWhenTheBackendCloses(String strategy) throws Exception {
+    void waitingClaimEndsSoonAfterTheBackendCloses(String strategy) throws Exception {
         QueueBackend q = open(strategy);
         String queue = newQueue(q);
         CompletableFuture<Object> waiting = CompletableFuture.supplyAsync(() -> {
@@ -642,30 +344,37 @@ public abstract class QueueBackendTck {
             } catch (BackendClosedException e) {
                 return e;
             }
-        });
-        await().pollDelay(ofMillis(200)).until(() -> true);
+        }, ON_OWN_THREAD);
+        pause(ofMillis(200));
 
         q.close();
 
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).satisfiesAnyOf(
-                result -> assertThat(result).isInstanceOf(BackendClosedException.class),
-                result -> assertThat(result).isEqualTo(List.of()));
+        Object result = waiting.get(pollBound(q).toMillis() + 1000, TimeUnit.MILLISECONDS);
+        assertThat(result).satisfiesAnyOf(
+                r -> assertThat(r).isInstanceOf(BackendClosedException.class),
+                r -> assertThat(r).isEqualTo(List.of()));
     }
 
     // ---------------------------------------------------------------- soak
 
+    /**
+     * Producers, consumers and random failures at once, with short and long leases; a few consumers stall past
+     * their short lease. Every claim is judged by {@link DeliveryRecorder}: no two valid leases at once, no refusal
+     * of a lease that cannot have expired; a stalled consumer's late completion is refused; and at the end every job
+     * was completed once or is dead.
+     */
     @ContractTest
-    void soakOfProducersConsumersAndRandomFailuresBalancesTheLedger(String strategy) throws Exception {
+    void soakOfProducersConsumersFailuresAndExpiriesBalancesTheLedger(String strategy) throws Exception {
         QueueBackend q = open(strategy);
         String queue = newQueue(q);
         int producers = 2;
-        int jobsPerProducer = 600;
+        int jobsPerProducer = 400;
         Set<String> enqueued = ConcurrentHashMap.newKeySet();
         Map<String, Integer> completed = new ConcurrentHashMap<>();
-        Set<String> dead = ConcurrentHashMap.newKeySet();
-        Set<String> deliveries = ConcurrentHashMap.newKeySet();
-        AtomicInteger duplicateDeliveries = new AtomicInteger();
+        Set<String> lateAccepted = ConcurrentHashMap.newKeySet();
         AtomicInteger producing = new AtomicInteger(producers);
+        DeliveryRecorder recorder = new DeliveryRecorder(clockTolerance());
+        boolean fencing = declares(q, Feature.FENCING);
         ExecutorService pool = Executors.newFixedThreadPool(producers + 4);
         try {
             List<Future<?>> tasks = new ArrayList<>();
@@ -674,7 +383,7 @@ public abstract class QueueBackendTck {
                 tasks.add(pool.submit(() -> {
                     for (int i = 0; i < jobsPerProducer; i += 20) {
                         List<JobRequest> batch = IntStream.range(i, i + 20)
-                                .mapToObj(n -> JobRequest.of(bytes(producer + "-" + n)).withMaxAttempts(2)).toList();
+                                .mapToObj(n -> JobRequest.of(bytes(producer + "-" + n)).withMaxAttempts(3)).toList();
                         if (i % 40 == 0) {
                             enqueued.addAll(q.enqueueAll(queue, batch));
                         } else {
@@ -686,17 +395,25 @@ public abstract class QueueBackendTck {
                 }));
             }
             for (int c = 0; c < 4; c++) {
+                boolean shortLeases = c % 2 == 0;
                 tasks.add(pool.submit(() -> {
-                    while (producing.get() > 0 || completed.size() + dead.size() < enqueued.size()) {
-                        for (ClaimedJob job : q.claim(queue, 8, LONG_LEASE, ofMillis(100))) {
-                            if (!deliveries.add(job.id() + "#" + job.attempt())) {
-                                duplicateDeliveries.incrementAndGet();
-                            }
-                            if (ThreadLocalRandom.current().nextInt(10) == 0) {
-                                if (q.fail(job, "random failure").outcome() == Outcome.DEAD) {
-                                    dead.add(job.id());
+                    Instant idleSince = Instant.now();
+                    while (producing.get() > 0 || Instant.now().isBefore(idleSince.plus(BACKOFF_MAX).plus(SLACK))) {
+                        List<ClaimedJob> claimed = recorder.claim(q, queue, 8,
+                                shortLeases ? SOAK_SHORT_LEASE : LONG_LEASE, ofMillis(100));
+                        if (!claimed.isEmpty()) {
+                            idleSince = Instant.now();
+                        }
+                        for (ClaimedJob job : claimed) {
+                            int roll = ThreadLocalRandom.current().nextInt(50);
+                            if (roll < 3) {
+                                recorder.fail(q, job, "random failure");
+                            } else if (roll == 3 && shortLeases) {
+                                awaitPast(job.leaseExpiresAt()); // a stalled worker
+                                if (q.complete(job) && fencing) {
+                                    lateAccepted.add(job.toString());
                                 }
-                            } else if (q.complete(job)) {
+                            } else if (recorder.complete(q, job)) {
                                 completed.merge(job.id(), 1, Integer::sum);
                             }
                         }
@@ -705,46 +422,36 @@ public abstract class QueueBackendTck {
                 }));
             }
             for (Future<?> task : tasks) {
-                task.get(50, TimeUnit.SECONDS);
+                task.get(55, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();
         }
 
+        Set<String> dead = new HashSet<>();
+        q.deadLetters(queue, 10_000).forEach(d -> dead.add(d.id()));
         assertThat(enqueued).hasSize(producers * jobsPerProducer);
-        assertThat(duplicateDeliveries).hasValue(0);
-        assertThat(completed.values()).containsOnly(1);
-        assertThat(completed.keySet()).doesNotContainAnyElementsOf(dead);
+        assertThat(recorder.violations()).as("exclusivity and fencing violations").isEmpty();
+        assertThat(lateAccepted).as("completions accepted after the lease expired").isEmpty();
+        assertThat(completed.values()).as("successful completions per job").containsOnly(1);
+        assertThat(completed.keySet()).as("completed and dead").noneMatch(dead::contains);
         Set<String> settled = new HashSet<>(completed.keySet());
         settled.addAll(dead);
         assertThat(settled).as("every enqueued job completed or dead").isEqualTo(enqueued);
-        assertThat(q.stats(queue)).isEqualTo(new QueueStats(0, 0, 0, dead.size()));
+        assertStats(q, queue, new QueueStats(0, 0, 0, dead.size()));
     }
 
     // ---------------------------------------------------------------- helpers
 
-    /** Claims one job from a queue, waiting (by Awaitility) until one is claimable. */
-    protected static ClaimedJob awaitClaim(QueueBackend q, String queue) {
-        List<ClaimedJob> got = new ArrayList<>();
-        await().atMost(ofSeconds(10)).pollInterval(ofMillis(25)).until(() -> {
-            got.addAll(q.claim(queue, 1, LONG_LEASE, ZERO));
-            return !got.isEmpty();
-        });
-        return got.getFirst();
-    }
-
-    /** Waits, by Awaitility, until the local clock is past an instant. */
-    protected static void awaitPast(Instant instant) {
-        await().atMost(ofSeconds(10)).pollInterval(ofMillis(20)).until(() -> Instant.now().isAfter(instant.plusMillis(20)));
-    }
-
-    protected static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] overLimit(QueueBackend q) {
-        int max = q.capabilities().maxPayloadBytes();
-        assumeTrue(max < 256 << 20, "payload limit too large to test with one allocation");
-        return new byte[max + 1];
+    /** Enqueues {@code count} jobs due in an hour where the backend declares delayed jobs; returns how many. */
+    private static long enqueueDelayed(QueueBackend q, String queue, int count) {
+        if (!declares(q, Feature.DELAYED_JOBS)) {
+            return 0;
+        }
+        Instant later = Instant.now().plusSeconds(3600);
+        for (int i = 0; i < count; i++) {
+            q.enqueue(queue, JobRequest.of(bytes("later " + i)).withRunAt(later));
+        }
+        return count;
     }
 }
