@@ -491,7 +491,12 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
 
     /** The application_name of every connection, {@code queuebench/<schema>}: names the schema in pg_stat_activity. */
     static String applicationName(PostgresConfig config) {
-        return "queuebench/" + config.schema();
+        return applicationName(config.schema());
+    }
+
+    /** The application_name of the connections of a backend on {@code schema}. */
+    static String applicationName(String schema) {
+        return "queuebench/" + schema;
     }
 
     /** Unpooled connections as configured: the pool's source, the listener's, and tests'. */

@@ -30,7 +30,6 @@ final class WakeUpListener implements AutoCloseable {
     private final String channel;
     private final Duration reconnectDelay;
     private final Thread thread;
-    private volatile boolean listening;
 
     /** Per queue: a counter of wake-ups, and the condition its waiters park on. */
     private static final class Signal {
@@ -62,11 +61,6 @@ final class WakeUpListener implements AutoCloseable {
         this.channel = channel;
         this.reconnectDelay = reconnectDelay;
         this.thread = Thread.ofPlatform().daemon().name("queuebench-postgres-listen-" + channel).unstarted(this::run);
-    }
-
-    /** True while the LISTEN connection is up, so notifications arrive. */
-    boolean isListening() {
-        return listening;
     }
 
     /** The queue's wake-up count; read it before looking for jobs, then pass it to {@link #await}. */
@@ -136,7 +130,6 @@ final class WakeUpListener implements AutoCloseable {
             try (Connection connection = connections.getConnection();
                     Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN \"" + channel + "\"");
-                listening = true;
                 firstListen.countDown();
                 signals.keySet().forEach(this::wake); // anything sent while we were not listening is lost
                 PGConnection pg = connection.unwrap(PGConnection.class);
@@ -150,8 +143,6 @@ final class WakeUpListener implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 // the connection is gone or never came: waiters fall back to their timeouts until it is back
-            } finally {
-                listening = false;
             }
             try {
                 closed.await(reconnectDelay.toMillis(), TimeUnit.MILLISECONDS);

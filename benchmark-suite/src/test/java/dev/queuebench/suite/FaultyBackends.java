@@ -30,19 +30,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code redelivering} and {@code unreachable}; {@code faulty-sqlite} is the SQLite backend with one fault that a
  * worker process can be given.
  */
-final class FaultyBackends {
+public final class FaultyBackends {
     private FaultyBackends() {}
 
     /** Forwards every call to the memory backend; subclasses break one thing. */
-    static class Forwarding implements QueueBackend {
-        final QueueBackend delegate;
+    public static class Forwarding implements QueueBackend {
+        public final QueueBackend delegate;
         private final String name;
 
-        Forwarding(String name, BackendConfig config) {
+        public Forwarding(String name, BackendConfig config) {
             this(name, new MemoryBackendProvider().create(config));
         }
 
-        Forwarding(String name, QueueBackend delegate) {
+        public Forwarding(String name, QueueBackend delegate) {
             this.name = name;
             this.delegate = delegate;
         }
@@ -66,8 +66,8 @@ final class FaultyBackends {
     }
 
     /** Acknowledges the very first job it is given with an id, and never stores it. */
-    static final class DroppingBackend extends Forwarding {
-        static final String DROPPED_ID = "dropped-1";
+    public static final class DroppingBackend extends Forwarding {
+        public static final String DROPPED_ID = "dropped-1";
         private final AtomicBoolean dropped = new AtomicBoolean();
 
         DroppingBackend(BackendConfig config) {
@@ -87,7 +87,7 @@ final class FaultyBackends {
     }
 
     /** Hands the first job it leases out once more, to the next claim, while the first lease is still valid. */
-    static final class RedeliveringBackend extends Forwarding {
+    public static final class RedeliveringBackend extends Forwarding {
         private final AtomicReference<ClaimedJob> again = new AtomicReference<>();
         private final AtomicBoolean done = new AtomicBoolean();
 
@@ -110,12 +110,12 @@ final class FaultyBackends {
     }
 
     /** Stalls the {@code stallAt}-th claim for {@code stall}: a consumer that stops for a while. */
-    static final class StallingBackend extends Forwarding {
+    public static final class StallingBackend extends Forwarding {
         private final AtomicInteger claims = new AtomicInteger();
         private final int stallAt;
         private final Duration stall;
 
-        StallingBackend(int stallAt, Duration stall) {
+        public StallingBackend(int stallAt, Duration stall) {
             super("memory", BackendConfig.empty());
             this.stallAt = stallAt;
             this.stall = stall;
@@ -141,8 +141,8 @@ final class FaultyBackends {
      * {@code drop-on-claim} (the first claimed job is removed from the file as it is handed out: the backend drops
      * it), {@code print-garbage} (a line outside the report protocol on stdout when opened).
      */
-    static final class FaultySqliteBackend extends Forwarding {
-        static final ConfigKey<String> FAULT = ConfigKey.oneOf("fault", "the fault to inject",
+    public static final class FaultySqliteBackend extends Forwarding {
+        public static final ConfigKey<String> FAULT = ConfigKey.oneOf("fault", "the fault to inject",
                 List.of("none", "hang-after-complete", "drop-on-claim", "print-garbage"), "none");
         private final String fault;
         private final AtomicBoolean done = new AtomicBoolean();

@@ -1,16 +1,20 @@
 package dev.queuebench.suite;
 
-import dev.queuebench.suite.ResultRecord.Latency;
-import dev.queuebench.suite.ResultRecord.Repetition;
+import dev.queuebench.suite.report.ResultRecord.Latency;
+import dev.queuebench.suite.report.ResultRecord.Repetition;
+import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.workload.ConcurrencySuite;
+import dev.queuebench.suite.workload.LatencySuite;
+import dev.queuebench.suite.workload.StressSuite;
 import java.util.List;
 import java.util.Map;
 
 /** Result records with chosen figures, for tests of what the report computes from them. */
-final class Records {
+public final class Records {
     private Records() {}
 
     /** A record of {@code suite}/{@code caseName} whose repetitions ran at {@code rates} jobs/s (median first). */
-    static ResultRecord withRates(String target, String suite, String caseName, int workers, double... rates) {
+    public static ResultRecord withRates(String target, String suite, String caseName, int workers, double... rates) {
         double median = rates[0];
         double min = java.util.Arrays.stream(rates).min().orElseThrow();
         double max = java.util.Arrays.stream(rates).max().orElseThrow();
@@ -21,20 +25,20 @@ final class Records {
     }
 
     /** A latency record with p50 and p99 (the same in every repetition). */
-    static ResultRecord withLatency(String target, String caseName, double p50, double p99) {
+    public static ResultRecord withLatency(String target, String caseName, double p50, double p99) {
         Latency latency = new Latency(p50, p50, p99, p99, p99, p99, p50, 100, List.of());
         return record(target, LatencySuite.NAME, caseName, 4, 100, 100, 100, latency, 0, 0,
                 List.of(new Repetition(1000, 100, 100, 100, 0, 0, 0, latency, 0, 100, 0, 0)));
     }
 
     /** A concurrency record with conflicts and lock errors over 1,000 completed jobs. */
-    static ResultRecord withContention(String target, int workers, double rate, long conflicts, long lockErrors) {
+    public static ResultRecord withContention(String target, int workers, double rate, long conflicts, long lockErrors) {
         return record(target, ConcurrencySuite.NAME, "contend_" + target.split("/")[1], workers, rate, rate, rate,
                 Latency.NONE, conflicts, lockErrors, List.of());
     }
 
     /** A stress case that took {@code durationMs} and lost {@code lost} jobs. */
-    static ResultRecord withStress(String target, String caseName, long durationMs, long lost) {
+    public static ResultRecord withStress(String target, String caseName, long durationMs, long lost) {
         String[] parts = target.split("/");
         return new ResultRecord(parts[0], parts[1], StressSuite.NAME, caseName, 4, 16, "noop", 1000, 1000 - lost, 0,
                 lost, 0, durationMs, 1000, 1000, 1000, 1, 250, Latency.NONE, 0, 0, 0, 0, null, List.of(), Map.of(),

@@ -9,6 +9,11 @@ import java.util.ServiceLoader;
  * own registers one in {@code META-INF/services/dev.queuebench.faults.BackendFaults}, beside its
  * {@link QueueBackendProvider}; the suite finds it by {@link #backend()} and never names a backend itself. Faults act
  * only on servers started through {@link #startServer()}, never on a server the suite did not start.
+ *
+ * <p>Which chaos cases apply follows from two declarations: {@link #hasServer()} (connection-kill, server-pause and
+ * server-restart run on a server from {@link #startServer()}) and {@link #hasWriterCrash()} (sqlite-crash: a writer
+ * process SIGKILLed mid-transaction, then the backend reopened on the same storage). A backend without faults gets
+ * neither; the memory backend registers none.
  */
 public interface BackendFaults {
     /** The {@link QueueBackendProvider#name()} these faults belong to. */
@@ -19,6 +24,20 @@ public interface BackendFaults {
 
     /** Starts a server on a free loopback port in a temporary folder; returns once it accepts connections. */
     ThrowawayServer startServer();
+
+    /** True when the backend talks to a server that {@link #startServer()} can start (the default). */
+    default boolean hasServer() {
+        return true;
+    }
+
+    /**
+     * True when the backend's committed jobs live in storage a second process opens with the same configuration, so
+     * that a writer process killed mid-transaction, and the backend reopened on that storage, is a fault worth
+     * injecting (SQLite's database file). False by default.
+     */
+    default boolean hasWriterCrash() {
+        return false;
+    }
 
     /** The faults registered for {@code backend}, if its module offers any. */
     static Optional<BackendFaults> of(String backend) {

@@ -108,7 +108,7 @@ public abstract class ClaimClauses extends TckFixture {
     /** How long after an enqueue a claim that was already waiting (20 s timeout) returned that job. */
     private static Duration timeWakeUp(QueueBackend q, String queue) throws Exception {
         CompletableFuture<List<ClaimedJob>> waiting =
-                CompletableFuture.supplyAsync(() -> q.claim(queue, 1, LONG_LEASE, ofSeconds(20)));
+                CompletableFuture.supplyAsync(() -> q.claim(queue, 1, LONG_LEASE, ofSeconds(20)), ON_OWN_THREAD);
         pause(ofMillis(300)); // lets the claim park; its timing is not part of the measure
         assertThat(waiting).as("a claim on an empty queue waits").isNotDone();
         long start = System.nanoTime();

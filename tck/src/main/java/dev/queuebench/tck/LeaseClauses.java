@@ -426,7 +426,7 @@ public abstract class LeaseClauses extends ClaimClauses {
         String id = q.enqueue(queue, JobRequest.of(bytes("due soon")).withRunAt(runAt));
 
         CompletableFuture<List<ClaimedJob>> waiting =
-                CompletableFuture.supplyAsync(() -> q.claim(queue, 1, LONG_LEASE, ofSeconds(20)));
+                CompletableFuture.supplyAsync(() -> q.claim(queue, 1, LONG_LEASE, ofSeconds(20)), ON_OWN_THREAD);
         List<ClaimedJob> claimed = waiting.get(25, TimeUnit.SECONDS);
         Instant returned = Instant.now();
 

@@ -350,7 +350,7 @@ public abstract class QueueBackendTck extends LeaseClauses {
             } catch (BackendClosedException e) {
                 return e;
             }
-        });
+        }, ON_OWN_THREAD);
         pause(ofMillis(200));
 
         q.close();

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +60,12 @@ public abstract class TckFixture {
     protected static final Duration SLACK = ofMillis(750);
     /** The largest payload the kit allocates to check {@code maxPayloadBytes} (a declared limit above is refused). */
     protected static final int PAYLOAD_CEILING = 256 << 20;
+
+    /**
+     * Runs a waiting claim on a thread of its own: never the common pool, where one backend's claim that outlives
+     * its test would hold up the next test's (the pool has one thread on two cores).
+     */
+    protected static final Executor ON_OWN_THREAD = r -> Thread.ofPlatform().daemon().name("tck-claim").start(r);
 
     private final List<QueueBackend> opened = Collections.synchronizedList(new ArrayList<>());
     private final Map<QueueBackend, Set<String>> queuesUsed = new ConcurrentHashMap<>();

@@ -1,0 +1,208 @@
+package dev.queuebench.redis;
+
+import dev.queuebench.api.BackendConfig;
+import dev.queuebench.api.BackendUnavailableException;
+import dev.queuebench.faults.ThrowawayServer;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@code redis-server} of its own, a child of this JVM on a free loopback port, without persistence
+ * ({@code --save "" --appendonly no}): a restart empties it, which is what VOLATILE durability declares. With a
+ * password it requires one ({@code --requirepass}). {@link RedisFaults} hands it to the chaos suite.
+ */
+public final class ThrowawayRedis extends ThrowawayServer {
+    private final String password;
+    private Process process;
+
+    private ThrowawayRedis(String password) {
+        super("qb-chaos-redis-");
+        this.password = password;
+    }
+
+    /** Why a throwaway server cannot be started here, or empty when it can. */
+    public static Optional<String> unavailableReason() {
+        try {
+            run(List.of("redis-server", "--version"));
+            return Optional.empty();
+        } catch (BackendUnavailableException e) {
+            return Optional.of("no redis-server on the PATH");
+        }
+    }
+
+    /** Starts a server without a password. */
+    public static ThrowawayRedis start() {
+        return start(null);
+    }
+
+    /** Starts a server that requires {@code password} (none when null). */
+    public static ThrowawayRedis start(String password) {
+        return launched(new ThrowawayRedis(password));
+    }
+
+    @Override
+    public Map<String, String> config() {
+        return Map.of(RedisConfig.URL.name(), url());
+    }
+
+    /** The server's URL, with the password when it has one. */
+    public String url() {
+        return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
+    }
+
+    @Override
+    public String describe() {
+        return "throwaway redis-server (no persistence) on 127.0.0.1:" + port + " in " + folder;
+    }
+
+    @Override
+    public List<ProcessHandle> processes() {
+        return process == null ? List.of() : List.of(process.toHandle());
+    }
+
+    /** Stops the server (SIGTERM; without persistence it keeps nothing) and starts it again on the same port. */
+    @Override
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    /**
+     * {@code CLIENT KILL ID} for every connection with the CLIENT SETNAME the backend opened with {@code config} gives
+     * its connections; returns how many.
+     */
+    @Override
+    public int killConnections(BackendConfig config) {
+        String clientName = config.get(RedisConfig.CLIENT_NAME);
+        int killed = 0;
+        for (String client : command("CLIENT", "LIST").split("\n")) {
+            if (client.contains(" name=" + clientName + " ")) {
+                String id = client.substring(client.indexOf("id=") + 3).split(" ")[0];
+                if (command("CLIENT", "KILL", "ID", id).startsWith("1")) {
+                    killed++;
+                }
+            }
+        }
+        return killed;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        removeFolder();
+    }
+
+    @Override
+    protected void launch() {
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder.toString(), "--logfile",
+                folder.resolve("redis.log").toString()));
+        if (password != null) {
+            command.addAll(List.of("--requirepass", password));
+        }
+        try {
+            // the password is on this child's command line: visible to ps on this host, like any redis-server's
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(folder.resolve("stdout").toFile()).start();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot start redis-server: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!answersPing()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new BackendUnavailableException(
+                        "throwaway redis-server on port " + port + " did not start", null);
+            }
+            LockSupport.parkNanos(20_000_000);
+        }
+    }
+
+    private void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Sends one command (authenticating first when there is a password); returns the reply's text. */
+    private String command(String... words) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            if (password != null) {
+                out.write(resp("AUTH", password));
+                readReply(in);
+            }
+            out.write(resp(words));
+            out.flush();
+            return readReply(in);
+        } catch (IOException e) {
+            throw new BackendUnavailableException("throwaway redis-server on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] resp(String... words) {
+        StringBuilder b = new StringBuilder("*").append(words.length).append("\r\n");
+        for (String w : words) {
+            b.append('$').append(w.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(w).append("\r\n");
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads a simple, integer, error or bulk reply. */
+    private static String readReply(InputStream in) throws IOException {
+        String header = readLine(in);
+        if (header.startsWith("$")) {
+            int length = Integer.parseInt(header.substring(1));
+            byte[] body = in.readNBytes(Math.max(0, length) + 2);
+            return length < 0 ? "" : new String(body, 0, length, StandardCharsets.UTF_8);
+        }
+        return header.substring(1);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    /** True when the server answers PING (or asks for the password, which also means it is up). */
+    private boolean answersPing() {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] answer = new byte[16];
+            int n = in.read(answer);
+            String text = n > 0 ? new String(answer, 0, n, StandardCharsets.US_ASCII) : "";
+            return text.startsWith("+PONG") || text.startsWith("-NOAUTH");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

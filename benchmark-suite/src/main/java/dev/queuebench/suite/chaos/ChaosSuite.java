@@ -1,0 +1,93 @@
+package dev.queuebench.suite.chaos;
+
+import dev.queuebench.api.QueueBackends;
+import dev.queuebench.suite.ledger.Ledger;
+import dev.queuebench.suite.report.CaseStatus;
+import dev.queuebench.suite.report.ResultRecord.Latency;
+import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
+import dev.queuebench.suite.run.BackendUnderTest;
+import dev.queuebench.suite.run.CaseOutcome;
+import dev.queuebench.suite.run.Suite;
+import dev.queuebench.suite.workers.Task;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Chaos: faults under steady load, each case ending with the ledger check. The cases are {@link ChaosCase}'s
+ * catalogue; most run on the {@link SteadyLoad} driver with a {@link Fault} injected a quarter of the way in, and
+ * {@link RecoverySampler} measures the recovery. Server faults act only on servers the backend's own module starts
+ * ({@link ThrowawayServers}); a case that does not apply to a backend is recorded as skipped with the reason.
+ */
+public final class ChaosSuite implements Suite {
+    public static final String NAME = "chaos";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Chaos runs only when named (or in the full scenario). */
+    @Override
+    public boolean runsByDefault() {
+        return false;
+    }
+
+    /** The count of completed_unconfirmed jobs is what a chaos case is read for, zero included. */
+    @Override
+    public boolean statesUnconfirmedAlways() {
+        return true;
+    }
+
+    /**
+     * The chosen chaos cases for {@code target}, not yet run; throwaway servers start with the first case that needs
+     * one and are removed after the last case. Faults test the backend, not its claim strategy: the cases run on the
+     * backend's default strategy (or the one {@code -Dstrategy} names), and on no other.
+     */
+    @Override
+    public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
+        String chosen = target.options().strategy()
+                .orElse(QueueBackends.provider(target.name()).strategies().getFirst());
+        if (!target.strategy().equals(chosen)) {
+            return List.of();
+        }
+        ThrowawayServers servers = new ThrowawayServers(target);
+        List<String> names = target.options().chaosCases();
+        List<Supplier<ResultRecord>> cases = new ArrayList<>();
+        for (String name : names) {
+            boolean last = name.equals(names.getLast());
+            cases.add(() -> {
+                try {
+                    return runCase(target, ChaosCase.of(name), servers);
+                } finally {
+                    if (last) {
+                        servers.close();
+                    }
+                }
+            });
+        }
+        return cases;
+    }
+
+    private ResultRecord runCase(BackendUnderTest target, ChaosCase chaosCase, ThrowawayServers servers) {
+        int workers = target.options().singleWorkers();
+        CaseSpec spec = new CaseSpec(this, chaosCase.label, workers, 1, Task.IO.label(),
+                Map.of("cases", chaosCase.label, "workers", Integer.toString(workers)));
+        Optional<String> skip = chaosCase.skipReason(target, servers.faults());
+        if (skip.isPresent()) {
+            return target.runCase(spec, 1, () -> skipped(skip.get()));
+        }
+        return target.runCase(spec, 1, () -> chaosCase.run(target, servers));
+    }
+
+    private static CaseOutcome skipped(String reason) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        new CaseStatus.Skipped(reason).writeTo(details, false);
+        return new CaseOutcome(0, 0, new Ledger.Verdict(0, 0, 0, 0, 0, List.of()),
+                Latency.NONE, 0, 0, 0, 0, null, Map.of(), details, null);
+    }
+}

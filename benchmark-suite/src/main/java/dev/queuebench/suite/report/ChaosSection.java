@@ -1,0 +1,66 @@
+package dev.queuebench.suite.report;
+
+import dev.queuebench.suite.chaos.ChaosSuite;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The chaos section of the markdown report: one row per case and backend/strategy. */
+final class ChaosSection {
+    private ChaosSection() {}
+
+    /** The section's lines, or none when the run has no chaos records. */
+    static List<String> markdown(List<ResultRecord> records) {
+        List<ResultRecord> cases = records.stream().filter(r -> r.suite().equals(ChaosSuite.NAME)).toList();
+        if (cases.isEmpty()) {
+            return List.of();
+        }
+        List<String> md = new ArrayList<>();
+        md.add("**Chaos** (faults under steady load; duplicates are jobs redelivered after a lost lease, expected up"
+                + " to the jobs in flight during the fault; a run while another lease was valid is a violation):");
+        md.add("");
+        md.add("| case | backend | jobs | completed | dead | lost | loss expected | duplicated (allowed) | stale"
+                + " completes refused / accepted | recovery | p99 / max | notes |");
+        md.add("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|");
+        for (ResultRecord r : cases) {
+            Map<String, Object> d = r.details();
+            if (r.status() instanceof CaseStatus.Skipped skipped) {
+                md.add("| " + r.caseName() + " | " + r.backend() + "/" + r.strategy() + " |" + " – |".repeat(9)
+                        + " skipped: " + skipped.reason() + " |");
+                continue;
+            }
+            md.add(String.format(Locale.ROOT,
+                    "| %s | %s | %d | %d | %d | %d | %s | %d (%s) | %s / %s | %s ms | %.1f / %.1f ms | %s |",
+                    r.caseName(), r.backend() + "/" + r.strategy(), r.jobsEnqueued(), r.jobsCompleted(),
+                    r.jobsDead(), r.jobsLost(), r.status().lossExpected(), r.jobsDuplicated(),
+                    d.getOrDefault("duplicates_allowed", "–"),
+                    d.getOrDefault("stale_completes_refused", "–"), d.getOrDefault("stale_completes_accepted", "–"),
+                    d.getOrDefault("recovery_ms", "–"), r.latencyMs().p99(), r.latencyMs().max(),
+                    String.join("; ", notes(r))));
+        }
+        md.add("");
+        return md;
+    }
+
+    /** The notes column: unconfirmed completes, the violation or failure, the loss note and the server used. */
+    private static List<String> notes(ResultRecord r) {
+        Map<String, Object> d = r.details();
+        List<String> notes = new ArrayList<>();
+        if (d.get("completed_unconfirmed") instanceof Number n && n.longValue() > 0) {
+            notes.add(n + " job(s) completed_unconfirmed: complete sent, answer lost, then found gone from the"
+                    + " backend job by job");
+        }
+        switch (r.status()) {
+            case CaseStatus.Ran ran when ran.violation() != null -> notes.add("**VIOLATION** " + ran.violation());
+            case CaseStatus.CouldNotRun failed -> notes.add(failed.reason());
+            default -> { }
+        }
+        for (String key : List.of("loss_note", "throwaway_server")) {
+            if (d.containsKey(key)) {
+                notes.add(String.valueOf(d.get(key)));
+            }
+        }
+        return notes;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.queuebench.suite.workers;
+
+import dev.queuebench.suite.ledger.Ledger;
+import dev.queuebench.suite.run.BackendUnderTest;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The consumers of one case: a {@link WorkerPool} of threads in this process, or {@link WorkerProcesses} (the same
+ * loop in other JVMs) when {@code -Dprocesses} asks for more than one process and the backend can be reached from
+ * another process. Either way every handler run and settlement reaches this process's {@link Ledger}.
+ */
+public interface Consumers extends AutoCloseable {
+    /** The counts every kind of consumer keeps. */
+    ConsumerCounts counts();
+
+    /** Backend calls that threw or answered that a lease was lost. */
+    default long errors() {
+        return counts().errors();
+    }
+
+    /** The message of the first error, or null. */
+    default String firstError() {
+        return counts().firstError();
+    }
+
+    /** {@code complete} answers of false: a stale worker fenced off. */
+    default long refusedCompletes() {
+        return counts().refusedCompletes();
+    }
+
+    /** {@code complete} answers of true to a call made after the lease had expired: fencing that failed. */
+    default long staleCompletesAccepted() {
+        return counts().staleCompletesAccepted();
+    }
+
+    /** Stops claiming, lets each worker settle what it holds, and waits for every worker to end. */
+    @Override
+    void close();
+
+    /**
+     * Starts {@code workers} consumers of {@code queues} the way the run's options say: in {@code processes} JVMs
+     * when more than one is asked for and the backend is not confined to this process, else as threads here.
+     */
+    static Consumers start(BackendUnderTest target, List<String> queues, int workers, int batch, Task task,
+            Duration lease, WorkerPool.LocalEvents events) {
+        int processes = processesFor(target);
+        if (processes > 1) {
+            return WorkerProcesses.consume(target, queues, processes, workers, batch, task, lease, events);
+        }
+        return new WorkerPool(target.backend(), queues, workers, batch, task, target.options().virtualThreads(),
+                lease, events);
+    }
+
+    /** Worker processes this backend gets: 1 for a backend whose jobs live in this JVM (memory). */
+    static int processesFor(BackendUnderTest target) {
+        return WorkerProcesses.reachableFromOtherProcesses(target.backend()) ? target.options().processes() : 1;
+    }
+}

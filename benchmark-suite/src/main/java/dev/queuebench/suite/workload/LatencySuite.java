@@ -1,0 +1,108 @@
+package dev.queuebench.suite.workload;
+
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.suite.ledger.Drain;
+import dev.queuebench.suite.ledger.Ledger;
+import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
+import dev.queuebench.suite.run.BackendUnderTest;
+import dev.queuebench.suite.run.CaseOutcome;
+import dev.queuebench.suite.run.Progress;
+import dev.queuebench.suite.run.RunOptions;
+import dev.queuebench.suite.run.Scenario;
+import dev.queuebench.suite.run.Suite;
+import dev.queuebench.suite.workers.LatencyRecorder;
+import dev.queuebench.suite.workers.Task;
+import dev.queuebench.suite.workers.WorkerPool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Latency: an {@link OpenLoopProducer} enqueues at a fixed rate while W workers drain; latency is each handler's
+ * start minus its job's intended enqueue time. Before the repetitions, one unmeasured run of up to
+ * {@link #JIT_WARM_UP} at no less than {@value #JIT_WARM_UP_RATE} jobs/s takes the enqueue, wake-up and claim paths
+ * through the JIT compilers: at 200 jobs/s they would still be compiling well into the measured runs, and on a small
+ * machine the compiler threads show in the tail. In each run, the first second (a fifth of the run at most) is a
+ * warm-up that the histogram skips. Per-operation latency comes from the backend's timers ({@link CaseMeters}).
+ */
+public final class LatencySuite implements Suite {
+    public static final String NAME = "latency";
+    private static final String QUEUE = "qb_latency";
+    private static final Duration JIT_WARM_UP = Duration.ofSeconds(3);
+    private static final int JIT_WARM_UP_RATE = 2000;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The rate is fixed, so the median repetition is the one with the median p99 latency. */
+    @Override
+    public Comparator<CaseOutcome> medianOrder() {
+        return Comparator.comparingDouble(o -> o.latency().p99());
+    }
+
+    /** One case per rate for {@code target}, not yet run. */
+    @Override
+    public List<Supplier<ResultRecord>> cases(BackendUnderTest target) {
+        RunOptions options = target.options();
+        Scenario scenario = options.scenario();
+        int workers = options.singleWorkers();
+        int batch = options.batches().isEmpty() ? 1 : options.batches().getFirst();
+        Duration duration = Duration.ofSeconds(options.durationSeconds().orElse(scenario.latencySeconds));
+        List<Integer> rates = options.rates().isEmpty() ? scenario.latencyRates : options.rates();
+        List<Supplier<ResultRecord>> cases = new ArrayList<>();
+        for (int rate : rates) {
+            CaseSpec spec = new CaseSpec(this, "open_loop_" + rate + "_per_s", workers, batch, Task.NOOP.label(), Map.of(
+                    "rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
+                    "workers", Integer.toString(workers), "batch", Integer.toString(batch)));
+            Duration warmUp = duration.compareTo(JIT_WARM_UP) < 0 ? duration : JIT_WARM_UP;
+            cases.add(() -> target.runCase(spec, scenario.repeats,
+                    () -> openLoop(target, Math.max(rate, JIT_WARM_UP_RATE), warmUp, workers, batch,
+                            spec.name() + " (warm-up)"),
+                    () -> openLoop(target, rate, duration, workers, batch, spec.name())));
+        }
+        return cases;
+    }
+
+    /** One fixed-rate run: measured from intended enqueue time to handler start, after a warm-up. */
+    static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
+            String phase) {
+        QueueBackend backend = target.backend();
+        Progress progress = target.progress();
+        String queue = target.queue(QUEUE);
+        backend.purge(queue);
+        Duration warmUp = Duration.ofMillis(Math.min(1000, duration.toMillis() / 5));
+        Ledger ledger = new Ledger();
+        LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos());
+        try (CaseMeters meters = new CaseMeters(target.registry())) {
+            progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
+            long start = System.nanoTime();
+            OpenLoopProducer.Outcome produced;
+            WorkerPool pool = new WorkerPool(backend, List.of(queue), workers, batch, Task.NOOP,
+                    target.options().virtualThreads(), ledger, latency, progress);
+            try (pool) {
+                produced = new OpenLoopProducer(backend, queue, rate, target.options().payloadBytes(), ledger)
+                        .run(duration.plus(warmUp));
+                Drain.awaitDrained(backend, List.of(queue), ledger);
+            }
+            long elapsed = Math.max(1, System.nanoTime() - start);
+            Ledger.Verdict verdict = Drain.verdict(backend, List.of(queue), ledger, WorkerPool.LEASE);
+            backend.purge(queue);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("target_rate_per_sec", rate);
+            details.put("warm_up_ms", warmUp.toMillis());
+            details.put("producer_max_behind_ms", Math.round(produced.maxBehindMs() * 10) / 10.0);
+            details.put("enqueue_errors", produced.errors());
+            String firstError = produced.firstError() != null ? produced.firstError() : pool.firstError();
+            return new CaseOutcome(elapsed / 1_000_000, verdict.completed() * 1e9 / elapsed, verdict,
+                    latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(),
+                    pool.errors() + produced.errors(), firstError, meters.operations(), details, null);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.queuebench.suite.workload;
+
+import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.QueueBackend;
+import dev.queuebench.suite.ledger.Ledger;
+import dev.queuebench.suite.workers.Payload;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
+
+/**
+ * Enqueues at a fixed rate on a schedule fixed in advance: job i is intended at {@code start + i / rate}, and that
+ * intended time travels in its payload. When the backend (or this producer) falls behind, later jobs keep their
+ * intended times, so the delay shows up in the measured latency instead of being omitted (no coordinated
+ * omission). One producer thread per 1000 jobs/s of rate, at most four, share the schedule.
+ */
+public final class OpenLoopProducer {
+    private final QueueBackend backend;
+    private final String queue;
+    private final int ratePerSecond;
+    private final int payloadBytes;
+    private final Ledger ledger;
+    private final LongFunction<Payload.Behaviour> behaviours;
+    private final int maxAttempts;
+
+    /** What a run of the producer did; {@code maxBehindMs} is how late the latest enqueue started. */
+    public record Outcome(long enqueued, long errors, double maxBehindMs, String firstError) {}
+
+    public OpenLoopProducer(QueueBackend backend, String queue, int ratePerSecond, int payloadBytes, Ledger ledger) {
+        this(backend, queue, ratePerSecond, payloadBytes, ledger, i -> Payload.Behaviour.SUCCEED,
+                JobRequest.DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /** A producer whose job {@code i} behaves as {@code behaviours} says, each with {@code maxAttempts}. */
+    public OpenLoopProducer(QueueBackend backend, String queue, int ratePerSecond, int payloadBytes, Ledger ledger,
+            LongFunction<Payload.Behaviour> behaviours, int maxAttempts) {
+        this.backend = backend;
+        this.queue = queue;
+        this.ratePerSecond = ratePerSecond;
+        this.payloadBytes = payloadBytes;
+        this.ledger = ledger;
+        this.behaviours = behaviours;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Enqueues {@code rate × duration} jobs on schedule from now; returns when the last one was enqueued. */
+    public Outcome run(Duration duration) {
+        long total = Math.max(1, ratePerSecond * duration.toMillis() / 1000);
+        double periodNanos = 1e9 / ratePerSecond;
+        long start = System.nanoTime();
+        AtomicLong next = new AtomicLong();
+        AtomicLong enqueued = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong maxBehind = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        Runnable producer = () -> {
+            for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                long intended = start + (long) (i * periodNanos);
+                for (long wait = intended - System.nanoTime(); wait > 0; wait = intended - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
+                maxBehind.accumulateAndGet(System.nanoTime() - intended, Math::max);
+                byte[] payload = new Payload(intended, behaviours.apply(i)).encode(payloadBytes);
+                try {
+                    ledger.enqueued(queue, List.of(backend.enqueue(queue,
+                            JobRequest.of(payload).withMaxAttempts(maxAttempts))));
+                    enqueued.incrementAndGet();
+                } catch (RuntimeException e) {
+                    errors.incrementAndGet();
+                    firstError.compareAndSet(null, e.getMessage());
+                }
+            }
+        };
+        int threads = Math.min(4, Math.max(1, (ratePerSecond + 999) / 1000));
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            started.add(Thread.ofPlatform().name("qb-producer-" + t).daemon(true).start(producer));
+        }
+        for (Thread t : started) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return new Outcome(enqueued.get(), errors.get(), maxBehind.get() / 1e6, firstError.get());
+    }
+}
