@@ -7,6 +7,8 @@ import io.nats.client.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -36,6 +38,7 @@ final class PullRequests {
      */
     private static final Duration NO_WAIT_EXPIRES = Duration.ofMillis(20);
     private static final Duration LOOK_AT_CLOSE = Duration.ofMillis(100);
+    private static final int SEEN = 4096;
 
     private final Connection connection;
     private final BooleanSupplier closed;
@@ -44,6 +47,17 @@ final class PullRequests {
     private final Dispatcher dispatcher;
     /** Deliveries that reached a request after it was given up on, by stream and consumer. */
     private final Map<String, ConcurrentLinkedQueue<Delivery>> late = new ConcurrentHashMap<>();
+    /**
+     * The highest delivery count handed out per stream message (of the last {@code SEEN} messages): a copy at or
+     * below it is stale and dropped. Seen once under load: a claim got attempt 1 of a job whose attempt 2 had been
+     * claimed and failed already, most likely a copy of its first delivery that came late.
+     */
+    private final Map<String, Integer> seen = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > SEEN;
+        }
+    });
 
     /** One pull request: its messages while a pull reads it, late deliveries once it was given up on. */
     private final class Request {
@@ -123,7 +137,10 @@ final class PullRequests {
                     ended = true;
                     break; // the request ended: no messages, expired, or a conflict such as too many waiting pulls
                 }
-                deliveries.add(Delivery.of(message, request.sentAt));
+                Delivery delivery = Delivery.of(message, request.sentAt);
+                if (!stale(delivery)) {
+                    deliveries.add(handedOut(delivery));
+                }
             }
             ended |= deliveries.size() == batch;
         } catch (InterruptedException e) {
@@ -143,8 +160,11 @@ final class PullRequests {
                 continue;
             }
             Delivery delivery = Delivery.of(message, request.sentAt);
+            if (stale(delivery)) {
+                continue;
+            }
             if (deliveries.size() < batch) {
-                deliveries.add(delivery);
+                deliveries.add(handedOut(delivery));
             } else {
                 keepLate(delivery);
             }
@@ -152,8 +172,25 @@ final class PullRequests {
         return deliveries;
     }
 
-    /** Keeps a delivery for the next pull of its consumer. */
+    /** Notes a delivery this backend hands out, so that older copies of it are known stale. */
+    private Delivery handedOut(Delivery delivery) {
+        seen.merge(key(delivery), delivery.deliveredCount(), Math::max);
+        return delivery;
+    }
+
+    private boolean stale(Delivery delivery) {
+        return seen.getOrDefault(key(delivery), 0) >= delivery.deliveredCount();
+    }
+
+    private static String key(Delivery delivery) {
+        return delivery.stream() + "." + delivery.consumer() + "." + delivery.streamSequence();
+    }
+
+    /** Keeps a delivery for the next pull of its consumer, unless a newer copy was handed out already. */
     private void keepLate(Delivery delivery) {
+        if (stale(delivery)) {
+            return;
+        }
         late.computeIfAbsent(delivery.stream() + "." + delivery.consumer(), key -> new ConcurrentLinkedQueue<>())
                 .add(delivery);
     }
@@ -168,8 +205,8 @@ final class PullRequests {
         long now = System.nanoTime();
         Delivery delivery;
         while (taken.size() < batch && (delivery = waiting.poll()) != null) {
-            if (now - delivery.requestedAt() < lateFor) {
-                taken.add(delivery);
+            if (now - delivery.requestedAt() < lateFor && !stale(delivery)) {
+                taken.add(handedOut(delivery));
             }
         }
         return taken;
