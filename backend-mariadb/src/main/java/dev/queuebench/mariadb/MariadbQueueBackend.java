@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.mariadb.jdbc.MariaDbDataSource;
 
 /**
@@ -38,7 +40,8 @@ import org.mariadb.jdbc.MariaDbDataSource;
  */
 final class MariadbQueueBackend extends AbstractQueueBackend {
     /** Tries of an operation that meets a lock error (it rolled back, so trying again is safe). */
-    private static final int LOCK_ERROR_TRIES = 3;
+    /** A deadlock victim or lock-wait timeout is rolled back whole, so it is tried again, this many times in all. */
+    private static final int LOCK_ERROR_TRIES = 8;
 
     private final MariadbConfig config;
     private final Sql sql;
@@ -448,6 +451,7 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
                 if (MariadbErrors.isLockError(e)) {
                     metrics.lockError(queue == null ? "" : queue);
                     if (tries < LOCK_ERROR_TRIES) {
+                        pauseBeforeRetry(tries);
                         continue;
                     }
                 }
@@ -455,6 +459,12 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
                 throw MariadbErrors.translate(e, config, doing);
             }
         }
+    }
+
+    /** A jittered pause that doubles per try (up to 64 ms), so transactions that deadlocked do not meet again. */
+    private static void pauseBeforeRetry(int tries) {
+        long bound = 1L << Math.min(tries, 6);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(1, bound + 1)));
     }
 
     private void reapExpired(Connection c, String queue) throws SQLException {
