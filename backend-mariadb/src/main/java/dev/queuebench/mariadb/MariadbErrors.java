@@ -29,7 +29,12 @@ final class MariadbErrors {
 
     /** True for the error codes the contract counts as lock errors: 1205 and 1213. */
     static boolean isLockError(SQLException e) {
-        return e.getErrorCode() == LOCK_WAIT_TIMEOUT || e.getErrorCode() == DEADLOCK;
+        return e.getErrorCode() == LOCK_WAIT_TIMEOUT || isDeadlock(e);
+    }
+
+    /** True when the statement was rolled back as a deadlock's victim (1213). */
+    static boolean isDeadlock(SQLException e) {
+        return e.getErrorCode() == DEADLOCK;
     }
 
     /** The exception to throw for a failure while {@code doing} something, naming the server's address. */

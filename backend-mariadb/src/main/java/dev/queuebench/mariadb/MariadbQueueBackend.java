@@ -40,8 +40,10 @@ import org.mariadb.jdbc.MariaDbDataSource;
  */
 final class MariadbQueueBackend extends AbstractQueueBackend {
     /** Tries of an operation that meets a lock error (it rolled back, so trying again is safe). */
-    /** A deadlock victim or lock-wait timeout is rolled back whole, so it is tried again, this many times in all. */
-    private static final int LOCK_ERROR_TRIES = 8;
+    /** A lock-wait timeout is rolled back whole, so it is tried again, this many times in all. */
+    private static final int LOCK_ERROR_TRIES = 3;
+    /** A deadlock victim costs no wait, so it is tried more often, after a jittered pause. */
+    private static final int DEADLOCK_TRIES = 8;
 
     private final MariadbConfig config;
     private final Sql sql;
@@ -450,7 +452,7 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
             } catch (SQLException e) {
                 if (MariadbErrors.isLockError(e)) {
                     metrics.lockError(queue == null ? "" : queue);
-                    if (tries < LOCK_ERROR_TRIES) {
+                    if (tries < (MariadbErrors.isDeadlock(e) ? DEADLOCK_TRIES : LOCK_ERROR_TRIES)) {
                         pauseBeforeRetry(tries);
                         continue;
                     }
