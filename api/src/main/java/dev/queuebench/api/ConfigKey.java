@@ -85,7 +85,10 @@ public final class ConfigKey<T> {
                 }, false);
     }
 
-    /** A duration from {@code min} to {@code max}, written {@code 250ms}, {@code 2s}, {@code 1.5m}, {@code 1h} or ISO-8601. */
+    /**
+     * A duration from {@code min} to {@code max}, written {@code 250ms}, {@code 2s}, {@code 1.5m}, {@code 1h} or
+     * ISO-8601.
+     */
     public static ConfigKey<Duration> duration(String name, String description, Duration defaultValue, Duration min,
             Duration max) {
         return new ConfigKey<>(name, description, defaultValue,

@@ -11,7 +11,8 @@ public final class QueueNames {
     /** Returns the name, or throws {@link InvalidQueueNameException} naming the rule. */
     public static String requireValid(String queue) {
         if (queue == null || !VALID.matcher(queue).matches()) {
-            String shown = queue == null ? "null" : "'" + (queue.length() > 80 ? queue.substring(0, 80) + "…" : queue) + "'";
+            String shown = queue == null ? "null"
+                    : "'" + (queue.length() > 80 ? queue.substring(0, 80) + "…" : queue) + "'";
             throw new InvalidQueueNameException(
                     "invalid queue name " + shown + ": use 1 to 64 of A-Z a-z 0-9 _ . -");
         }

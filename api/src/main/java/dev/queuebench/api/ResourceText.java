@@ -26,7 +26,10 @@ public final class ResourceText {
         }
     }
 
-    /** The statements of a script: its text split after each {@code ;} that ends a line, comment-only pieces left out. */
+    /**
+     * The statements of a script: its text split after each {@code ;} that ends a line, comment-only pieces left
+     * out.
+     */
     public static List<String> statements(String script) {
         return Arrays.stream(script.split(";[ \\t]*(\\R|$)"))
                 .filter(piece -> piece.lines().anyMatch(line -> !line.isBlank() && !line.strip().startsWith("--")))

@@ -14,8 +14,8 @@ class BackendConfigTest {
     @Test
     void durationsAcceptUnitsAndIso8601() {
         var config = BackendConfig.of(Map.of("a", "250ms", "b", "1.5s", "c", "2m", "d", "PT3S"));
-        for (var expected : Map.of("a", Duration.ofMillis(250), "b", Duration.ofMillis(1500), "c", Duration.ofMinutes(2),
-                "d", Duration.ofSeconds(3)).entrySet()) {
+        for (var expected : Map.of("a", Duration.ofMillis(250), "b", Duration.ofMillis(1500),
+                "c", Duration.ofMinutes(2), "d", Duration.ofSeconds(3)).entrySet()) {
             assertThat(config.get(ConfigKey.duration(expected.getKey(), "-", null, Duration.ZERO, DAY)))
                     .isEqualTo(expected.getValue());
         }
