@@ -34,7 +34,8 @@ final class MemoryQueue {
             ((Comparator<Job>) (a, b) -> Integer.compare(b.priority, a.priority))
                     .thenComparing(j -> j.runAt)
                     .thenComparingLong(j -> j.id);
-    private static final Comparator<Job> BY_RUN_AT = Comparator.comparing((Job j) -> j.runAt).thenComparingLong(j -> j.id);
+    private static final Comparator<Job> BY_RUN_AT =
+            Comparator.comparing((Job j) -> j.runAt).thenComparingLong(j -> j.id);
     private static final Comparator<Job> BY_LEASE_EXPIRY =
             Comparator.comparing((Job j) -> j.leaseExpiresAt).thenComparingLong(j -> j.id);
 
@@ -306,7 +307,8 @@ final class MemoryQueue {
         if (!leased.isEmpty() && (next == null || leased.first().leaseExpiresAt.isBefore(next))) {
             next = leased.first().leaseExpiresAt;
         }
-        return next == null ? Long.MAX_VALUE : Math.max(TimeUnit.MILLISECONDS.toNanos(1), Duration.between(now, next).toNanos());
+        return next == null ? Long.MAX_VALUE
+                : Math.max(TimeUnit.MILLISECONDS.toNanos(1), Duration.between(now, next).toNanos());
     }
 
     private static long parseId(String id) {
