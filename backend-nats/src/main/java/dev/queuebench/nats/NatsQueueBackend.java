@@ -456,7 +456,10 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         }
     }
 
-    /** A management call whose failure turns into a {@link QueueException}; a vanished stream is made anew next time. */
+    /**
+     * A management call whose failure turns into a {@link QueueException}; a vanished stream is made anew next
+     * time.
+     */
     private <T> T call(String doing, NatsCall<T> call) {
         try {
             return call.call();

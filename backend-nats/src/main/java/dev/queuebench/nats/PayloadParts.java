@@ -20,7 +20,8 @@ final class PayloadParts {
     private PayloadParts() {}
 
     /** Stores {@code payload} in parts of at most {@code partBytes}; returns the reference the job carries. */
-    static String store(JetStream jetStream, QueueStreams streams, byte[] payload, int partBytes) throws IOException, JetStreamApiException {
+    static String store(JetStream jetStream, QueueStreams streams, byte[] payload, int partBytes)
+            throws IOException, JetStreamApiException {
         String id = UUID.randomUUID().toString();
         int count = (payload.length + partBytes - 1) / partBytes;
         for (int i = 0; i < count; i++) {
@@ -36,7 +37,8 @@ final class PayloadParts {
         String[] idAndCount = reference.split(":", 2);
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         for (int i = 0; i < Integer.parseInt(idAndCount[1]); i++) {
-            MessageInfo part = management.getLastMessage(streams.parts(), streams.partsSubject(idAndCount[0]) + "." + i);
+            MessageInfo part =
+                    management.getLastMessage(streams.parts(), streams.partsSubject(idAndCount[0]) + "." + i);
             payload.writeBytes(part.getData() == null ? new byte[0] : part.getData());
         }
         return payload.toByteArray();
