@@ -84,7 +84,8 @@ record RedisConfig(
             String info = uri.getRawUserInfo();
             int colon = info.indexOf(':');
             if (colon < 0) {
-                throw badUrl(url, "write the password after a colon (redis://:password@host or redis://user:password@host)");
+                throw badUrl(url,
+                        "write the password after a colon (redis://:password@host or redis://user:password@host)");
             }
             username = colon == 0 ? null : decode(info.substring(0, colon));
             password = decode(info.substring(colon + 1));

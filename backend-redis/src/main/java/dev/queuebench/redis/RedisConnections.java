@@ -80,7 +80,10 @@ final class RedisConnections implements AutoCloseable {
         this.pubSub = pubSub;
     }
 
-    /** Opens the shared and pub/sub connections; throws {@link BackendUnavailableException} within the connect timeout. */
+    /**
+     * Opens the shared and pub/sub connections; throws {@link BackendUnavailableException} within the connect
+     * timeout.
+     */
     static RedisConnections open(RedisConfig config) {
         RedisURI uri = uri(config);
         ClientResources resources = DefaultClientResources.create();

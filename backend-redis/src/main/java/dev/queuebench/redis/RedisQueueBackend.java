@@ -144,7 +144,8 @@ final class RedisQueueBackend extends AbstractQueueBackend {
      * or lease expiry comes due, or for the poll interval, whichever is first, and looks again until the wait is over.
      */
     private List<ClaimedJob> claimWaiting(Keys k, int maxJobs, long leaseMillis, Duration waitTimeout) {
-        long deadline = System.nanoTime() + (waitTimeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : waitTimeout).toNanos();
+        Duration wait = waitTimeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : waitTimeout;
+        long deadline = System.nanoTime() + wait.toNanos();
         WakeUps.Signal signal = waitTimeout.isZero() ? null : wakeUps.subscribe(k.wakeChannel());
         while (true) {
             long seen = signal == null ? 0 : signal.generation();
@@ -239,8 +240,9 @@ final class RedisQueueBackend extends AbstractQueueBackend {
         List<Object> values = admin(queue, Script.DEAD_LETTERS, arg(limit));
         List<DeadJob> dead = new ArrayList<>(values.size() / 5);
         for (int i = 0; i < values.size(); i += 5) {
-            dead.add(new DeadJob(text(values.get(i)), queue, (byte[]) values.get(i + 1), (int) number(values.get(i + 2)),
-                    text(values.get(i + 3)), Instant.ofEpochMilli(number(values.get(i + 4)))));
+            dead.add(new DeadJob(text(values.get(i)), queue, (byte[]) values.get(i + 1),
+                    (int) number(values.get(i + 2)), text(values.get(i + 3)),
+                    Instant.ofEpochMilli(number(values.get(i + 4)))));
         }
         return dead;
     }

@@ -18,7 +18,10 @@ import java.util.Map;
 record ServerSettings(Durability durability, Map<String, String> info) {
     private static final System.Logger LOG = System.getLogger(ServerSettings.class.getName());
 
-    /** Reads the settings, logs once what loses jobs, and rejects a cluster node opened without {@code cluster=true}. */
+    /**
+     * Reads the settings, logs once what loses jobs, and rejects a cluster node opened without
+     * {@code cluster=true}.
+     */
     static ServerSettings read(RedisConnections connections, RedisConfig config) {
         RedisClusterAsyncCommands<String, byte[]> commands = connections.commands();
         Map<String, String> server = infoFields(connections.await(commands.info("server")));

@@ -54,7 +54,8 @@ final class LocalRedisServers implements AutoCloseable {
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
                 port = freePort(port + 1);
-                servers.start(port, List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf"));
+                servers.start(port,
+                        List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf"));
                 addresses.add("127.0.0.1:" + port);
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
@@ -98,7 +99,8 @@ final class LocalRedisServers implements AutoCloseable {
     long usedMemory(int port) {
         String info = run(List.of("redis-cli", "-p", String.valueOf(port), "info", "memory"));
         return info.lines().filter(line -> line.startsWith("used_memory:"))
-                .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim())).findFirst().orElseThrow();
+                .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim()))
+                .findFirst().orElseThrow();
     }
 
     /** SCRIPT FLUSH on every server. */
@@ -204,7 +206,8 @@ final class LocalRedisServers implements AutoCloseable {
                 String reason = binary + " is not on the PATH: install Redis (apt-get install redis-server) to run "
                         + "the tests that start their own servers";
                 if (TestServers.serversRequired()) {
-                    throw new IllegalStateException(reason + " (" + TestServers.REQUIRE_SERVERS + "=true, so this fails)");
+                    throw new IllegalStateException(
+                            reason + " (" + TestServers.REQUIRE_SERVERS + "=true, so this fails)");
                 }
                 Assumptions.abort(reason);
             }

@@ -78,7 +78,8 @@ class RedisClusterTckTest extends QueueBackendTck {
             // per queue: the job hash, the ready set, the id counter
             assertThat(q.footprint().figures()).containsEntry("keys", 12L);
             assertThat(q.footprint().figures().get("used_memory_bytes"))
-                    .as("the sum over three primaries").isGreaterThan(2 * cluster.usedMemory(cluster.ports().getFirst()));
+                    .as("the sum over three primaries")
+                    .isGreaterThan(2 * cluster.usedMemory(cluster.ports().getFirst()));
             queues.forEach(q::purge);
         }
     }

@@ -69,7 +69,8 @@ class RedisConfigTest {
 
     @Test
     void clusterAllowsOnlyDatabaseZero() {
-        assertThatThrownBy(() -> RedisConfig.from(BackendConfig.of(Map.of("url", "redis://h:7000/3", "cluster", "true"))))
+        assertThatThrownBy(
+                () -> RedisConfig.from(BackendConfig.of(Map.of("url", "redis://h:7000/3", "cluster", "true"))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("database 0");
     }
@@ -84,7 +85,8 @@ class RedisConfigTest {
 
     @Test
     void durabilityIsVolatileUnlessAnAppendOnlyFileIsSynced() {
-        assertThat(ServerSettings.durability(Map.of("appendonly", "no", "save", "3600 1"))).isEqualTo(Durability.VOLATILE);
+        assertThat(ServerSettings.durability(Map.of("appendonly", "no", "save", "3600 1")))
+                .isEqualTo(Durability.VOLATILE);
         assertThat(ServerSettings.durability(Map.of("appendonly", "yes", "appendfsync", "no")))
                 .isEqualTo(Durability.VOLATILE);
         assertThat(ServerSettings.durability(Map.of("appendonly", "yes", "appendfsync", "everysec")))
