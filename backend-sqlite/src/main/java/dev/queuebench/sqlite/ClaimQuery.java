@@ -23,7 +23,8 @@ enum ClaimQuery {
      */
     IMMEDIATE("immediate") {
         @Override
-        List<ClaimedJob> claim(Connections connections, QueueMetrics metrics, String queue, int maxJobs, Duration lease) {
+        List<ClaimedJob> claim(Connections connections, QueueMetrics metrics, String queue, int maxJobs,
+                Duration lease) {
             return connections.inTransaction(queue, session -> {
                 long now = nowMicros();
                 settleExpired(session, queue, now);
@@ -46,7 +47,8 @@ enum ClaimQuery {
      */
     OPTIMISTIC("optimistic") {
         @Override
-        List<ClaimedJob> claim(Connections connections, QueueMetrics metrics, String queue, int maxJobs, Duration lease) {
+        List<ClaimedJob> claim(Connections connections, QueueMetrics metrics, String queue, int maxJobs,
+                Duration lease) {
             while (true) {
                 long now = nowMicros();
                 List<Long> candidates =

@@ -42,7 +42,8 @@ class CrossProcessTest {
     void twoProcessesDrainingOneFileDeliverEveryJobExactlyOnce(String strategy) throws Exception {
         Path file = folder.resolve("shared.db");
         String queue = "drain";
-        BackendConfig config = BackendConfig.empty().with(SqliteConfig.PATH, file.toString()).with("strategy", strategy);
+        BackendConfig config =
+                BackendConfig.empty().with(SqliteConfig.PATH, file.toString()).with("strategy", strategy);
         try (QueueBackend backend = QueueBackends.open(SqliteBackendProvider.NAME, config)) {
             List<String> enqueued = new ArrayList<>();
             for (int from = 0; from < 20_000; from += 1000) {

@@ -56,7 +56,8 @@ class LockingTest {
 
     @Test
     void severalWriterConnectionsWaitForEachOtherAndCountTheLocksTheyMet() throws Exception {
-        BackendConfig config = config().with(SqliteConfig.WRITER_CONNECTIONS, "4").with(SqliteConfig.BUSY_TIMEOUT, "10s");
+        BackendConfig config =
+                config().with(SqliteConfig.WRITER_CONNECTIONS, "4").with(SqliteConfig.BUSY_TIMEOUT, "10s");
         try (QueueBackend backend = QueueBackends.open(SqliteBackendProvider.NAME, config)) {
             drainWithTenWorkers(backend, enqueue(backend, 5000));
 

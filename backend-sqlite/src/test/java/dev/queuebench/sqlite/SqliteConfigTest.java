@@ -110,7 +110,8 @@ class SqliteConfigTest {
 
     @Test
     void fullSynchronousDeclaresDurableAndReportsItsSettings() {
-        try (QueueBackend backend = QueueBackends.open(SqliteBackendProvider.NAME, valid().with("synchronous", "full"))) {
+        try (QueueBackend backend =
+                QueueBackends.open(SqliteBackendProvider.NAME, valid().with("synchronous", "full"))) {
             assertThat(backend.capabilities().durability()).isEqualTo(Durability.DURABLE);
             assertThat(backend.serverInfo())
                     .containsEntry("journal_mode", "wal")
