@@ -14,10 +14,10 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Finds a server for backend tests, in this order: a URL in the environment ({@code QUEUEBENCH_POSTGRES_URL},
- * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}, {@code QUEUEBENCH_NATS_URL}), a server on the default local port,
- * a Testcontainers container when Docker is available. Otherwise the calling test is skipped with a reason that says
- * how to provide one, or fails when {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are started once per JVM and
- * stopped when it exits.
+ * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}, {@code QUEUEBENCH_NATS_URL}), a server on the
+ * default local port, a Testcontainers container when Docker is available. Otherwise the calling test is skipped
+ * with a reason that says how to provide one, or fails when {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are
+ * started once per JVM and stopped when it exits.
  */
 public final class TestServers {
     public static final String REQUIRE_SERVERS = "QUEUEBENCH_REQUIRE_SERVERS";
