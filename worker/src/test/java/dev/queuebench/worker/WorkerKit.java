@@ -350,7 +350,8 @@ abstract class WorkerKit {
         }));
         await().atMost(PATIENCE).until(() -> startOrder.stream().filter(quiet::equals).count() == 5);
 
-        assertThat(List.copyOf(startOrder).subList(0, 10)).as("round-robin, one claim each: the backlog does not go first")
+        assertThat(List.copyOf(startOrder).subList(0, 10))
+                .as("round-robin, one claim each: the backlog does not go first")
                 .containsExactly(busy, quiet, busy, quiet, busy, quiet, busy, quiet, busy, quiet);
     }
 
