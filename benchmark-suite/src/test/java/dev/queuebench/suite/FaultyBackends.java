@@ -50,15 +50,25 @@ public final class FaultyBackends {
         @Override public String name() { return name; }
         @Override public String strategy() { return delegate.strategy(); }
         @Override public Capabilities capabilities() { return delegate.capabilities(); }
-        @Override public String enqueue(String queue, JobRequest request) { return enqueueAll(queue, List.of(request)).getFirst(); }
-        @Override public List<String> enqueueAll(String queue, List<JobRequest> requests) { return delegate.enqueueAll(queue, requests); }
-        @Override public List<ClaimedJob> claim(String queue, int maxJobs, Duration lease, Duration wait) { return delegate.claim(queue, maxJobs, lease, wait); }
+        @Override public String enqueue(String queue, JobRequest request) {
+            return enqueueAll(queue, List.of(request)).getFirst();
+        }
+        @Override public List<String> enqueueAll(String queue, List<JobRequest> requests) {
+            return delegate.enqueueAll(queue, requests);
+        }
+        @Override public List<ClaimedJob> claim(String queue, int maxJobs, Duration lease, Duration wait) {
+            return delegate.claim(queue, maxJobs, lease, wait);
+        }
         @Override public boolean complete(ClaimedJob job) { return delegate.complete(job); }
         @Override public List<Boolean> completeAll(List<ClaimedJob> jobs) { return delegate.completeAll(jobs); }
         @Override public FailResult fail(ClaimedJob job, String error) { return delegate.fail(job, error); }
-        @Override public boolean extendLease(ClaimedJob job, Duration lease) { return delegate.extendLease(job, lease); }
+        @Override public boolean extendLease(ClaimedJob job, Duration lease) {
+            return delegate.extendLease(job, lease);
+        }
         @Override public QueueStats stats(String queue) { return delegate.stats(queue); }
-        @Override public List<DeadJob> deadLetters(String queue, int limit) { return delegate.deadLetters(queue, limit); }
+        @Override public List<DeadJob> deadLetters(String queue, int limit) {
+            return delegate.deadLetters(queue, limit);
+        }
         @Override public long requeueDead(String queue) { return delegate.requeueDead(queue); }
         @Override public long purge(String queue) { return delegate.purge(queue); }
         @Override public Footprint footprint() { return delegate.footprint(); }
@@ -185,7 +195,9 @@ public final class FaultyBackends {
 
     /** Providers for the wrappers above, with the memory backend's keys. */
     abstract static class Provider implements QueueBackendProvider {
-        @Override public String description() { return "memory backend that breaks the contract on purpose (tests only)"; }
+        @Override public String description() {
+            return "memory backend that breaks the contract on purpose (tests only)";
+        }
         @Override public List<String> strategies() { return new MemoryBackendProvider().strategies(); }
         @Override public List<ConfigKey<?>> configKeys() { return new MemoryBackendProvider().configKeys(); }
     }

@@ -40,7 +40,8 @@ public final class Records {
     }
 
     /** A concurrency record with conflicts and lock errors over 1,000 completed jobs. */
-    public static ResultRecord withContention(String target, int workers, double rate, long conflicts, long lockErrors) {
+    public static ResultRecord withContention(String target, int workers, double rate, long conflicts,
+            long lockErrors) {
         return record(target, ConcurrencySuite.NAME, "contend_" + target.split("/")[1], workers, rate, rate, rate,
                 Latency.NONE, conflicts, lockErrors, List.of());
     }

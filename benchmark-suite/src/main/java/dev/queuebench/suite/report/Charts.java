@@ -104,7 +104,8 @@ public final class Charts {
                 style(heap.addSeries(target(r), seconds, samples.stream().map(s -> s.heapBytes() / MIB).toList()),
                         colour(targets, r), "");
                 style(footprint.addSeries(target(r), seconds,
-                        samples.stream().map(s -> Footprints.bytes(s.footprint()) / MIB).toList()), colour(targets, r), "");
+                        samples.stream().map(s -> Footprints.bytes(s.footprint()) / MIB).toList()),
+                        colour(targets, r), "");
             }
         }
         save(dir, written, "memory_heap_over_time", heap,

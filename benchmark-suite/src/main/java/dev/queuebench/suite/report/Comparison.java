@@ -38,9 +38,9 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
      * @param higherIsBetter true for jobs/s, false for latency
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Change(String backend, String strategy, String suite, @JsonProperty("case") String caseName, int workers, int batch,
-            String metric, boolean higherIsBetter, double baseline, double baselineMin, double baselineMax,
-            double now, double nowMin, double nowMax, double ratio, Verdict verdict) {}
+    public record Change(String backend, String strategy, String suite, @JsonProperty("case") String caseName,
+            int workers, int batch, String metric, boolean higherIsBetter, double baseline, double baselineMin,
+            double baselineMax, double now, double nowMin, double nowMax, double ratio, Verdict verdict) {}
 
     public Comparison {
         changes = List.copyOf(changes);
@@ -79,7 +79,8 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
     private static Change throughputChange(ResultRecord before, ResultRecord now, double threshold) {
         return change(now, "throughput_jobs_per_sec", true,
                 new double[] {before.throughput().jobsPerSec(), before.throughput().min(), before.throughput().max()},
-                new double[] {now.throughput().jobsPerSec(), now.throughput().min(), now.throughput().max()}, threshold);
+                new double[] {now.throughput().jobsPerSec(), now.throughput().min(), now.throughput().max()},
+                threshold);
     }
 
     private static Change change(ResultRecord before, ResultRecord now, String metric, boolean higherIsBetter,
@@ -91,8 +92,10 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
     /** Median (the record's own figure), min and max over the repetitions (the median alone without them). */
     private static double[] spread(ResultRecord r, ToDoubleFunction<ResultRecord.Latency> figure) {
         double median = figure.applyAsDouble(r.latencyMs());
-        double min = r.repetitions().stream().mapToDouble(p -> figure.applyAsDouble(p.latencyMs())).min().orElse(median);
-        double max = r.repetitions().stream().mapToDouble(p -> figure.applyAsDouble(p.latencyMs())).max().orElse(median);
+        double min = r.repetitions().stream().mapToDouble(p -> figure.applyAsDouble(p.latencyMs())).min()
+                .orElse(median);
+        double max = r.repetitions().stream().mapToDouble(p -> figure.applyAsDouble(p.latencyMs())).max()
+                .orElse(median);
         return new double[] {median, min, max};
     }
 

@@ -38,7 +38,8 @@ public final class MarkdownReport {
         List<ResultRecord> records = report.results();
         long lost = records.stream().filter(r -> !r.status().lossExpected()).mapToLong(r -> r.jobs().lost()).sum();
         long duplicated = records.stream().mapToLong(r -> r.jobs().duplicated()).sum();
-        List<String> targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
+        List<String> targets =
+                new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
         line(md, "# QueueBench run " + report.runId());
         line(md, "");
         line(md, "Scenario **" + report.scenario() + "** · " + String.join(", ", targets) + " · started "
@@ -52,7 +53,8 @@ public final class MarkdownReport {
         line(md, "Machine: " + env.cpu() + " · " + env.cores() + " cores · " + mib(env.memoryBytes()) + " RAM · "
                 + env.os() + " · " + env.jdk() + " · max heap " + mib(env.maxHeapBytes())
                 + (env.virtualThreads() ? " · virtual threads" : "") + " · git `" + env.gitCommit() + "`");
-        env.servers().forEach((backend, info) -> line(md, "- `" + backend + "` server: " + (info.isEmpty() ? "(in process)" : info)));
+        env.servers().forEach((backend, info) -> line(md,
+                "- `" + backend + "` server: " + (info.isEmpty() ? "(in process)" : info)));
         line(md, "");
         if (report.scenario().equals(Scenario.SMOKE.label())) {
             line(md, "> **Smoke run**: tiny cases run once, to check that everything works. Its figures are not"
@@ -68,7 +70,8 @@ public final class MarkdownReport {
             line(md, "## Charts");
             line(md, "");
             charts.forEach(c -> {
-                line(md, "![" + c.path().replace("charts/", "").replace(".svg", "").replace('_', ' ') + "](" + c.path() + ")");
+                line(md, "![" + c.path().replace("charts/", "").replace(".svg", "").replace('_', ' ') + "]("
+                        + c.path() + ")");
                 line(md, "");
                 line(md, "*" + c.caption() + "*");
                 line(md, "");
@@ -161,7 +164,8 @@ public final class MarkdownReport {
                     + (errors > 0 ? ", " + errors + " errors" : "") + note(r));
         }
         table(md, "**Stress**, time to drain (the burst: recovery from its end to an empty queue); failing handlers"
-                + " end " + (int) (Scenario.FAILING_SHARE * 50) + " % of jobs dead by design.", "case", targets, stress);
+                + " end " + (int) (Scenario.FAILING_SHARE * 50) + " % of jobs dead by design.", "case", targets,
+                stress);
     }
 
     private static void memoryTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
@@ -177,8 +181,9 @@ public final class MarkdownReport {
             cell(memory, "GCs (pause)", r, m.gcCount() + " (" + m.gcPauseMs() + " ms)");
             cell(memory, "threads peak", r, Integer.toString(m.threadsPeak()));
             if (!m.samples().isEmpty()) {
-                cell(memory, "backend footprint, first → last", r, mib(Footprints.bytes(m.samples().getFirst().footprint()))
-                        + " → " + mib(Footprints.bytes(m.samples().getLast().footprint())));
+                cell(memory, "backend footprint, first → last", r,
+                        mib(Footprints.bytes(m.samples().getFirst().footprint())) + " → "
+                                + mib(Footprints.bytes(m.samples().getLast().footprint())));
                 cell(memory, "backend's own figures at the end", r, m.samples().getLast().footprint().toString());
             }
             cell(memory, "verdict", r, m.leakVerdict());
@@ -195,8 +200,10 @@ public final class MarkdownReport {
             declared.computeIfAbsent("durability", k -> new LinkedHashMap<>()).put(e.getKey(), d.durability().name());
             declared.computeIfAbsent("ordering", k -> new LinkedHashMap<>()).put(e.getKey(), d.ordering().name());
             declared.computeIfAbsent("atomic batch", k -> new LinkedHashMap<>()).put(e.getKey(), yes(d.atomicBatch()));
-            declared.computeIfAbsent("wake on enqueue", k -> new LinkedHashMap<>()).put(e.getKey(), yes(d.wakeOnEnqueue()));
-            declared.computeIfAbsent("max payload", k -> new LinkedHashMap<>()).put(e.getKey(), mib(d.maxPayloadBytes()));
+            declared.computeIfAbsent("wake on enqueue", k -> new LinkedHashMap<>())
+                    .put(e.getKey(), yes(d.wakeOnEnqueue()));
+            declared.computeIfAbsent("max payload", k -> new LinkedHashMap<>())
+                    .put(e.getKey(), mib(d.maxPayloadBytes()));
         }
         table(md, "**Declared capabilities**.", "capability", targets, declared);
     }
@@ -282,9 +289,11 @@ public final class MarkdownReport {
             line(md, "");
             return;
         }
-        line(md, "| verdict | backend | strategy | case | W | batch | figure | better | baseline (min–max) | now (min–max) | now ÷ baseline |");
+        line(md, "| verdict | backend | strategy | case | W | batch | figure | better | baseline (min–max)"
+                + " | now (min–max) | now ÷ baseline |");
         line(md, "|---|---|---|---|---:|---:|---|---|---:|---:|---:|");
-        Function<double[], String> range = v -> num(v[0]) + (v[1] == v[2] ? "" : " (" + num(v[1]) + "–" + num(v[2]) + ")");
+        Function<double[], String> range =
+                v -> num(v[0]) + (v[1] == v[2] ? "" : " (" + num(v[1]) + "–" + num(v[2]) + ")");
         for (Change c : changes) {
             String verdict = switch (c.verdict()) {
                 case REGRESSION -> "**REGRESSION**";
@@ -296,7 +305,8 @@ public final class MarkdownReport {
                     c.higherIsBetter() ? "higher" : "lower",
                     range.apply(new double[] {c.baseline(), c.baselineMin(), c.baselineMax()}),
                     range.apply(new double[] {c.now(), c.nowMin(), c.nowMax()}),
-                    c.ratio() == 0 ? "–" : String.format(Locale.ROOT, "%.2f× (%+.1f %%)", c.ratio(), 100 * (c.ratio() - 1))));
+                    c.ratio() == 0 ? "–"
+                            : String.format(Locale.ROOT, "%.2f× (%+.1f %%)", c.ratio(), 100 * (c.ratio() - 1))));
         }
         line(md, "");
     }
@@ -321,7 +331,8 @@ public final class MarkdownReport {
                         t.metric(), t.op(), num(t.value()), num(t.actual()), t.pass() ? "PASS" : "**FAIL**"));
             }
         }
-        lossFree.forEach((key, counts) -> line(md, "| " + key + " | all | " + counts[0] + " cases | | jobs_lost | == 0 | "
+        lossFree.forEach((key, counts) -> line(md, "| " + key + " | all | " + counts[0]
+                + " cases | | jobs_lost | == 0 | "
                 + (counts[1] == 0 ? "0 in every case | PASS" : counts[1] + " case(s) lost jobs | **FAIL**") + " |"));
         line(md, "");
     }
@@ -337,7 +348,8 @@ public final class MarkdownReport {
         for (ResultRecord r : records) {
             String failed = r.status() instanceof CaseStatus.CouldNotRun c ? " **could not run: " + c.reason() + "**"
                     : "";
-            line(md, String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %d | %d | %s | %d | %d | %s (%s–%s) | %d | %d | `%s` |",
+            line(md, String.format(Locale.ROOT,
+                    "| %s | %s | %s | %s%s | %d | %d | %s | %d | %d | %s (%s–%s) | %d | %d | `%s` |",
                     r.id().backend(), r.id().strategy(), r.id().suite(), r.id().caseName(), failed, r.setup().workers(),
                     r.setup().batch(), r.setup().task(), r.jobs().enqueued(), r.throughput().durationMs(),
                     num(r.throughput().jobsPerSec()), num(r.throughput().min()), num(r.throughput().max()),
@@ -355,7 +367,8 @@ public final class MarkdownReport {
     }
 
     private static String num(double value) {
-        return String.format(Locale.ROOT, value >= 100 || value == Math.rint(value) ? "%,.0f" : value >= 1 ? "%,.1f" : "%.3f", value);
+        String format = value >= 100 || value == Math.rint(value) ? "%,.0f" : value >= 1 ? "%,.1f" : "%.3f";
+        return String.format(Locale.ROOT, format, value);
     }
 
     private static String ms(double value) {

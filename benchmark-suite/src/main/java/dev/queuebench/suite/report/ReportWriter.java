@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 public final class ReportWriter {
     /** The stamp of folder and file names, from the run's start in UTC. */
-    public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+    public static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -36,7 +37,8 @@ public final class ReportWriter {
         try {
             Path folder = newFolder(resultsDir, stamp);
             for (String suite : suites) {
-                JSON.writeValue(folder.resolve(suite + "_results_" + stamp + ".json").toFile(), report.onlySuite(suite));
+                JSON.writeValue(folder.resolve(suite + "_results_" + stamp + ".json").toFile(),
+                        report.onlySuite(suite));
             }
             JSON.writeValue(folder.resolve("benchmark_results_" + stamp + ".json").toFile(), report);
             writeReports(report, folder);
@@ -63,7 +65,8 @@ public final class ReportWriter {
         String stamp = report.runId();
         List<Charts.Chart> charts = Charts.write(report, folder.resolve("charts"));
         String markdown = MarkdownReport.render(report, charts);
-        Path md = Files.writeString(folder.resolve("benchmark_report_" + stamp + ".md"), markdown, StandardCharsets.UTF_8);
+        Path md = Files.writeString(folder.resolve("benchmark_report_" + stamp + ".md"), markdown,
+                StandardCharsets.UTF_8);
         Files.writeString(folder.resolve("benchmark_report_" + stamp + ".html"),
                 HtmlReport.render("QueueBench run " + stamp, markdown, folder), StandardCharsets.UTF_8);
         return md;

@@ -193,7 +193,8 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
             return r.id().target() + " " + r.id().suite() + " " + r.id().caseName() + ": skipped, " + s.reason();
         }
         return String.format(Locale.ROOT,
-                "%s/%s %-11s %-28s W=%-2d batch=%-3d %,10.0f jobs/s (min %,.0f max %,.0f) p99 %.1f ms  lost %d dup %d%s",
+                "%s/%s %-11s %-28s W=%-2d batch=%-3d %,10.0f jobs/s (min %,.0f max %,.0f) p99 %.1f ms"
+                        + "  lost %d dup %d%s",
                 r.id().backend(), r.id().strategy(), r.id().suite(), r.id().caseName(), r.setup().workers(),
                 r.setup().batch(), r.throughput().jobsPerSec(), r.throughput().min(), r.throughput().max(),
                 r.latencyMs().p99(), r.jobs().lost(), r.jobs().duplicated(), failed);

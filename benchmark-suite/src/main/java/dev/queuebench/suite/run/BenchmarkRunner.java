@@ -214,7 +214,8 @@ public final class BenchmarkRunner {
                     .filter(ch -> ch.verdict() == Comparison.Verdict.REGRESSION).toList();
             System.out.println("against baseline " + c.baselineRunId() + ": " + c.changes().size() + " figures, "
                     + regressions.size() + " regression(s)" + (options.strict() ? " (strict)" : ""));
-            regressions.forEach(ch -> System.out.printf(Locale.ROOT, "  regression %s/%s %s W=%d batch=%d: %s %,.1f -> %,.1f (x%.2f)%n",
+            regressions.forEach(ch -> System.out.printf(Locale.ROOT,
+                    "  regression %s/%s %s W=%d batch=%d: %s %,.1f -> %,.1f (x%.2f)%n",
                     ch.backend(), ch.strategy(), ch.caseName(), ch.workers(), ch.batch(), ch.metric(), ch.baseline(),
                     ch.now(), ch.ratio()));
         });

@@ -131,7 +131,8 @@ public record RunOptions(
                 .getFirst().toUpperCase(Locale.ROOT));
         List<String> suites = words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES : SUITES);
         if (given.containsKey("cases") && !suites.contains(ChaosSuite.NAME)) {
-            throw new ConfigurationException("option 'cases' chooses chaos cases; it needs the chaos suite (-Dsuite=chaos)");
+            throw new ConfigurationException(
+                    "option 'cases' chooses chaos cases; it needs the chaos suite (-Dsuite=chaos)");
         }
         return new RunOptions(
                 backends,

@@ -13,12 +13,16 @@ import java.util.Locale;
  * take ~1 ms and 10 ms a job, so a drain stays about as long as the {@code noop} one.
  */
 public enum Scenario {
-    //     throughput                    latency                concurrency               stress                                  memory
-    //     workers            jobs  rep  rates        seconds   workers              jobs  burst   backlog  sparse bigJobs failJobs  seconds
-    SMOKE(w(1, 4), 1_000, 1, w(100), 3, w(1, 8, 24), 1_000, 2_000, 5_000, 5, 50, 500, 5),
-    QUICK(w(1, 2, 4, 8, 16), 5_000, 1, w(100, 1_000), 8, w(1, 4, 8, 16, 32), 5_000, 10_000, 20_000, 20, 200, 2_000, 20),
-    DEFAULT(w(1, 2, 4, 8, 16), 10_000, 3, w(100, 1_000), 15, w(1, 2, 4, 8, 16, 32), 10_000, 50_000, 100_000, 50, 500, 5_000, 60),
-    FULL(w(1, 2, 4, 8, 16), 50_000, 3, w(100, 1_000, 5_000), 60, w(1, 2, 4, 8, 16, 32, 64), 50_000, 200_000, 1_000_000, 200, 2_000, 20_000, 600);
+    // first line:  throughput workers, jobs, repetitions; latency rates, seconds; concurrency workers
+    // second line: concurrency jobs; stress burst, backlog, sparse, big jobs, failing jobs; memory seconds
+    SMOKE(w(1, 4), 1_000, 1, w(100), 3, w(1, 8, 24),
+            1_000, 2_000, 5_000, 5, 50, 500, 5),
+    QUICK(w(1, 2, 4, 8, 16), 5_000, 1, w(100, 1_000), 8, w(1, 4, 8, 16, 32),
+            5_000, 10_000, 20_000, 20, 200, 2_000, 20),
+    DEFAULT(w(1, 2, 4, 8, 16), 10_000, 3, w(100, 1_000), 15, w(1, 2, 4, 8, 16, 32),
+            10_000, 50_000, 100_000, 50, 500, 5_000, 60),
+    FULL(w(1, 2, 4, 8, 16), 50_000, 3, w(100, 1_000, 5_000), 60, w(1, 2, 4, 8, 16, 32, 64),
+            50_000, 200_000, 1_000_000, 200, 2_000, 20_000, 600);
 
     /** Queues in the sparse-queues stress case; each gets {@code sparseJobsPerQueue} jobs. */
     public static final int SPARSE_QUEUES = 100;

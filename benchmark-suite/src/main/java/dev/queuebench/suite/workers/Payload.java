@@ -21,7 +21,10 @@ public record Payload(long intendedNanos, Behaviour behaviour) {
         FAIL_ONCE,
         /** Fails every attempt: ends dead, exercises dead letters. */
         FAIL_ALWAYS,
-        /** Its first attempt's handler outlasts the lease, then completes (fenced: answered false); later ones are fast. */
+        /**
+         * Its first attempt's handler outlasts the lease, then completes (fenced: answered false); later ones are
+         * fast.
+         */
         SLOW_ONCE
     }
 

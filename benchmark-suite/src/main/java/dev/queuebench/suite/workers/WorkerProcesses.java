@@ -94,14 +94,14 @@ public final class WorkerProcesses implements Consumers {
      * Starts {@code processes} consumer JVMs sharing {@code workers} threads between them (at least one each) and
      * returns once every one has opened the backend.
      */
-    public static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers, int batch,
-            Task task, Duration lease, WorkerPool.LocalEvents events) {
+    public static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers,
+            int batch, Task task, Duration lease, WorkerPool.LocalEvents events) {
         return consume(target, queues, processes, workers, batch, task, lease, events, ReaderGate.OPEN);
     }
 
     /** {@link #consume} with a {@link ReaderGate} in front of every worker's reader (tests). */
-    public static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers, int batch,
-            Task task, Duration lease, WorkerPool.LocalEvents events, ReaderGate gate) {
+    public static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers,
+            int batch, Task task, Duration lease, WorkerPool.LocalEvents events, ReaderGate gate) {
         WorkerProcesses started = new WorkerProcesses(processes, events, gate);
         for (int i = 0; i < processes; i++) {
             int threads = Math.max(1, workers / processes + (i < workers % processes ? 1 : 0));
@@ -112,7 +112,8 @@ public final class WorkerProcesses implements Consumers {
     }
 
     /** Starts one writer JVM that enqueues batches of {@code batch} on {@code queue} until stopped or killed. */
-    public static WorkerProcesses produce(BackendUnderTest target, String queue, int batch, WorkerPool.LocalEvents events) {
+    public static WorkerProcesses produce(BackendUnderTest target, String queue, int batch,
+            WorkerPool.LocalEvents events) {
         WorkerProcesses started = new WorkerProcesses(1, events, ReaderGate.OPEN);
         started.start(new WorkerProcessMain.Order("produce", target.name(), target.config().values(), List.of(queue),
                 1, batch, Task.NOOP.label(), 0, target.options().payloadBytes()));

@@ -38,8 +38,8 @@ public final class ConcurrencySuite implements Suite {
         int batch = options.batches().isEmpty() ? 1 : options.batches().getFirst();
         List<Supplier<ResultRecord>> cases = new ArrayList<>();
         for (int workers : options.workersOr(scenario.concurrencyWorkers)) {
-            Drain.Spec drain = new Drain.Spec(List.of(target.queue(QUEUE)), jobs, options.payloadBytes(), 0, workers, batch,
-                    Task.NOOP, false);
+            Drain.Spec drain = new Drain.Spec(List.of(target.queue(QUEUE)), jobs, options.payloadBytes(), 0, workers,
+                    batch, Task.NOOP, false);
             String name = "contend_" + target.strategy();
             CaseSpec spec = new CaseSpec(this, name, workers, batch, Task.NOOP.label(), Map.of(
                     "workers", Integer.toString(workers), "batch", Integer.toString(batch),

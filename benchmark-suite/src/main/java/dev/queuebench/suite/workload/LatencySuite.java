@@ -58,8 +58,8 @@ public final class LatencySuite implements Suite {
         List<Integer> rates = options.rates().isEmpty() ? scenario.latencyRates : options.rates();
         List<Supplier<ResultRecord>> cases = new ArrayList<>();
         for (int rate : rates) {
-            CaseSpec spec = new CaseSpec(this, "open_loop_" + rate + "_per_s", workers, batch, Task.NOOP.label(), Map.of(
-                    "rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
+            CaseSpec spec = new CaseSpec(this, "open_loop_" + rate + "_per_s", workers, batch, Task.NOOP.label(),
+                    Map.of("rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
                     "workers", Integer.toString(workers), "batch", Integer.toString(batch)));
             Duration warmUp = duration.compareTo(JIT_WARM_UP) < 0 ? duration : JIT_WARM_UP;
             cases.add(() -> target.runCase(spec, scenario.repeats,

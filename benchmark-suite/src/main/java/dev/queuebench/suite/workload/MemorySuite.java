@@ -37,8 +37,8 @@ public final class MemorySuite implements Suite {
     private static final int DEFAULT_RATE = 500;
     private static final int MIN_SAMPLES = 10;
     private static final double MIN_LEAK_SLOPE = 1 << 20;
-    static final String LEAK_RULE = "leak suspected when the least-squares slope of heap-after-GC over the samples after"
-            + " the first fifth exceeds both 1 MiB/min and 5 % of the mean heap per minute; needs " + MIN_SAMPLES
+    static final String LEAK_RULE = "leak suspected when the least-squares slope of heap-after-GC over the samples"
+            + " after the first fifth exceeds both 1 MiB/min and 5 % of the mean heap per minute; needs " + MIN_SAMPLES
             + " samples";
 
     @Override

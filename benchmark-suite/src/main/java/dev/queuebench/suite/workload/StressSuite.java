@@ -45,8 +45,8 @@ public final class StressSuite implements Suite {
                 .mapToObj(i -> target.queue(String.format("qb_sparse_%03d", i)))
                 .toList();
         List<Supplier<ResultRecord>> cases = new ArrayList<>();
-        cases.add(() -> stressCase(target, "burst", new Drain.Spec(one, options.jobs().orElse(scenario.burstJobs), payload,
-                0, workers, batch, Task.NOOP, true)));
+        cases.add(() -> stressCase(target, "burst", new Drain.Spec(one, options.jobs().orElse(scenario.burstJobs),
+                payload, 0, workers, batch, Task.NOOP, true)));
         cases.add(() -> stressCase(target, "backlog", new Drain.Spec(one, options.jobs().orElse(scenario.backlogJobs),
                 payload, 0, workers, batch, Task.NOOP, false)));
         cases.add(() -> stressCase(target, "sparse_queues", new Drain.Spec(sparse,
@@ -67,7 +67,8 @@ public final class StressSuite implements Suite {
             details.put("queues", drain.queues().size());
             details.put("payload_bytes", drain.payloadBytes());
             details.put("completion_rate", outcome.verdict().enqueued() == 0 ? 0
-                    : (double) (outcome.verdict().completed() + outcome.verdict().dead()) / outcome.verdict().enqueued());
+                    : (double) (outcome.verdict().completed() + outcome.verdict().dead())
+                            / outcome.verdict().enqueued());
             return outcome.withDetails(details);
         });
     }

@@ -58,8 +58,8 @@ public final class ThroughputSuite implements Suite {
             for (int workers : options.workersOr(scenario.throughputWorkers)) {
                 for (int batch : batches(options)) {
                     String name = "drain_" + task.label() + (batch == 1 ? "_single" : "_batched");
-                    Drain.Spec drain = new Drain.Spec(List.of(target.queue(QUEUE)), taskJobs, options.payloadBytes(), 0, workers,
-                            batch, task, false);
+                    Drain.Spec drain = new Drain.Spec(List.of(target.queue(QUEUE)), taskJobs, options.payloadBytes(), 0,
+                            workers, batch, task, false);
                     CaseSpec spec = new CaseSpec(this, name, workers, batch, task.label(), Map.of(
                             "workers", Integer.toString(workers), "batch", Integer.toString(batch),
                             "task", task.label(), "jobs", Integer.toString(jobs)));

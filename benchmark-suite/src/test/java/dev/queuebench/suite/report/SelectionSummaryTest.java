@@ -34,7 +34,8 @@ class SelectionSummaryTest {
                 Records.withRates("redis/lua", "throughput", "drain_noop_batched", 4, 5000),
                 Records.withRates("pg/skip", "throughput", "drain_noop_batched", 4, 4000)));
 
-        assertThat(md).contains("- Most jobs per second, whatever the durability: **redis/lua (5,000 jobs/s, VOLATILE)**",
+        assertThat(md).contains(
+                "- Most jobs per second, whatever the durability: **redis/lua (5,000 jobs/s, VOLATILE)**",
                 "- Jobs must survive a crash of the process or the server: **pg/skip (4,000 jobs/s, DURABLE)**");
     }
 

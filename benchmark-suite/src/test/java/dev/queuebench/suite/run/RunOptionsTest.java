@@ -82,7 +82,8 @@ class RunOptionsTest {
         PrintStream saved = System.err;
         System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try {
-            assertThat(Cli.execute(new String[] {"run", "--backend", "memory", "--payload-bytes", "tiny"})).isEqualTo(1);
+            assertThat(Cli.execute(new String[] {"run", "--backend", "memory", "--payload-bytes", "tiny"}))
+                    .isEqualTo(1);
             assertThat(Cli.execute(new String[] {"run", "--no-such-option"})).isEqualTo(1);
         } finally {
             System.setErr(saved);

@@ -69,7 +69,8 @@ class SuiteRunTest {
                 .contains("<h2>Selection summary</h2>", "<table>", "<figure class=\"chart\"><svg")
                 .doesNotContain("<img src=\"charts/");
 
-        JsonNode combined = new ObjectMapper().readTree(folder.resolve("benchmark_results_" + stamp + ".json").toFile());
+        JsonNode combined =
+                new ObjectMapper().readTree(folder.resolve("benchmark_results_" + stamp + ".json").toFile());
         FILE_FIELDS.forEach(f -> assertThat(combined.has(f)).as(f).isTrue());
         ENVIRONMENT_FIELDS.forEach(f -> assertThat(combined.get("environment").has(f)).as(f).isTrue());
         assertThat(combined.get("schema_version").asInt()).isEqualTo(RunReport.SCHEMA_VERSION);
@@ -94,7 +95,8 @@ class SuiteRunTest {
 
         RunReport parsed = ReportWriter.read(folder.resolve("benchmark_results_" + stamp + ".json"));
         assertThat(parsed.results()).hasSize(combined.get("results").size());
-        assertThat(parsed.results()).allSatisfy(r -> assertThat(r.jobs().enqueued()).isEqualTo(r.jobs().completed() + r.jobs().dead()));
+        assertThat(parsed.results()).allSatisfy(
+                r -> assertThat(r.jobs().enqueued()).isEqualTo(r.jobs().completed() + r.jobs().dead()));
     }
 
     @Test
@@ -107,7 +109,8 @@ class SuiteRunTest {
         JsonNode records = new ObjectMapper().readTree(
                 folder.resolve("benchmark_results_" + folder.getFileName() + ".json").toFile()).get("results");
         List<String> order = new java.util.ArrayList<>();
-        records.forEach(r -> order.add(r.get("backend").asText() + " " + r.get("case").asText() + " W=" + r.get("workers")));
+        records.forEach(
+                r -> order.add(r.get("backend").asText() + " " + r.get("case").asText() + " W=" + r.get("workers")));
         assertThat(order).containsExactly("memory enqueue_single W=1", "redelivering enqueue_single W=1",
                 "memory drain_noop_single W=1", "redelivering drain_noop_single W=1",
                 "memory drain_noop_single W=2", "redelivering drain_noop_single W=2");
@@ -122,7 +125,8 @@ class SuiteRunTest {
         assertThat(burst.get("jobs_lost").asLong()).isEqualTo(1);
         assertThat(burst.get("lost_sample").get(0).asText())
                 .matches("qb_stress_[0-9a-f]{6}/" + FaultyBackends.DroppingBackend.DROPPED_ID);
-        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("JOBS LOST", FaultyBackends.DroppingBackend.DROPPED_ID);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8))
+                .contains("JOBS LOST", FaultyBackends.DroppingBackend.DROPPED_ID);
     }
 
     @Test
@@ -187,7 +191,8 @@ class SuiteRunTest {
     void aThirtyPercentThroughputDropAgainstTheBaselineExitsOneUnderStrict() throws IOException {
         // io jobs sleep 10 ms each, so the rate of a drain of 100 of them is steady: a 30 % drop is outside its noise
         Map<String, String> options = Map.of("backend", "memory", "suite", "throughput", "scenario", "smoke",
-                "task", "io", "workers", "2", "batch", "1", "jobs", "5000", "results", results.resolve("first").toString());
+                "task", "io", "workers", "2", "batch", "1", "jobs", "5000",
+                "results", results.resolve("first").toString());
         assertThat(Main.run(options, err)).isZero();
         Path baseline = inflatedThroughput(onlyFolder(results.resolve("first")), 1 / 0.7);
         Map<String, String> strict = new HashMap<>(options);
@@ -198,7 +203,8 @@ class SuiteRunTest {
 
         Path folder = onlyFolder(results.resolve("second"));
         JsonNode changes = new ObjectMapper().readTree(
-                folder.resolve("benchmark_results_" + folder.getFileName() + ".json").toFile()).at("/comparison/changes");
+                folder.resolve("benchmark_results_" + folder.getFileName() + ".json").toFile())
+                .at("/comparison/changes");
         JsonNode drain = null;
         for (JsonNode change : changes) {
             drain = change.get("case").asText().equals("drain_io_single") ? change : drain;
@@ -233,7 +239,8 @@ class SuiteRunTest {
     void aTargetsFileSetsTheTargetsAndUnderStrictAMissExitsOne() throws IOException {
         Path targets = Files.writeString(results.resolve("targets.yaml"), "latency_p50_max_ms: 0.000001\n");
         Map<String, String> options = Map.of("backend", "memory", "suite", "latency", "scenario", "smoke",
-                "duration", "1", "targets", targets.toString(), "strict", "true", "results", results.resolve("runs").toString());
+                "duration", "1", "targets", targets.toString(), "strict", "true",
+                "results", results.resolve("runs").toString());
 
         assertThat(Main.run(options, err)).isEqualTo(1);
 

@@ -32,7 +32,8 @@ class LatencyRecorderTest {
         FaultyBackends.StallingBackend backend = new FaultyBackends.StallingBackend(150, Duration.ofMillis(300));
         CompositeMeterRegistry registry = new CompositeMeterRegistry();
         RunOptions options = RunOptions.parse(Map.of("backend", "memory"), Map.of());
-        try (Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err, false, 1000)) {
+        try (Progress progress =
+                new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err, false, 1000)) {
             BackendUnderTest target = new BackendUnderTest(backend, registry, options, progress, "test",
                     BackendConfig.empty());
 
@@ -51,10 +52,11 @@ class LatencyRecorderTest {
     @Test
     void aLatencyCaseReportsTheRepetitionWithTheMedianP99NotTheMedianThroughput() {
         RunOptions options = RunOptions.parse(Map.of("backend", "memory"), Map.of());
-        try (Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err, false, 1000);
+        try (Progress progress =
+                new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err, false, 1000);
                 QueueBackend backend = QueueBackends.open("memory", BackendConfig.empty())) {
-            BackendUnderTest target = new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "t",
-                    BackendConfig.empty());
+            BackendUnderTest target = new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress,
+                    "t", BackendConfig.empty());
             // p99 and throughput rank the three repetitions differently: the median p99 (5 ms) has the lowest rate
             Iterator<double[]> runs = List.of(new double[] {9, 200.0}, new double[] {5, 199.0},
                     new double[] {1, 199.5}).iterator();
