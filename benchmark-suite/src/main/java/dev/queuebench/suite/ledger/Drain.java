@@ -48,7 +48,7 @@ public final class Drain {
         QueueBackend backend = target.backend();
         Progress progress = target.progress();
         spec.queues().forEach(backend::purge);
-        Ledger ledger = new Ledger();
+        Ledger ledger = Ledger.retiringCompleted();
         LatencyRecorder latency = new LatencyRecorder();
         Map<String, Object> details = new LinkedHashMap<>();
         try (CaseMeters meters = new CaseMeters(target.registry())) {

@@ -78,7 +78,7 @@ public final class LatencySuite implements Suite {
         String queue = target.queue(QUEUE);
         backend.purge(queue);
         Duration warmUp = Duration.ofMillis(Math.min(1000, duration.toMillis() / 5));
-        Ledger ledger = new Ledger();
+        Ledger ledger = Ledger.retiringCompleted();
         LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos());
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);

@@ -95,7 +95,7 @@ public final class ThroughputSuite implements Suite {
         Progress progress = target.progress();
         String queue = target.queue(QUEUE);
         backend.purge(queue);
-        Ledger ledger = new Ledger();
+        Ledger ledger = Ledger.retiringCompleted();
         LatencyRecorder latency = new LatencyRecorder();
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, jobs);
