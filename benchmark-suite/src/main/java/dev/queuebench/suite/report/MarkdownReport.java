@@ -79,6 +79,7 @@ public final class MarkdownReport {
             comparison(md, report.comparison());
         }
         targets(md, records);
+        ProfileSection.markdown(records).forEach(l -> line(md, l));
         cases(md, records);
         return md.toString();
     }

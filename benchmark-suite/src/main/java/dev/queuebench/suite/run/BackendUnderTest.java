@@ -3,12 +3,15 @@ package dev.queuebench.suite.run;
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
+import dev.queuebench.suite.cost.CaseRecording;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.CaseStatus;
+import dev.queuebench.suite.report.Profile;
 import dev.queuebench.suite.report.ResultRecord.Latency;
 import dev.queuebench.suite.report.ResultRecord.Repetition;
 import dev.queuebench.suite.report.ResultRecord;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,8 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
      * {@code lost_jobs}: up to ten lost jobs with what the ledger knows of them.
      */
     public static final String COMPLETED_UNCONFIRMED = "completed_unconfirmed";
+    /** The run folder's sub-folder of {@code .jfr} profiles ({@code -Dprofile=true}). */
+    public static final String PROFILES = "profiles";
 
     public String name() {
         return backend.name();
@@ -77,10 +82,14 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
     public ResultRecord runCase(CaseSpec spec, int repeats, Runnable warmUp, Supplier<CaseOutcome> body) {
         List<CaseOutcome> outcomes = new ArrayList<>();
         String failure = null;
+        String profileName = profileName(spec);
+        CaseRecording recording = null;
+        Profile profile = null;
         for (int i = 0; i <= repeats && failure == null; i++) {
             try {
                 if (i == 0) {
                     warmUp.run();
+                    recording = options.profile() ? CaseRecording.start(profiles().resolve(profileName)) : null;
                 } else {
                     outcomes.add(body.get());
                 }
@@ -93,7 +102,14 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
                 progress.end();
             }
         }
-        ResultRecord record = fold(spec, outcomes, failure);
+        if (recording != null) {
+            try (CaseRecording stopping = recording) {
+                profile = stopping.stop(PROFILES + "/" + profileName);
+            } catch (RuntimeException e) {
+                failure = failure != null ? failure : "the profile failed: " + e.getMessage();
+            }
+        }
+        ResultRecord record = fold(spec, outcomes, failure, profile);
         progress.println(line(record));
         if (record.jobsLost() > 0 && !record.status().lossExpected()) {
             progress.alarm(lossBanner(record));
@@ -101,7 +117,21 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         return record;
     }
 
-    private ResultRecord fold(CaseSpec spec, List<CaseOutcome> outcomes, String failure) {
+    /**
+     * Where this run's profiles wait until the run folder is written ({@link #PROFILES} in it then holds them): one
+     * folder per run, named by its queue tag.
+     */
+    public Path profiles() {
+        return Path.of("target", "queuebench-profiles", queueTag);
+    }
+
+    /** The profile file of a case: backend, strategy, suite, case and workers, in characters any file system takes. */
+    private String profileName(CaseSpec spec) {
+        return (name() + "_" + strategy() + "_" + spec.suite().name() + "_" + spec.name() + "_W" + spec.workers())
+                .replaceAll("[^A-Za-z0-9_.-]", "_") + ".jfr";
+    }
+
+    private ResultRecord fold(CaseSpec spec, List<CaseOutcome> outcomes, String failure, Profile profile) {
         List<CaseOutcome> sorted = new ArrayList<>(outcomes);
         sorted.sort(spec.suite().medianOrder());
         CaseOutcome median = sorted.isEmpty() ? null : sorted.get(sorted.size() / 2);
@@ -114,6 +144,9 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         }
         if (failure != null) {
             new CaseStatus.CouldNotRun(failure).writeTo(details, false);
+        }
+        if (profile != null) {
+            details.put(Profile.DETAIL, profile);
         }
         List<Ledger.JobFate> unconfirmed = outcomes.stream().flatMap(o -> o.verdict().unconfirmed().stream()).toList();
         boolean ran = !(CaseStatus.of(details) instanceof CaseStatus.Skipped);
