@@ -4,6 +4,7 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.suite.cost.CaseRecording;
+import dev.queuebench.suite.cost.ServerProcessMeter;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.Profile;
@@ -85,13 +86,17 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         String profileName = profileName(spec);
         CaseRecording recording = null;
         Profile profile = null;
+        ServerProcessMeter server = ServerProcessMeter.of(name(), config);
         for (int i = 0; i <= repeats && failure == null; i++) {
             try {
                 if (i == 0) {
                     warmUp.run();
                     recording = options.profile() ? CaseRecording.start(profiles().resolve(profileName)) : null;
                 } else {
-                    outcomes.add(body.get());
+                    ServerProcessMeter.Reading before = server.read();
+                    CaseOutcome outcome = body.get();
+                    outcomes.add(outcome.clientCost() == null ? outcome
+                            : outcome.withServerUse(ServerProcessMeter.between(before, server.read())));
                 }
             } catch (RuntimeException e) {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -102,7 +102,8 @@ public final class LatencySuite implements Suite {
             String firstError = produced.firstError() != null ? produced.firstError() : pool.firstError();
             return new CaseOutcome(elapsed / 1_000_000, verdict.completed() * 1e9 / elapsed, verdict,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(),
-                    pool.errors() + produced.errors(), firstError, meters.operations(), details, null);
+                    pool.errors() + produced.errors(), firstError, meters.operations(), details, null,
+                    produced.costs().plus(pool.costs().totals()), null);
         }
     }
 }
