@@ -22,7 +22,7 @@ final class ProfileSection {
                             + " Open a file with JDK Mission Control or `jfr print`.");
                     md.add("");
                 }
-                md.add("### " + r.backend() + "/" + r.strategy() + " " + r.suite() + " " + r.caseName() + " (`"
+                md.add("### " + r.id().target() + " " + r.id().suite() + " " + r.id().caseName() + " (`"
                         + p.jfr() + "`)");
                 md.add("");
                 md.add("| hot method (top frame) | samples | share | allocation site (class) | bytes sampled | share |");
