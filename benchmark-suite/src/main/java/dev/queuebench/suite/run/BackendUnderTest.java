@@ -5,6 +5,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.suite.cost.CaseRecording;
 import dev.queuebench.suite.cost.ServerProcessMeter;
+import dev.queuebench.suite.cost.ServerUse;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.Profile;
@@ -16,6 +17,7 @@ import dev.queuebench.suite.report.ResultRecord.Repetition;
 import dev.queuebench.suite.report.ResultRecord.Setup;
 import dev.queuebench.suite.report.ResultRecord.Throughput;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.workers.ThreadCosts;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -196,9 +198,26 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
                         median == null ? 0 : median.lockErrors(),
                         (median == null ? 0 : median.errors()) + (failure == null ? 0 : 1)),
                 median == null ? null : median.memory(),
+                median == null ? null : costPer1kJobs(median),
                 List.of(),
                 median == null ? Map.of() : median.operations(),
                 parameters, rerun, details, lostSample, outcomes.stream().map(BackendUnderTest::repetition).toList());
+    }
+
+    /** What 1,000 of the outcome's jobs cost; null where the case does not count it or no job ran. */
+    private static ResultRecord.Cost costPer1kJobs(CaseOutcome o) {
+        long jobs = o.verdict().enqueued();
+        ThreadCosts.Totals client = o.clientCost();
+        if (client == null || jobs == 0) {
+            return null;
+        }
+        double per1k = 1000.0 / jobs;
+        boolean counted = client.unmeasured() == null;
+        ServerUse server = o.serverUse() == null ? ServerUse.unavailable("not read") : o.serverUse();
+        return new ResultRecord.Cost(counted ? round(client.cpuNanos() / 1e6 * per1k) : null,
+                counted ? Math.round(client.allocatedBytes() * per1k) : null, client.unmeasured(),
+                server.cpuMs() == null ? null : round(server.cpuMs() * per1k), server.reason(), server.rssBytes(),
+                server.covers());
     }
 
     /** Each job ({@code queue/id}) with the evidence for its fate, as written in the JSON. */
