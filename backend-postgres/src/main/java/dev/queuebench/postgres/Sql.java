@@ -28,6 +28,7 @@ final class Sql {
     static final String SERVER_INFO = load("server_info.sql");
     static final String VACUUM_DUE = load("vacuum_due.sql");
     static final String VACUUM = load("vacuum.sql");
+    static final String SERVER_PIDS = load("server_pids.sql");
 
     private Sql() {}
 

@@ -244,7 +244,8 @@ final class RedisConnections implements AutoCloseable {
         return RedisURI.builder(uri).withHost(node.getUri().getHost()).withPort(node.getUri().getPort()).build();
     }
 
-    private static RedisURI uri(RedisConfig config) {
+    /** The address, credentials, client name and command timeout of {@code config}'s server. */
+    static RedisURI uri(RedisConfig config) {
         RedisURI.Builder builder = RedisURI.builder()
                 .withHost(config.host())
                 .withPort(config.port())

@@ -11,6 +11,7 @@ import dev.queuebench.suite.workers.Consumers;
 import dev.queuebench.suite.workers.LatencyRecorder;
 import dev.queuebench.suite.workers.Payload;
 import dev.queuebench.suite.workers.Task;
+import dev.queuebench.suite.workers.ThreadCosts;
 import dev.queuebench.suite.workers.WorkerPool;
 import dev.queuebench.suite.workload.CaseMeters;
 import java.time.Duration;
@@ -48,14 +49,17 @@ public final class Drain {
         QueueBackend backend = target.backend();
         Progress progress = target.progress();
         spec.queues().forEach(backend::purge);
-        Ledger ledger = new Ledger();
+        Ledger ledger = Ledger.retiringCompleted();
         LatencyRecorder latency = new LatencyRecorder();
         Map<String, Object> details = new LinkedHashMap<>();
+        ThreadCosts filling = new ThreadCosts();
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             long fillNanos = 0;
             if (!spec.workersFirst()) {
                 progress.begin(phase + " (filling)", spec.jobs());
+                ThreadCosts.Mark mark = ThreadCosts.mark();
                 fillNanos = fill(backend, spec, ledger, progress);
+                filling.addSince(mark);
             }
             progress.begin(phase, spec.jobs());
             long start = System.nanoTime();
@@ -65,7 +69,9 @@ public final class Drain {
             details.put("processes", Consumers.processesFor(target));
             try (pool) {
                 if (spec.workersFirst()) {
+                    ThreadCosts.Mark mark = ThreadCosts.mark();
                     fillNanos = fill(backend, spec, ledger, null);
+                    filling.addSince(mark);
                     details.put("burst_enqueue_ms", fillNanos / 1_000_000);
                 }
                 awaitDrained(backend, spec.queues(), ledger);
@@ -80,7 +86,8 @@ public final class Drain {
             spec.queues().forEach(backend::purge);
             return new CaseOutcome(drainNanos / 1_000_000, verdict.completed() * 1e9 / drainNanos, verdict,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(), pool.errors(),
-                    pool.firstError(), meters.operations(), details, null);
+                    pool.firstError(), meters.operations(), details, null,
+                    filling.totals().plus(pool.costs().totals()), null);
         }
     }
 

@@ -1,14 +1,20 @@
 package dev.queuebench.suite.ledger;
 
 import dev.queuebench.api.ClaimedJob;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The book of one case: every id the producer was given back, every handler run (attempt, start, lease expiry,
@@ -17,9 +23,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link #fate}); {@link #check()} counts them and computes duplicated jobs from these records alone, never from the
  * backend's counters. The one fact taken from the backend is that a job whose {@code complete} got no answer is gone
  * from it, found job by job by {@link UnansweredCompletes}. Thread-safe: producers and workers write to it at once.
+ *
+ * <p>A ledger made by {@link #retiringCompleted()} keeps its memory flat in a sustained run, so the memory suite
+ * measures the backend and not this book: a job completed at its first attempt, in its only run, with a numeric id,
+ * is retired {@link #RETIRE_AFTER} after its completion into one bit of a {@link RetiredIds}. Every answer stays
+ * the same: a retired job is completed ("complete answered true (attempt 1)"), settled, not lost, not in flight.
+ * A run reported for it afterwards brings it back and counts it duplicated: the run started after the completion
+ * (exactly the rule for a job kept whole) whenever its report reached the ledger within {@code RETIRE_AFTER} of its
+ * start; a report later than that is counted duplicated too, so retiring never hides a duplicate. Only
+ * {@link #startedBetween} needs every run kept: it refuses a retiring ledger.
  */
 public final class Ledger {
+    /** How long after its completion a job is retired, far beyond the delay of a worker process's report. */
+    public static final Duration RETIRE_AFTER = Duration.ofSeconds(2);
+    /** Completions between two looks for jobs to retire. */
+    private static final int RETIRE_EVERY = 64;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final InstantSource clock;
+    /** Null when nothing is retired. */
+    private final Duration retireAfter;
+    private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<String, RetiredIds> retired = new ConcurrentHashMap<>();
+    private final AtomicLong retiredCount = new AtomicLong();
+    private final AtomicLong completionsSinceRetiring = new AtomicLong();
+    private final ReentrantLock retiring = new ReentrantLock();
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong settled = new AtomicLong();
     private final Object settledSignal = new Object();
@@ -57,7 +84,14 @@ public final class Ledger {
         String goneEvidence;
         /** What a look for the job in the backend found, when it did not find it gone. */
         String checkNote;
+        /** Moved into {@link #retired}: this object is out of the map, the job's state is one bit. */
+        boolean retired;
+        /** Brought back from {@link #retired} by a run reported after retirement: every run it holds is a duplicate. */
+        boolean revived;
     }
+
+    /** A job that may be retired once {@code at} is {@link #retireAfter} old. */
+    private record Completion(String key, String queue, long number, Entry entry, Instant at) {}
 
     /**
      * One handler run: which attempt, when it started (harness clock), and until when its lease held: its expiry
@@ -93,24 +127,48 @@ public final class Ledger {
         }
     }
 
+    /** A ledger that keeps every job's whole history to the end of the case. */
+    public Ledger() {
+        this(InstantSource.system(), null);
+    }
+
+    /** A ledger that retires jobs completed cleanly {@link #RETIRE_AFTER} ago (see the class comment). */
+    public static Ledger retiringCompleted() {
+        return new Ledger(InstantSource.system(), RETIRE_AFTER);
+    }
+
+    /** A ledger on {@code clock} that retires completed jobs after {@code retireAfter}, or never when it is null. */
+    Ledger(InstantSource clock, Duration retireAfter) {
+        this.clock = clock;
+        this.retireAfter = retireAfter;
+    }
+
     /** Records ids the backend returned from an enqueue on {@code queue}. */
     public void enqueued(String queue, Collection<String> ids) {
         for (String id : ids) {
-            Entry entry = entry(queue, id);
-            synchronized (entry) {
+            withEntry(queue, id, entry -> {
                 if (!entry.enqueued) {
                     entry.enqueued = true;
                     enqueued.incrementAndGet();
                 }
-            }
+                return null;
+            }, null);
         }
     }
 
-    /** Records that a handler started on {@code job} at {@code startedAt}. */
+    /** Records that a handler started on {@code job} at {@code startedAt}; a retired job comes back for it. */
     public void started(ClaimedJob job, Instant startedAt) {
-        Entry entry = entry(job.queue(), job.id());
-        synchronized (entry) {
-            entry.runs.add(new Run(job.attempt(), startedAt, job.leaseExpiresAt()));
+        Run run = new Run(job.attempt(), startedAt, job.leaseExpiresAt());
+        while (!withEntry(job.queue(), job.id(), entry -> entry.runs.add(run), false)) {
+            entries.computeIfAbsent(job.queue() + '/' + job.id(), key -> {
+                Entry back = new Entry();
+                back.enqueued = true;
+                back.completedAt = Instant.EPOCH; // the real time was not kept: only that it is set matters
+                back.completedAttempt = 1;
+                back.revived = true;
+                retiredCount.decrementAndGet();
+                return back;
+            });
         }
     }
 
@@ -119,69 +177,79 @@ public final class Ledger {
      * {@code before}, taken just before the call, so a later redelivery is not counted as a duplicate.
      */
     public void released(ClaimedJob job, Instant before) {
-        Entry entry = entry(job.queue(), job.id());
-        synchronized (entry) {
+        withEntry(job.queue(), job.id(), entry -> {
             for (Run run : runsOf(entry, job.attempt())) {
                 run.released = true;
                 if (run.leaseEnd.isAfter(before)) {
                     run.leaseEnd = before;
                 }
             }
-        }
+            return null;
+        }, null);
     }
 
     /** Records that {@code complete} is about to be sent for the job's attempt (its answer may never come). */
     public void completing(ClaimedJob job) {
-        Entry entry = entry(job.queue(), job.id());
-        synchronized (entry) {
-            Instant now = Instant.now();
+        Instant now = clock.instant();
+        withEntry(job.queue(), job.id(), entry -> {
             runsOf(entry, job.attempt()).forEach(run -> run.completeSentAt = now);
-        }
+            return null;
+        }, null);
     }
 
     /** Records that {@code complete} answered false for the job's attempt: the backend did not complete it. */
     public void refused(ClaimedJob job) {
-        Entry entry = entry(job.queue(), job.id());
-        synchronized (entry) {
+        withEntry(job.queue(), job.id(), entry -> {
             runsOf(entry, job.attempt()).forEach(run -> run.completeRefused = true);
-        }
+            return null;
+        }, null);
     }
 
     /** Records that {@code complete} answered true for the job. */
     public void completed(ClaimedJob job) {
-        Entry entry = entry(job.queue(), job.id());
-        synchronized (entry) {
-            if (entry.completedAt == null) {
-                entry.completedAt = Instant.now();
-                entry.completedAttempt = job.attempt();
-                if (!entry.dead && entry.goneEvidence == null) {
-                    countSettled();
-                }
+        Instant now = clock.instant();
+        Entry completed = withEntry(job.queue(), job.id(), entry -> {
+            if (entry.completedAt != null) {
+                return null;
+            }
+            entry.completedAt = now;
+            entry.completedAttempt = job.attempt();
+            if (!entry.dead && entry.goneEvidence == null) {
+                countSettled();
+            }
+            return entry;
+        }, null);
+        OptionalLong number = RetiredIds.number(job.id());
+        if (retireAfter != null && completed != null && number.isPresent()) {
+            completions.add(new Completion(job.queue() + '/' + job.id(), job.queue(), number.getAsLong(), completed,
+                    now));
+            if (completionsSinceRetiring.incrementAndGet() % RETIRE_EVERY == 0) {
+                retireCompleted();
             }
         }
     }
 
     /** Records that the job is dead (its last attempt failed, or the backend lists it among dead letters). */
     public void dead(String queue, String id) {
-        Entry entry = entry(queue, id);
-        synchronized (entry) {
+        withEntry(queue, id, entry -> {
             if (!entry.dead) {
                 entry.dead = true;
                 if (entry.completedAt == null && entry.goneEvidence == null) {
                     countSettled();
                 }
             }
-        }
+            return null;
+        }, null);
     }
 
     /** True when the job is completed (confirmed or not) or dead. */
     public boolean isSettled(String queue, String id) {
         Entry entry = entries.get(queue + '/' + id);
         if (entry == null) {
-            return false;
+            return isRetired(queue, id);
         }
         synchronized (entry) {
-            return isSettled(entry);
+            return isSettled(entry) || entry.retired;
         }
     }
 
@@ -210,34 +278,37 @@ public final class Ledger {
      * completed_unconfirmed. Nothing changes for a job that has since been settled or run again.
      */
     public void confirmGone(Unanswered job, String evidence) {
-        Entry entry = entry(job.queue(), job.id());
-        synchronized (entry) {
+        withEntry(job.queue(), job.id(), entry -> {
             Run last = lastRun(entry);
             if (!isSettled(entry) && last != null && last.attempt == job.attempt() && last.completeSentAt != null
                     && !last.completeRefused) {
                 entry.goneEvidence = evidence;
                 countSettled();
             }
-        }
+            return null;
+        }, null);
     }
 
     /** Records what a look for the job in the backend found, when it did not find the job gone. */
     public void noteCheck(String queue, String id, String note) {
-        Entry entry = entry(queue, id);
-        synchronized (entry) {
-            entry.checkNote = note;
-        }
+        withEntry(queue, id, entry -> entry.checkNote = note, null);
     }
 
     /** The fate of an enqueued job and its evidence; null for an id never enqueued. */
     public JobFate fate(String queue, String id) {
+        JobFate retiredFate = new JobFate(queue + '/' + id, Fate.COMPLETED, completedEvidence(1));
         Entry entry = entries.get(queue + '/' + id);
         if (entry == null) {
-            return null;
+            return isRetired(queue, id) ? retiredFate : null;
         }
         synchronized (entry) {
-            return fate(queue + '/' + id, entry);
+            return entry.retired ? retiredFate : fate(queue + '/' + id, entry);
         }
+    }
+
+    /** Jobs the book holds whole: every job but the retired ones. */
+    long keptCount() {
+        return entries.size();
     }
 
     /** Ids the producer recorded. */
@@ -270,10 +341,10 @@ public final class Ledger {
     /**
      * Every job's fate counted: completed (confirmed or not), dead, lost (an enqueued id none of these).
      * Duplicated: a job with a handler run that started while an earlier run's lease was still valid, or after the
-     * job had been completed.
+     * job had been completed. Called once the workers have stopped.
      */
     public Verdict check() {
-        long completed = 0;
+        long completed = retiredCount.get();
         long dead = 0;
         long duplicated = 0;
         List<JobFate> unconfirmed = new ArrayList<>();
@@ -281,6 +352,9 @@ public final class Ledger {
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry entry = e.getValue();
             synchronized (entry) {
+                if (entry.retired) {
+                    continue; // counted in retiredCount
+                }
                 JobFate fate = fate(e.getKey(), entry);
                 if (fate != null) {
                     switch (fate.fate()) {
@@ -313,6 +387,10 @@ public final class Ledger {
         long redelivered = 0;
         for (Entry entry : entries.values()) {
             synchronized (entry) {
+                if (entry.revived) {
+                    redelivered++; // its retired run was neither released nor the last
+                    continue;
+                }
                 List<Run> runs = new ArrayList<>(entry.runs);
                 runs.sort((a, b) -> a.startedAt.compareTo(b.startedAt));
                 for (int i = 0; i < runs.size() - 1; i++) {
@@ -339,8 +417,11 @@ public final class Ledger {
         return inFlight;
     }
 
-    /** Jobs with a handler run that started in {@code [from, to]} (the harness clock). */
+    /** Jobs with a handler run that started in {@code [from, to]} (the harness clock); not on a retiring ledger. */
     public long startedBetween(Instant from, Instant to) {
+        if (retireAfter != null) {
+            throw new IllegalStateException("a retiring ledger has forgotten the runs of retired jobs");
+        }
         long started = 0;
         for (Entry entry : entries.values()) {
             synchronized (entry) {
@@ -354,7 +435,7 @@ public final class Ledger {
 
     private static JobFate fate(String job, Entry entry) {
         if (entry.completedAt != null) {
-            return new JobFate(job, Fate.COMPLETED, "complete answered true (attempt " + entry.completedAttempt + ")");
+            return new JobFate(job, Fate.COMPLETED, completedEvidence(entry.completedAttempt));
         }
         if (entry.dead) {
             return new JobFate(job, Fate.DEAD, "fail answered DEAD, or the backend lists it among its dead letters");
@@ -372,6 +453,10 @@ public final class Ledger {
                 : last.released ? "attempt " + last.attempt + ": failed and released, not run again"
                 : "attempt " + last.attempt + ": handler started, no complete sent";
         return new JobFate(job, Fate.LOST, entry.checkNote == null ? known : known + "; " + entry.checkNote);
+    }
+
+    private static String completedEvidence(int attempt) {
+        return "complete answered true (attempt " + attempt + ")";
     }
 
     private static boolean isSettled(Entry entry) {
@@ -394,6 +479,9 @@ public final class Ledger {
     }
 
     private static boolean hasDuplicateRun(Entry entry) {
+        if (entry.revived) {
+            return true;
+        }
         List<Run> runs = new ArrayList<>(entry.runs);
         runs.sort((a, b) -> a.startedAt.compareTo(b.startedAt));
         for (int i = 1; i < runs.size(); i++) {
@@ -418,7 +506,64 @@ public final class Ledger {
         }
     }
 
-    private Entry entry(String queue, String id) {
-        return entries.computeIfAbsent(queue + '/' + id, k -> new Entry());
+    /**
+     * Applies {@code action} to the job's entry (made on first sight) under its monitor and returns its answer;
+     * returns {@code whenRetired} without running it when the job is retired.
+     */
+    private <T> T withEntry(String queue, String id, Function<Entry, T> action, T whenRetired) {
+        while (true) {
+            Entry entry = entries.computeIfAbsent(queue + '/' + id, k -> isRetired(queue, id) ? null : new Entry());
+            if (entry == null) {
+                return whenRetired;
+            }
+            synchronized (entry) {
+                if (!entry.retired) {
+                    return action.apply(entry);
+                }
+            } // retired meanwhile: it is leaving the map, look again
+        }
+    }
+
+    private boolean isRetired(String queue, String id) {
+        RetiredIds ids = retired.get(queue);
+        OptionalLong number = RetiredIds.number(id);
+        return ids != null && number.isPresent() && ids.contains(number.getAsLong());
+    }
+
+    /** Retires the jobs completed more than {@link #retireAfter} ago that still qualify; one thread at a time. */
+    private void retireCompleted() {
+        if (!retiring.tryLock()) {
+            return;
+        }
+        try {
+            Instant before = clock.instant().minus(retireAfter);
+            for (Completion c = completions.peek(); c != null && c.at().isBefore(before); c = completions.peek()) {
+                completions.poll();
+                retire(c);
+            }
+        } finally {
+            retiring.unlock();
+        }
+    }
+
+    /**
+     * Moves the job into its queue's {@link RetiredIds} when it was completed at its first attempt in its only run,
+     * which was not released, and nothing else is known of it. The bit is set before the entry leaves the map, so a
+     * caller never makes a fresh entry for a retired job.
+     */
+    private void retire(Completion c) {
+        Entry entry = c.entry();
+        synchronized (entry) {
+            boolean clean = entry.enqueued && !entry.revived && !entry.dead && entry.goneEvidence == null
+                    && entry.checkNote == null && entry.completedAttempt == 1 && entry.runs.size() == 1
+                    && entry.runs.getFirst().attempt == 1 && !entry.runs.getFirst().released;
+            if (!clean) {
+                return;
+            }
+            retired.computeIfAbsent(c.queue(), q -> new RetiredIds()).add(c.number());
+            entry.retired = true;
+            retiredCount.incrementAndGet();
+        }
+        entries.remove(c.key(), entry);
     }
 }

@@ -62,6 +62,15 @@ public final class Charts {
         save(dir, written, "throughput_vs_workers", throughput, "Drain throughput of noop jobs against workers:"
                 + " solid lines claim and acknowledge in batches, dashed lines one job at a time.");
 
+        XYChart cost = chart("CPU per 1,000 noop jobs against workers (client + server)", "workers", "CPU ms");
+        for (String path : List.of("batched", "single")) {
+            perTarget(cost, targets, records, r -> r.id().suite().equals(ThroughputSuite.NAME)
+                    && r.id().caseName().equals("drain_noop_" + path) && r.costPer1kJobs() != null
+                    && r.costPer1kJobs().cpuMs() != null, r -> r.costPer1kJobs().cpuMs(), path);
+        }
+        save(dir, written, "cpu_per_1k_jobs_vs_workers", cost, "CPU time per 1,000 noop jobs (enqueue to complete),"
+                + " client threads plus server processes, against workers: solid lines batched, dashed one at a time.");
+
         XYChart contention = chart("One queue, W competing workers", "workers", "jobs/s (log scale)");
         contention.getStyler().setYAxisLogarithmic(true);
         perTarget(contention, targets, records, r -> r.id().suite().equals(ConcurrencySuite.NAME),

@@ -82,6 +82,7 @@ public final class MarkdownReport {
             comparison(md, report.comparison());
         }
         targets(md, records);
+        ProfileSection.markdown(records).forEach(l -> line(md, l));
         cases(md, records);
         return md.toString();
     }
@@ -96,6 +97,7 @@ public final class MarkdownReport {
         concurrencyTable(md, records, targets);
         stressTable(md, records, targets);
         memoryTable(md, records, targets);
+        costTable(md, records, targets);
         capabilitiesTable(md, report.capabilities(), targets);
     }
 
@@ -190,6 +192,39 @@ public final class MarkdownReport {
         }
         table(md, "**Memory**, the sustained open-loop run: the benchmark JVM's heap after GC and RSS, and the"
                 + " backend's footprint.", "figure", targets, memory);
+    }
+
+    private static void costTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
+        Map<String, Map<String, String>> cost = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (ResultRecord r : records) {
+            ResultRecord.Cost c = r.costPer1kJobs();
+            boolean shown = r.id().suite().equals(ThroughputSuite.NAME) || r.memory() != null;
+            if (c == null || !shown) {
+                continue;
+            }
+            String row = r.id().caseName() + (r.id().caseName().startsWith("enqueue") || r.memory() != null ? ""
+                    : " W=" + r.setup().workers());
+            cell(cost, row, r, (c.clientCpuMs() == null ? "–" : ms(c.clientCpuMs())) + " / "
+                    + (c.serverCpuMs() == null ? "–" : ms(c.serverCpuMs())) + " / "
+                    + (c.allocBytes() == null ? "–" : mib(c.allocBytes())) + note(r));
+            if (c.serverCpuReason() != null) {
+                reasons.putIfAbsent(SelectionSummary.target(r), "server: " + c.serverCpuReason());
+            }
+            if (c.clientCpuReason() != null) {
+                reasons.putIfAbsent(SelectionSummary.target(r) + " client", "client: " + c.clientCpuReason());
+            }
+            if (r.memory() != null && c.serverRssBytes() != null) {
+                cell(cost, "server RSS at the end of the sustained run", r, mib(c.serverRssBytes()));
+            }
+        }
+        table(md, "**Cost per 1,000 jobs**, client CPU ms / server CPU ms / bytes allocated by the client threads, over"
+                + " each job's whole life (enqueue, claim, handler, complete); – where not measured.", "case",
+                targets, cost);
+        reasons.forEach((target, why) -> line(md, "- " + target.replace(" client", "") + " " + why));
+        if (!reasons.isEmpty()) {
+            line(md, "");
+        }
     }
 
     private static void capabilitiesTable(StringBuilder md, Map<String, Declared> capabilities,

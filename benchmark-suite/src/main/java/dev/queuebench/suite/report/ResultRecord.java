@@ -22,6 +22,7 @@ import java.util.Map;
  * @param operationsMs per-operation latency from the backend's own {@code queuebench.op} timers
  * @param parameters the options that rerun this case alone (see {@code rerun})
  * @param details    case-specific figures, e.g. {@code enqueue_jobs_per_sec}, {@code recovery_ms}
+ * @param costPer1kJobs what 1,000 jobs cost the client and the server; null where the case does not count it
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ResultRecord(
@@ -32,6 +33,7 @@ public record ResultRecord(
         Latency latencyMs,
         @JsonUnwrapped Contention contention,
         @JsonInclude(JsonInclude.Include.NON_NULL) Memory memory,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Cost costPer1kJobs,
         List<TargetResult> targets,
         Map<String, OpLatency> operationsMs,
         Map<String, String> parameters,
@@ -111,6 +113,31 @@ public record ResultRecord(
     public record Memory(long heapPeakBytes, double heapGrowthBytesPerMin, long rssPeakBytes, long gcCount,
             long gcPauseMs, int threadsPeak, String leakVerdict, List<MemorySample> samples) {}
 
+    /**
+     * What 1,000 jobs of the median repetition cost over their whole life (enqueue, claim, handler, complete):
+     * CPU time of the threads that called the backend (workers, producer or filling thread, with the harness's
+     * bookkeeping on them), CPU time of the server's processes, bytes those threads allocated, and the server
+     * processes' resident memory at the end. A figure that could not be measured is null, its reason says why.
+     *
+     * @param serverCovers which server processes were read
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Cost(Double clientCpuMs, Long allocBytes,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String clientCpuReason, Double serverCpuMs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String serverCpuReason,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long serverRssBytes,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String serverCovers) {
+
+        /**
+         * Client plus server CPU ms, the server's counting as 0 where it is null (in-process backends have none);
+         * null when the client was not counted.
+         */
+        @JsonIgnore
+        public Double cpuMs() {
+            return clientCpuMs == null ? null : clientCpuMs + (serverCpuMs == null ? 0 : serverCpuMs);
+        }
+    }
+
     /** One sample of the memory suite, taken {@code t_ms} after the case started. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record MemorySample(long tMs, long heapBytes, long rssBytes, int threads, long gcCount, long gcPauseMs,
@@ -128,7 +155,8 @@ public record ResultRecord(
 
     /** This record with the targets evaluated against it. */
     public ResultRecord withTargets(List<TargetResult> evaluated) {
-        return new ResultRecord(id, setup, jobs, throughput, latencyMs, contention, memory, List.copyOf(evaluated),
+        return new ResultRecord(id, setup, jobs, throughput, latencyMs, contention, memory, costPer1kJobs,
+                List.copyOf(evaluated),
                 operationsMs, parameters, rerun, details, lostSample, repetitions);
     }
 }

@@ -34,7 +34,7 @@ public record RunReport(
         List<ResultRecord> results) {
 
     /** 2: per-repetition figures, latency percentile curves, capabilities and the baseline comparison. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     public RunReport {
         capabilities = capabilities == null ? Map.of() : Map.copyOf(capabilities); // absent in schema 1 files

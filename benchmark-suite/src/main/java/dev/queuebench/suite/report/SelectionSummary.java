@@ -112,6 +112,11 @@ final class SelectionSummary {
                 + " sparse queues, large payloads, failing handlers); a loss or duplicate disqualifies", "ms", false,
                 perTarget(mine -> disqualified.containsKey(target(mine.getFirst())) ? OptionalDouble.empty()
                         : stressTime(mine)), disqualified));
+        add(dimensions, new Dimension("cheapest per job", "client + server CPU per 1,000 jobs of the noop drain at"
+                + " W=" + topW + ", cheaper path (an in-process backend's work is all client)", "CPU ms", false,
+                perTarget(mine -> min(mine, r -> noopDrain(r) && r.setup().workers() == topW
+                        && r.costPer1kJobs() != null && r.costPer1kJobs().cpuMs() != null,
+                        r -> r.costPer1kJobs().cpuMs()))));
         add(dimensions, new Dimension("memory growth", "client heap after GC, least-squares slope during the"
                 + " sustained run", "MiB/min", false, perTarget(mine -> max(mine, r -> r.memory() != null,
                 r -> r.memory().heapGrowthBytesPerMin() / (1 << 20)))));
@@ -271,6 +276,11 @@ final class SelectionSummary {
     private static OptionalDouble max(List<ResultRecord> mine, Predicate<ResultRecord> which,
             ToDoubleFunction<ResultRecord> figure) {
         return mine.stream().filter(which).mapToDouble(figure).max();
+    }
+
+    private static OptionalDouble min(List<ResultRecord> mine, Predicate<ResultRecord> which,
+            ToDoubleFunction<ResultRecord> figure) {
+        return mine.stream().filter(which).mapToDouble(figure).min();
     }
 
     private static void add(List<Dimension> dimensions, Dimension d) {

@@ -3,8 +3,12 @@ package dev.queuebench.suite.run;
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
+import dev.queuebench.suite.cost.CaseRecording;
+import dev.queuebench.suite.cost.ServerProcessMeter;
+import dev.queuebench.suite.cost.ServerUse;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.CaseStatus;
+import dev.queuebench.suite.report.Profile;
 import dev.queuebench.suite.report.ResultRecord.CaseId;
 import dev.queuebench.suite.report.ResultRecord.Contention;
 import dev.queuebench.suite.report.ResultRecord.JobCounts;
@@ -13,7 +17,9 @@ import dev.queuebench.suite.report.ResultRecord.Repetition;
 import dev.queuebench.suite.report.ResultRecord.Setup;
 import dev.queuebench.suite.report.ResultRecord.Throughput;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.workers.ThreadCosts;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +51,8 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
      * {@code lost_jobs}: up to ten lost jobs with what the ledger knows of them.
      */
     public static final String COMPLETED_UNCONFIRMED = "completed_unconfirmed";
+    /** The run folder's sub-folder of {@code .jfr} profiles ({@code -Dprofile=true}). */
+    public static final String PROFILES = "profiles";
 
     public String name() {
         return backend.name();
@@ -82,12 +90,20 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
     public ResultRecord runCase(CaseSpec spec, int repeats, Runnable warmUp, Supplier<CaseOutcome> body) {
         List<CaseOutcome> outcomes = new ArrayList<>();
         String failure = null;
+        String profileName = profileName(spec);
+        CaseRecording recording = null;
+        Profile profile = null;
+        ServerProcessMeter server = ServerProcessMeter.of(name(), config);
         for (int i = 0; i <= repeats && failure == null; i++) {
             try {
                 if (i == 0) {
                     warmUp.run();
+                    recording = options.profile() ? CaseRecording.start(profiles().resolve(profileName)) : null;
                 } else {
-                    outcomes.add(body.get());
+                    ServerProcessMeter.Reading before = server.read();
+                    CaseOutcome outcome = body.get();
+                    outcomes.add(outcome.clientCost() == null ? outcome
+                            : outcome.withServerUse(ServerProcessMeter.between(before, server.read())));
                 }
             } catch (RuntimeException e) {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -98,7 +114,14 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
                 progress.end();
             }
         }
-        ResultRecord record = fold(spec, outcomes, failure);
+        if (recording != null) {
+            try (CaseRecording stopping = recording) {
+                profile = stopping.stop(PROFILES + "/" + profileName);
+            } catch (RuntimeException e) {
+                failure = failure != null ? failure : "the profile failed: " + e.getMessage();
+            }
+        }
+        ResultRecord record = fold(spec, outcomes, failure, profile);
         progress.println(line(record));
         if (record.jobs().lost() > 0 && !record.status().lossExpected()) {
             progress.alarm(lossBanner(record));
@@ -106,7 +129,21 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         return record;
     }
 
-    private ResultRecord fold(CaseSpec spec, List<CaseOutcome> outcomes, String failure) {
+    /**
+     * Where this run's profiles wait until the run folder is written ({@link #PROFILES} in it then holds them): one
+     * folder per run, named by its queue tag.
+     */
+    public Path profiles() {
+        return Path.of("target", "queuebench-profiles", queueTag);
+    }
+
+    /** The profile file of a case: backend, strategy, suite, case and workers, in characters any file system takes. */
+    private String profileName(CaseSpec spec) {
+        return (name() + "_" + strategy() + "_" + spec.suite().name() + "_" + spec.name() + "_W" + spec.workers())
+                .replaceAll("[^A-Za-z0-9_.-]", "_") + ".jfr";
+    }
+
+    private ResultRecord fold(CaseSpec spec, List<CaseOutcome> outcomes, String failure, Profile profile) {
         List<CaseOutcome> sorted = new ArrayList<>(outcomes);
         sorted.sort(spec.suite().medianOrder());
         CaseOutcome median = sorted.isEmpty() ? null : sorted.get(sorted.size() / 2);
@@ -119,6 +156,9 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         }
         if (failure != null) {
             new CaseStatus.CouldNotRun(failure).writeTo(details, false);
+        }
+        if (profile != null) {
+            details.put(Profile.DETAIL, profile);
         }
         List<Ledger.JobFate> unconfirmed = outcomes.stream().flatMap(o -> o.verdict().unconfirmed().stream()).toList();
         boolean ran = !(CaseStatus.of(details) instanceof CaseStatus.Skipped);
@@ -158,9 +198,26 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
                         median == null ? 0 : median.lockErrors(),
                         (median == null ? 0 : median.errors()) + (failure == null ? 0 : 1)),
                 median == null ? null : median.memory(),
+                median == null ? null : costPer1kJobs(median),
                 List.of(),
                 median == null ? Map.of() : median.operations(),
                 parameters, rerun, details, lostSample, outcomes.stream().map(BackendUnderTest::repetition).toList());
+    }
+
+    /** What 1,000 of the outcome's jobs cost; null where the case does not count it or no job ran. */
+    private static ResultRecord.Cost costPer1kJobs(CaseOutcome o) {
+        long jobs = o.verdict().enqueued();
+        ThreadCosts.Totals client = o.clientCost();
+        if (client == null || jobs == 0) {
+            return null;
+        }
+        double per1k = 1000.0 / jobs;
+        boolean counted = client.unmeasured() == null;
+        ServerUse server = o.serverUse() == null ? ServerUse.unavailable("not read") : o.serverUse();
+        return new ResultRecord.Cost(counted ? round(client.cpuNanos() / 1e6 * per1k) : null,
+                counted ? Math.round(client.allocatedBytes() * per1k) : null, client.unmeasured(),
+                server.cpuMs() == null ? null : round(server.cpuMs() * per1k), server.reason(), server.rssBytes(),
+                server.covers());
     }
 
     /** Each job ({@code queue/id}) with the evidence for its fate, as written in the JSON. */

@@ -7,6 +7,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
+import dev.queuebench.suite.cost.CaseRecording;
 import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.Comparison;
 import dev.queuebench.suite.report.ReportWriter;
@@ -101,6 +102,9 @@ public final class BenchmarkRunner {
         } catch (UncheckedIOException e) {
             err.println("queuebench: " + e.getMessage() + ": " + e.getCause().getMessage());
             return 1;
+        }
+        if (!opened.isEmpty()) {
+            CaseRecording.moveAll(opened.getFirst().profiles(), folder.resolve(BackendUnderTest.PROFILES));
         }
         summarize(evaluated, comparison, folder, exitStatus);
         return exitStatus;

@@ -86,7 +86,9 @@ public record RunOptions(
             "targets", "a targets file, JSON or YAML",
             "strict", "true: a missed target or a regression against the baseline also exits 1",
             "verbose", "true: stack traces with errors",
-            "virtualThreads", "true: workers on virtual threads");
+            "virtualThreads", "true: workers on virtual threads",
+            "profile", "true: a JDK Flight Recorder file per case in the run folder, hot methods and allocation"
+                    + " sites in the report");
 
     /** The option names. */
     public static final List<String> KEYS = List.copyOf(OPTIONS.keySet());
@@ -130,6 +132,7 @@ public record RunOptions(
         Scenario scenario = Scenario.valueOf(words(given, "scenario", Scenario.labels(), false, List.of("default"))
                 .getFirst().toUpperCase(Locale.ROOT));
         List<String> suites = words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES : SUITES);
+        bool(given, "profile"); // checked here, read by profile()
         if (given.containsKey("cases") && !suites.contains(ChaosSuite.NAME)) {
             throw new ConfigurationException(
                     "option 'cases' chooses chaos cases; it needs the chaos suite (-Dsuite=chaos)");
@@ -159,6 +162,11 @@ public record RunOptions(
                 given,
                 integer(given, "processes", 1, 1, 64),
                 words(given, "cases", ChaosCase.labels(), true, ChaosCase.labels()));
+    }
+
+    /** True when each case is recorded by JDK Flight Recorder ({@code -Dprofile=true}). */
+    public boolean profile() {
+        return bool(given, "profile");
     }
 
     /** Provider configuration keys given for one backend, e.g. {@code url} from {@code -Dpostgres.url}. */

@@ -14,6 +14,9 @@ public interface Consumers extends AutoCloseable {
     /** The counts every kind of consumer keeps. */
     ConsumerCounts counts();
 
+    /** CPU time and bytes allocated by the consumers' threads, complete once {@link #close()} returned. */
+    ThreadCosts costs();
+
     /** Backend calls that threw or answered that a lease was lost. */
     default long errors() {
         return counts().errors();

@@ -37,6 +37,7 @@ public final class WorkerPool implements Consumers {
     private final Events events;
     private final List<Thread> threads = new ArrayList<>();
     private final ConsumerCounts counts = new ConsumerCounts();
+    private final ThreadCosts costs = new ThreadCosts();
     private final AtomicLong sink = new AtomicLong();
     private volatile boolean running = true;
 
@@ -134,6 +135,12 @@ public final class WorkerPool implements Consumers {
         return counts;
     }
 
+    /** Every worker thread's CPU time and allocations, added as each thread ends. */
+    @Override
+    public ThreadCosts costs() {
+        return costs;
+    }
+
     /**
      * Stops claiming, lets each worker settle what it holds, and waits for every thread to end, also when this thread
      * is interrupted (the interrupt is kept): the ledger must not be judged while a worker still reports into it.
@@ -156,12 +163,22 @@ public final class WorkerPool implements Consumers {
         }
     }
 
+    /** One worker thread: its loop, then its CPU time and allocations into {@link #costs}. */
+    private void work(int first) {
+        ThreadCosts.Mark start = ThreadCosts.mark();
+        try {
+            loop(first);
+        } finally {
+            costs.addSince(start);
+        }
+    }
+
     /**
      * One worker's loop. An interrupt stops the worker once it has handled what it claimed (an interrupted call may
      * throw: such a complete stays unanswered until {@link UnansweredCompletes} looks for the job); the other
      * workers go on and take over its jobs when their leases end.
      */
-    private void work(int first) {
+    private void loop(int first) {
         int index = first;
         int emptyInARow = 0;
         while (running) {

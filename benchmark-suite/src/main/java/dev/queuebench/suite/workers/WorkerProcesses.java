@@ -146,6 +146,12 @@ public final class WorkerProcesses implements Consumers {
         return counts;
     }
 
+    /** Not measured: the workers ran in other JVMs. */
+    @Override
+    public ThreadCosts costs() {
+        return ThreadCosts.unmeasured("the workers ran in " + workers.size() + " other JVMs, not counted");
+    }
+
     /**
      * Closes every worker's stdin (it settles what it holds and exits), kills any still running after
      * {@link #STOP_TIMEOUT} (or at once when this thread is interrupted), and returns once every worker's report has

@@ -78,7 +78,7 @@ public final class LatencySuite implements Suite {
         String queue = target.queue(QUEUE);
         backend.purge(queue);
         Duration warmUp = Duration.ofMillis(Math.min(1000, duration.toMillis() / 5));
-        Ledger ledger = new Ledger();
+        Ledger ledger = Ledger.retiringCompleted();
         LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos());
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
@@ -102,7 +102,8 @@ public final class LatencySuite implements Suite {
             String firstError = produced.firstError() != null ? produced.firstError() : pool.firstError();
             return new CaseOutcome(elapsed / 1_000_000, verdict.completed() * 1e9 / elapsed, verdict,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(),
-                    pool.errors() + produced.errors(), firstError, meters.operations(), details, null);
+                    pool.errors() + produced.errors(), firstError, meters.operations(), details, null,
+                    produced.costs().plus(pool.costs().totals()), null);
         }
     }
 }

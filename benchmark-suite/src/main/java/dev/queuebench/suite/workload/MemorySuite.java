@@ -96,7 +96,8 @@ public final class MemorySuite implements Suite {
         details.put("leak_rule", LEAK_RULE);
         details.put("gc_note", "gc_count and gc_pause_ms include the sampler's own System.gc() once a second");
         return new CaseOutcome(run.durationMs(), run.throughput(), run.verdict(), run.latency(), run.conflicts(),
-                run.claims(), run.lockErrors(), run.errors(), run.firstError(), run.operations(), details, memory);
+                run.claims(), run.lockErrors(), run.errors(), run.firstError(), run.operations(), details, memory,
+                run.clientCost(), null);
     }
 
     /** Peaks, growth and the leak verdict of a series of samples. */

@@ -4,6 +4,7 @@ import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.workers.Payload;
+import dev.queuebench.suite.workers.ThreadCosts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,12 @@ public final class OpenLoopProducer {
     private final LongFunction<Payload.Behaviour> behaviours;
     private final int maxAttempts;
 
-    /** What a run of the producer did; {@code maxBehindMs} is how late the latest enqueue started. */
-    public record Outcome(long enqueued, long errors, double maxBehindMs, String firstError) {}
+    /**
+     * What a run of the producer did; {@code maxBehindMs} is how late the latest enqueue started, {@code costs} the
+     * producer threads' CPU time and allocations.
+     */
+    public record Outcome(long enqueued, long errors, double maxBehindMs, String firstError,
+            ThreadCosts.Totals costs) {}
 
     public OpenLoopProducer(QueueBackend backend, String queue, int ratePerSecond, int payloadBytes, Ledger ledger) {
         this(backend, queue, ratePerSecond, payloadBytes, ledger, i -> Payload.Behaviour.SUCCEED,
@@ -57,7 +62,9 @@ public final class OpenLoopProducer {
         AtomicLong errors = new AtomicLong();
         AtomicLong maxBehind = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
+        ThreadCosts costs = new ThreadCosts();
         Runnable producer = () -> {
+            ThreadCosts.Mark mark = ThreadCosts.mark();
             for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
                 long intended = start + (long) (i * periodNanos);
                 for (long wait = intended - System.nanoTime(); wait > 0; wait = intended - System.nanoTime()) {
@@ -74,6 +81,7 @@ public final class OpenLoopProducer {
                     firstError.compareAndSet(null, e.getMessage());
                 }
             }
+            costs.addSince(mark);
         };
         int threads = Math.min(4, Math.max(1, (ratePerSecond + 999) / 1000));
         List<Thread> started = new ArrayList<>();
@@ -88,6 +96,6 @@ public final class OpenLoopProducer {
                 break;
             }
         }
-        return new Outcome(enqueued.get(), errors.get(), maxBehind.get() / 1e6, firstError.get());
+        return new Outcome(enqueued.get(), errors.get(), maxBehind.get() / 1e6, firstError.get(), costs.totals());
     }
 }

@@ -15,6 +15,7 @@ import dev.queuebench.suite.run.Suite;
 import dev.queuebench.suite.workers.LatencyRecorder;
 import dev.queuebench.suite.workers.Payload;
 import dev.queuebench.suite.workers.Task;
+import dev.queuebench.suite.workers.ThreadCosts;
 import dev.queuebench.suite.workers.WorkerPool;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,10 +96,12 @@ public final class ThroughputSuite implements Suite {
         Progress progress = target.progress();
         String queue = target.queue(QUEUE);
         backend.purge(queue);
-        Ledger ledger = new Ledger();
+        Ledger ledger = Ledger.retiringCompleted();
         LatencyRecorder latency = new LatencyRecorder();
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, jobs);
+            ThreadCosts enqueuing = new ThreadCosts();
+            ThreadCosts.Mark mark = ThreadCosts.mark();
             long start = System.nanoTime();
             for (int done = 0; done < jobs; ) {
                 int n = Math.min(batch, jobs - done);
@@ -113,6 +116,7 @@ public final class ThroughputSuite implements Suite {
                 progress.advance(n);
             }
             long enqueueNanos = Math.max(1, System.nanoTime() - start);
+            enqueuing.addSince(mark);
             progress.begin(phase + " (draining for the ledger)", jobs);
             WorkerPool pool = new WorkerPool(backend, List.of(queue), DRAIN_WORKERS, Scenario.DEFAULT_BATCH, Task.NOOP,
                     target.options().virtualThreads(), ledger, latency, progress);
@@ -123,7 +127,7 @@ public final class ThroughputSuite implements Suite {
             backend.purge(queue);
             return new CaseOutcome(enqueueNanos / 1_000_000, jobs * 1e9 / enqueueNanos, verdict, latency.summary(),
                     meters.claimConflicts(), meters.claims(), meters.lockErrors(), pool.errors(), pool.firstError(),
-                    meters.operations(), Map.of(), null);
+                    meters.operations(), Map.of(), null, enqueuing.totals().plus(pool.costs().totals()), null);
         }
     }
 }
