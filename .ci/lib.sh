@@ -104,3 +104,31 @@ nats_jetstream_on() {
   info=$(timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/4222; head -n 1 <&3' 2>/dev/null)
   [[ "$info" == *'"jetstream":true'* ]]
 }
+
+ensure_rabbitmq() {
+  if rabbitmq_answers; then
+    echo "RabbitMQ answers AMQP on 127.0.0.1:5672"
+    return
+  fi
+  if ! command -v rabbitmq-server >/dev/null; then
+    section "installing RabbitMQ from Debian packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+  fi
+  # A broker that holds the port but no longer answers (seen here once) is killed and started again.
+  if pgrep -f 'beam.*rabbit' >/dev/null; then
+    echo "RabbitMQ runs but does not answer on 5672: restarting it"
+    pkill -9 -f 'beam.*rabbit' || true
+    sleep 1
+  fi
+  epmd -daemon
+  rabbitmq-server -detached
+  for _ in $(seq 1 90); do rabbitmq_answers && { echo "RabbitMQ started on 127.0.0.1:5672"; return; }; sleep 1; done
+  echo "RabbitMQ did not start on 127.0.0.1:5672 within 90 s" >&2
+  exit 1
+}
+
+# True when the broker on 5672 answers an AMQP 0-9-1 protocol header with a frame (Connection.Start, type 1).
+rabbitmq_answers() {
+  [[ "$(timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/5672; printf "AMQP\x00\x00\x09\x01" >&3; head -c 1 <&3 | od -An -tx1' \
+    2>/dev/null)" == *01* ]]
+}

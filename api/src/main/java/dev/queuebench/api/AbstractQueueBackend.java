@@ -13,14 +13,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sizes ({@link JobTooLargeException}) and its numbers ({@link IllegalArgumentException}) before a subclass method
  * runs, and times the producer and consumer operations under {@link QueueMetrics#OP}. Subclasses implement the
  * {@code do*} methods, which are only called on an open backend with valid arguments, and {@link #doClose()}, which
- * runs once.
+ * runs once. The backend's name and strategy are given once, to the constructor.
  */
 public abstract class AbstractQueueBackend implements QueueBackend {
     /** The backend's meters; subclasses add conflicts, lock errors and their own figures here. */
     protected final QueueMetrics metrics;
+    private final String name;
+    private final String strategy;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    protected AbstractQueueBackend(String name, MeterRegistry registry) {
+    /** A backend called {@code name} (its provider's name) running {@code strategy}, recording to {@code registry}. */
+    protected AbstractQueueBackend(String name, String strategy, MeterRegistry registry) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.strategy = Objects.requireNonNull(strategy, "strategy");
         this.metrics = new QueueMetrics(registry, name);
     }
 
@@ -56,6 +61,16 @@ public abstract class AbstractQueueBackend implements QueueBackend {
 
     /** Releases the backend's resources, in reverse order of opening; called once. */
     protected abstract void doClose();
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final String strategy() {
+        return strategy;
+    }
 
     @Override
     public final String enqueue(String queue, JobRequest request) {

@@ -61,7 +61,7 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
 
     private MariadbQueueBackend(MariadbConfig config, MeterRegistry registry, Sql sql, HikariDataSource pool,
             ServerSettings server) {
-        super(MariadbBackendProvider.NAME, registry);
+        super(MariadbBackendProvider.NAME, config.strategy(), registry);
         this.config = config;
         this.sql = sql;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
@@ -94,16 +94,6 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
             pool.close();
             throw e;
         }
-    }
-
-    @Override
-    public String name() {
-        return MariadbBackendProvider.NAME;
-    }
-
-    @Override
-    public String strategy() {
-        return claimQuery.strategy();
     }
 
     @Override

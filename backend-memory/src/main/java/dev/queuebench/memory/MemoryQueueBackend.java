@@ -31,18 +31,8 @@ final class MemoryQueueBackend extends AbstractQueueBackend {
     private final AtomicLong ids = new AtomicLong();
 
     MemoryQueueBackend(Backoff backoff, MeterRegistry registry) {
-        super(MemoryBackendProvider.NAME, registry);
+        super(MemoryBackendProvider.NAME, MemoryBackendProvider.STRATEGY, registry);
         this.backoff = backoff;
-    }
-
-    @Override
-    public String name() {
-        return MemoryBackendProvider.NAME;
-    }
-
-    @Override
-    public String strategy() {
-        return MemoryBackendProvider.STRATEGY;
     }
 
     @Override

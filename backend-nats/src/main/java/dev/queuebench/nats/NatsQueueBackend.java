@@ -73,7 +73,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     private final Map<String, ConcurrentLinkedQueue<Long>> retries = new ConcurrentHashMap<>();
 
     private NatsQueueBackend(NatsConfig config, MeterRegistry registry, Connection connection) throws IOException {
-        super(NatsBackendProvider.NAME, registry);
+        super(NatsBackendProvider.NAME, config.strategy(), registry);
         this.config = config;
         this.connection = connection;
         JetStreamOptions options = JetStreamOptions.builder().requestTimeout(config.requestTimeout()).build();
@@ -113,16 +113,6 @@ final class NatsQueueBackend extends AbstractQueueBackend {
             throw new BackendUnavailableException("NATS at " + config.redactedUrl() + " does not answer JetStream"
                     + " requests (" + e.getMessage() + "); start nats-server with JetStream enabled (-js)", e);
         }
-    }
-
-    @Override
-    public String name() {
-        return NatsBackendProvider.NAME;
-    }
-
-    @Override
-    public String strategy() {
-        return config.strategy();
     }
 
     @Override

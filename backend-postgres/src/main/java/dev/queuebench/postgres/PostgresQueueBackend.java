@@ -64,7 +64,7 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
 
     private PostgresQueueBackend(PostgresConfig config, MeterRegistry registry, HikariDataSource pool,
             WakeUpListener wakeUps, TableVacuum vacuum, Durability durability) {
-        super(PostgresBackendProvider.NAME, registry);
+        super(PostgresBackendProvider.NAME, config.strategy(), registry);
         this.config = config;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
         this.pool = pool;
@@ -113,16 +113,6 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
             pool.close();
             throw e;
         }
-    }
-
-    @Override
-    public String name() {
-        return PostgresBackendProvider.NAME;
-    }
-
-    @Override
-    public String strategy() {
-        return claimQuery.strategy();
     }
 
     @Override

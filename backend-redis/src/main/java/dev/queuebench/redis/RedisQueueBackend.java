@@ -58,7 +58,7 @@ final class RedisQueueBackend extends AbstractQueueBackend {
 
     private RedisQueueBackend(RedisConfig config, RedisConnections connections, ServerSettings settings,
             Scripts scripts, MeterRegistry registry) {
-        super(RedisBackendProvider.NAME, registry);
+        super(RedisBackendProvider.NAME, config.strategy(), registry);
         this.config = config;
         this.connections = connections;
         this.scripts = scripts;
@@ -86,16 +86,6 @@ final class RedisQueueBackend extends AbstractQueueBackend {
             connections.close();
             throw connections.translate(e);
         }
-    }
-
-    @Override
-    public String name() {
-        return RedisBackendProvider.NAME;
-    }
-
-    @Override
-    public String strategy() {
-        return config.strategy();
     }
 
     @Override

@@ -45,23 +45,13 @@ final class SqliteQueueBackend extends AbstractQueueBackend {
 
     /** Opens the file (creating it and its schema if needed); fails fast naming the path. */
     SqliteQueueBackend(SqliteConfig config, MeterRegistry registry) {
-        super(SqliteBackendProvider.NAME, registry);
+        super(SqliteBackendProvider.NAME, config.strategy().strategyName(), registry);
         this.config = config;
         this.capabilities = new Capabilities(
                 config.synchronous().equals("FULL") ? Durability.DURABLE : Durability.CRASH_SAFE,
                 Ordering.ORDER_STRICT, MAX_PAYLOAD_BYTES, config.pollInterval(),
                 Feature.all()).without(Feature.WAKE_ON_ENQUEUE);
         this.connections = new Connections(config, metrics);
-    }
-
-    @Override
-    public String name() {
-        return SqliteBackendProvider.NAME;
-    }
-
-    @Override
-    public String strategy() {
-        return config.strategy().strategyName();
     }
 
     @Override

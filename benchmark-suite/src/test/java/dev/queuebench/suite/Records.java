@@ -1,7 +1,12 @@
 package dev.queuebench.suite;
 
+import dev.queuebench.suite.report.ResultRecord.CaseId;
+import dev.queuebench.suite.report.ResultRecord.Contention;
+import dev.queuebench.suite.report.ResultRecord.JobCounts;
 import dev.queuebench.suite.report.ResultRecord.Latency;
 import dev.queuebench.suite.report.ResultRecord.Repetition;
+import dev.queuebench.suite.report.ResultRecord.Setup;
+import dev.queuebench.suite.report.ResultRecord.Throughput;
 import dev.queuebench.suite.report.ResultRecord;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.LatencySuite;
@@ -11,6 +16,9 @@ import java.util.Map;
 
 /** Result records with chosen figures, for tests of what the report computes from them. */
 public final class Records {
+    private static final JobCounts ALL_DONE = new JobCounts(1000, 1000, 0, 0, 0);
+    private static final JobCounts HUNDRED_DONE = new JobCounts(100, 100, 0, 0, 0);
+
     private Records() {}
 
     /** A record of {@code suite}/{@code caseName} whose repetitions ran at {@code rates} jobs/s (median first). */
@@ -19,7 +27,7 @@ public final class Records {
         double min = java.util.Arrays.stream(rates).min().orElseThrow();
         double max = java.util.Arrays.stream(rates).max().orElseThrow();
         List<Repetition> repetitions = java.util.Arrays.stream(rates)
-                .mapToObj(r -> new Repetition(1000, r, 100, 100, 0, 0, 0, Latency.NONE, 0, 100, 0, 0))
+                .mapToObj(r -> new Repetition(1000, r, HUNDRED_DONE, Latency.NONE, 0, 100, 0, 0))
                 .toList();
         return record(target, suite, caseName, workers, median, min, max, Latency.NONE, 0, 0, repetitions);
     }
@@ -28,7 +36,7 @@ public final class Records {
     public static ResultRecord withLatency(String target, String caseName, double p50, double p99) {
         Latency latency = new Latency(p50, p50, p99, p99, p99, p99, p50, 100, List.of());
         return record(target, LatencySuite.NAME, caseName, 4, 100, 100, 100, latency, 0, 0,
-                List.of(new Repetition(1000, 100, 100, 100, 0, 0, 0, latency, 0, 100, 0, 0)));
+                List.of(new Repetition(1000, 100, HUNDRED_DONE, latency, 0, 100, 0, 0)));
     }
 
     /** A concurrency record with conflicts and lock errors over 1,000 completed jobs. */
@@ -40,17 +48,18 @@ public final class Records {
     /** A stress case that took {@code durationMs} and lost {@code lost} jobs. */
     public static ResultRecord withStress(String target, String caseName, long durationMs, long lost) {
         String[] parts = target.split("/");
-        return new ResultRecord(parts[0], parts[1], StressSuite.NAME, caseName, 4, 16, "noop", 1000, 1000 - lost, 0,
-                lost, 0, durationMs, 1000, 1000, 1000, 1, 250, Latency.NONE, 0, 0, 0, 0, null, List.of(), Map.of(),
-                Map.of(), "", Map.of(), List.of(), List.of());
+        return new ResultRecord(new CaseId(parts[0], parts[1], StressSuite.NAME, caseName), new Setup(4, 16, "noop"),
+                new JobCounts(1000, 1000 - lost, 0, lost, 0), new Throughput(durationMs, 1000, 1000, 1000, 1, 250),
+                Latency.NONE, new Contention(0, 0, 0, 0), null, List.of(), Map.of(), Map.of(), "", Map.of(),
+                List.of(), List.of());
     }
 
     private static ResultRecord record(String target, String suite, String caseName, int workers, double median,
             double min, double max, Latency latency, long conflicts, long lockErrors, List<Repetition> repetitions) {
         String[] parts = target.split("/");
-        return new ResultRecord(parts[0], parts[1], suite, caseName, workers, 1, "noop", 1000, 1000, 0, 0, 0, 1000,
-                median, min, max, repetitions.size(), median / workers, latency, conflicts, conflicts / 1000.0,
-                lockErrors, 0, null, List.of(), Map.of(), Map.of(), "", Map.of("target_rate_per_sec", 100), List.of(),
-                repetitions);
+        return new ResultRecord(new CaseId(parts[0], parts[1], suite, caseName), new Setup(workers, 1, "noop"),
+                ALL_DONE, new Throughput(1000, median, min, max, repetitions.size(), median / workers), latency,
+                new Contention(conflicts, conflicts / 1000.0, lockErrors, 0), null, List.of(), Map.of(), Map.of(), "",
+                Map.of("target_rate_per_sec", 100), List.of(), repetitions);
     }
 }

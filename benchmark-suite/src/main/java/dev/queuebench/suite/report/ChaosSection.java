@@ -12,7 +12,7 @@ final class ChaosSection {
 
     /** The section's lines, or none when the run has no chaos records. */
     static List<String> markdown(List<ResultRecord> records) {
-        List<ResultRecord> cases = records.stream().filter(r -> r.suite().equals(ChaosSuite.NAME)).toList();
+        List<ResultRecord> cases = records.stream().filter(r -> r.id().suite().equals(ChaosSuite.NAME)).toList();
         if (cases.isEmpty()) {
             return List.of();
         }
@@ -26,14 +26,14 @@ final class ChaosSection {
         for (ResultRecord r : cases) {
             Map<String, Object> d = r.details();
             if (r.status() instanceof CaseStatus.Skipped skipped) {
-                md.add("| " + r.caseName() + " | " + r.backend() + "/" + r.strategy() + " |" + " – |".repeat(9)
+                md.add("| " + r.id().caseName() + " | " + r.id().target() + " |" + " – |".repeat(9)
                         + " skipped: " + skipped.reason() + " |");
                 continue;
             }
             md.add(String.format(Locale.ROOT,
                     "| %s | %s | %d | %d | %d | %d | %s | %d (%s) | %s / %s | %s ms | %.1f / %.1f ms | %s |",
-                    r.caseName(), r.backend() + "/" + r.strategy(), r.jobsEnqueued(), r.jobsCompleted(),
-                    r.jobsDead(), r.jobsLost(), r.status().lossExpected(), r.jobsDuplicated(),
+                    r.id().caseName(), r.id().target(), r.jobs().enqueued(), r.jobs().completed(),
+                    r.jobs().dead(), r.jobs().lost(), r.status().lossExpected(), r.jobs().duplicated(),
                     d.getOrDefault("duplicates_allowed", "–"),
                     d.getOrDefault("stale_completes_refused", "–"), d.getOrDefault("stale_completes_accepted", "–"),
                     d.getOrDefault("recovery_ms", "–"), r.latencyMs().p99(), r.latencyMs().max(),

@@ -56,38 +56,38 @@ public final class Charts {
         XYChart throughput = chart("Drain throughput against workers (noop jobs)", "workers", "jobs/s (log scale)");
         throughput.getStyler().setYAxisLogarithmic(true);
         for (String path : List.of("batched", "single")) {
-            perTarget(throughput, targets, records, r -> r.suite().equals(ThroughputSuite.NAME)
-                    && r.caseName().equals("drain_noop_" + path), ResultRecord::throughputJobsPerSec, path);
+            perTarget(throughput, targets, records, r -> r.id().suite().equals(ThroughputSuite.NAME)
+                    && r.id().caseName().equals("drain_noop_" + path), r -> r.throughput().jobsPerSec(), path);
         }
         save(dir, written, "throughput_vs_workers", throughput, "Drain throughput of noop jobs against workers:"
                 + " solid lines claim and acknowledge in batches, dashed lines one job at a time.");
 
         XYChart contention = chart("One queue, W competing workers", "workers", "jobs/s (log scale)");
         contention.getStyler().setYAxisLogarithmic(true);
-        perTarget(contention, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
-                ResultRecord::throughputJobsPerSec, "");
+        perTarget(contention, targets, records, r -> r.id().suite().equals(ConcurrencySuite.NAME),
+                r -> r.throughput().jobsPerSec(), "");
         save(dir, written, "concurrency_vs_workers", contention,
                 "Throughput of W workers competing for one queue, one job per claim, by strategy.");
 
         boolean anyLockError = records.stream()
-                .anyMatch(r -> r.suite().equals(ConcurrencySuite.NAME) && r.lockErrors() > 0);
+                .anyMatch(r -> r.id().suite().equals(ConcurrencySuite.NAME) && r.contention().lockErrors() > 0);
         XYChart conflicts = chart("Claim conflicts against workers (one queue)", "workers", "conflicts per claim");
-        perTarget(conflicts, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
-                ResultRecord::claimConflictRate, "");
+        perTarget(conflicts, targets, records, r -> r.id().suite().equals(ConcurrencySuite.NAME),
+                r -> r.contention().claimConflictRate(), "");
         save(dir, written, "conflicts_vs_workers", conflicts, "Claim conflicts per claim call against workers:"
                 + " claims that lost their candidate and retried." + (anyLockError ? "" : " No case had a lock error,"
                 + " so there is no lock error chart."));
 
         if (anyLockError) {
             XYChart lockErrors = chart("Lock errors against workers (one queue)", "workers", "lock errors in the case");
-            perTarget(lockErrors, targets, records, r -> r.suite().equals(ConcurrencySuite.NAME),
-                    r -> r.lockErrors(), "");
+            perTarget(lockErrors, targets, records, r -> r.id().suite().equals(ConcurrencySuite.NAME),
+                    r -> r.contention().lockErrors(), "");
             save(dir, written, "lock_errors_vs_workers", lockErrors,
                     "Lock errors (SQLITE_BUSY, lock timeouts and kin) against workers on one queue.");
         }
 
         for (ResultRecord first : records) {
-            if (first.suite().equals(LatencySuite.NAME)
+            if (first.id().suite().equals(LatencySuite.NAME)
                     && written.stream().noneMatch(c -> c.path().contains(latencyName(first)))) {
                 save(dir, written, latencyName(first), latencyChart(first, targets, records), "Latency percentile"
                         + " distribution at " + first.details().get("target_rate_per_sec") + " jobs/s (open loop, from"
@@ -130,7 +130,7 @@ public final class Charts {
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::percentileAtNines);
         for (ResultRecord r : records) {
-            if (!r.suite().equals(LatencySuite.NAME) || !r.caseName().equals(first.caseName())) {
+            if (!r.id().suite().equals(LatencySuite.NAME) || !r.id().caseName().equals(first.id().caseName())) {
                 continue;
             }
             List<PercentilePoint> points = r.latencyMs().distribution().stream()
@@ -165,13 +165,13 @@ public final class Charts {
         for (String target : targets) {
             List<ResultRecord> mine = records.stream()
                     .filter(r -> target(r).equals(target) && which.test(r) && (!log || figure.applyAsDouble(r) > 0))
-                    .sorted(Comparator.comparingInt(ResultRecord::workers))
+                    .sorted(Comparator.comparingInt(r -> r.setup().workers()))
                     .toList();
             if (mine.isEmpty()) {
                 continue;
             }
             String name = path.isEmpty() ? target : target + " " + path;
-            XYSeries series = chart.addSeries(name, mine.stream().map(ResultRecord::workers).toList(),
+            XYSeries series = chart.addSeries(name, mine.stream().map(r -> r.setup().workers()).toList(),
                     mine.stream().map(figure::applyAsDouble).toList());
             style(series, colour(targets, mine.getFirst()), path);
         }
@@ -220,6 +220,6 @@ public final class Charts {
     }
 
     private static String target(ResultRecord r) {
-        return r.backend() + "/" + r.strategy();
+        return r.id().target();
     }
 }

@@ -3,6 +3,7 @@ package dev.queuebench.suite.report;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.queuebench.suite.report.ResultRecord.CaseId;
 import dev.queuebench.suite.workload.LatencySuite;
 import dev.queuebench.suite.workload.MemorySuite;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
             if (before.isEmpty() || r.status() instanceof CaseStatus.CouldNotRun) {
                 continue;
             }
-            switch (r.suite()) {
+            switch (r.id().suite()) {
                 case LatencySuite.NAME -> {
                     changes.add(change(before.get(), r, "latency_p50_ms", false, l -> l.p50(), threshold));
                     changes.add(change(before.get(), r, "latency_p99_ms", false, l -> l.p99(), threshold));
@@ -71,14 +72,14 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
     }
 
     private static boolean sameCase(ResultRecord a, ResultRecord b) {
-        return a.backend().equals(b.backend()) && a.strategy().equals(b.strategy()) && a.suite().equals(b.suite())
-                && a.caseName().equals(b.caseName()) && a.workers() == b.workers() && a.batch() == b.batch();
+        return a.id().equals(b.id()) && a.setup().workers() == b.setup().workers()
+                && a.setup().batch() == b.setup().batch();
     }
 
     private static Change throughputChange(ResultRecord before, ResultRecord now, double threshold) {
         return change(now, "throughput_jobs_per_sec", true,
-                new double[] {before.throughputJobsPerSec(), before.throughputMin(), before.throughputMax()},
-                new double[] {now.throughputJobsPerSec(), now.throughputMin(), now.throughputMax()}, threshold);
+                new double[] {before.throughput().jobsPerSec(), before.throughput().min(), before.throughput().max()},
+                new double[] {now.throughput().jobsPerSec(), now.throughput().min(), now.throughput().max()}, threshold);
     }
 
     private static Change change(ResultRecord before, ResultRecord now, String metric, boolean higherIsBetter,
@@ -108,7 +109,9 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
                     : after[2] < before[1] * (1 - threshold) ? Verdict.IMPROVEMENT : Verdict.WITHIN_NOISE;
         }
         double ratio = before[0] == 0 ? 0 : after[0] / before[0];
-        return new Change(now.backend(), now.strategy(), now.suite(), now.caseName(), now.workers(), now.batch(), metric,
-                higherIsBetter, before[0], before[1], before[2], after[0], after[1], after[2], ratio, verdict);
+        CaseId id = now.id();
+        return new Change(id.backend(), id.strategy(), id.suite(), id.caseName(), now.setup().workers(),
+                now.setup().batch(), metric, higherIsBetter, before[0], before[1], before[2], after[0], after[1],
+                after[2], ratio, verdict);
     }
 }

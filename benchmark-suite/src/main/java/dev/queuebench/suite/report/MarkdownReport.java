@@ -37,8 +37,8 @@ public final class MarkdownReport {
     public static String render(RunReport report, List<Chart> charts) {
         StringBuilder md = new StringBuilder();
         List<ResultRecord> records = report.results();
-        long lost = records.stream().filter(r -> !r.status().lossExpected()).mapToLong(ResultRecord::jobsLost).sum();
-        long duplicated = records.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
+        long lost = records.stream().filter(r -> !r.status().lossExpected()).mapToLong(r -> r.jobs().lost()).sum();
+        long duplicated = records.stream().mapToLong(r -> r.jobs().duplicated()).sum();
         List<String> targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(SelectionSummary::target).toList()));
         line(md, "# QueueBench run " + report.runId());
         line(md, "");
@@ -101,13 +101,14 @@ public final class MarkdownReport {
     private static void throughputTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
         Map<String, Map<String, String>> throughput = new LinkedHashMap<>();
         for (ResultRecord r : select(records, ThroughputSuite.NAME)) {
-            cell(throughput, r.caseName() + (r.caseName().startsWith("enqueue") ? "" : " W=" + r.workers()), r,
-                    num(r.throughputJobsPerSec()) + (r.repeats() > 1
-                            ? " (" + num(r.throughputMin()) + "–" + num(r.throughputMax()) + ")" : "") + note(r));
+            String name = r.id().caseName();
+            cell(throughput, name + (name.startsWith("enqueue") ? "" : " W=" + r.setup().workers()), r,
+                    num(r.throughput().jobsPerSec()) + (r.throughput().repeats() > 1
+                            ? " (" + num(r.throughput().min()) + "–" + num(r.throughput().max()) + ")" : "") + note(r));
         }
         String batches = select(records, ThroughputSuite.NAME).stream()
-                .filter(r -> r.batch() > 1)
-                .map(r -> Integer.toString(r.batch()))
+                .filter(r -> r.setup().batch() > 1)
+                .map(r -> Integer.toString(r.setup().batch()))
                 .distinct()
                 .collect(Collectors.joining(" or "));
         table(md, "**Throughput**, jobs/s, median (min–max when repeated): `enqueue_*` one producer thread; `drain_*`"
@@ -126,10 +127,10 @@ public final class MarkdownReport {
             figures.put("p99", l.p99());
             figures.put("p99.9", l.p999());
             figures.put("max", l.max());
-            figures.forEach((name, value) -> cell(latency, r.caseName() + " " + name, r, ms(value)));
+            figures.forEach((name, value) -> cell(latency, r.id().caseName() + " " + name, r, ms(value)));
             for (String op : List.of("enqueue", "claim", "complete")) {
                 OpLatency o = r.operationsMs().get(op);
-                cell(latency, r.caseName() + " " + op + " p99", r, o == null ? "–" : ms(o.p99()));
+                cell(latency, r.id().caseName() + " " + op + " p99", r, o == null ? "–" : ms(o.p99()));
             }
         }
         table(md, "**Latency**, ms from the job's intended enqueue time to its handler's start (open loop, no"
@@ -140,12 +141,12 @@ public final class MarkdownReport {
     private static void concurrencyTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
         Map<String, Map<String, String>> concurrency = new LinkedHashMap<>();
         for (ResultRecord r : select(records, ConcurrencySuite.NAME)) {
-            cell(concurrency, "W=" + r.workers() + " jobs/s", r, num(r.throughputJobsPerSec()) + note(r));
+            cell(concurrency, "W=" + r.setup().workers() + " jobs/s", r, num(r.throughput().jobsPerSec()) + note(r));
         }
         for (ResultRecord r : select(records, ConcurrencySuite.NAME)) {
-            cell(concurrency, "W=" + r.workers() + " conflicts per claim / lock errors", r,
-                    String.format(Locale.ROOT, "%.4f / %d", r.claimConflictRate(), r.lockErrors())
-                            + note(r));
+            cell(concurrency, "W=" + r.setup().workers() + " conflicts per claim / lock errors", r,
+                    String.format(Locale.ROOT, "%.4f / %d", r.contention().claimConflictRate(),
+                            r.contention().lockErrors()) + note(r));
         }
         table(md, "**Concurrency**, W workers competing for one queue, one job per claim.", "W", targets, concurrency);
     }
@@ -154,10 +155,12 @@ public final class MarkdownReport {
         Map<String, Map<String, String>> stress = new LinkedHashMap<>();
         for (ResultRecord r : select(records, StressSuite.NAME)) {
             Object recovery = r.details().get("recovery_ms");
-            cell(stress, r.caseName() + " (" + r.jobsEnqueued() + " jobs)", r, r.durationMs() + " ms"
+            long errors = r.contention().errors();
+            cell(stress, r.id().caseName() + " (" + r.jobs().enqueued() + " jobs)", r,
+                    r.throughput().durationMs() + " ms"
                     + (recovery == null ? "" : ", recovered in " + recovery + " ms")
-                    + (r.jobsDead() > 0 ? ", " + r.jobsDead() + " dead" : "") + (r.errors() > 0 ? ", " + r.errors()
-                    + " errors" : "") + note(r));
+                    + (r.jobs().dead() > 0 ? ", " + r.jobs().dead() + " dead" : "")
+                    + (errors > 0 ? ", " + errors + " errors" : "") + note(r));
         }
         table(md, "**Stress**, time to drain (the burst: recovery from its end to an empty queue); failing handlers"
                 + " end " + (int) (Scenario.FAILING_SHARE * 50) + " % of jobs dead by design.", "case", targets, stress);
@@ -221,8 +224,8 @@ public final class MarkdownReport {
     /** What a figure's cell must also say: the case could not run, or lost or duplicated jobs. */
     private static String note(ResultRecord r) {
         return (r.status() instanceof CaseStatus.CouldNotRun ? " **could not run**" : "")
-                + (r.jobsLost() > 0 ? " **" + r.jobsLost() + " LOST**" : "")
-                + (r.jobsDuplicated() > 0 ? " **" + r.jobsDuplicated() + " duplicated**" : "");
+                + (r.jobs().lost() > 0 ? " **" + r.jobs().lost() + " LOST**" : "")
+                + (r.jobs().duplicated() > 0 ? " **" + r.jobs().duplicated() + " duplicated**" : "");
     }
 
     private static void caveats(StringBuilder md, RunReport report) {
@@ -309,14 +312,15 @@ public final class MarkdownReport {
         for (ResultRecord r : records) {
             for (TargetResult t : r.targets()) {
                 if (t.metric().equals("jobs_lost")) {
-                    long[] counts = lossFree.computeIfAbsent(r.backend() + " | " + r.strategy(), k -> new long[2]);
+                    long[] counts = lossFree.computeIfAbsent(r.id().backend() + " | " + r.id().strategy(),
+                            k -> new long[2]);
                     counts[0]++;
                     counts[1] += t.pass() ? 0 : 1;
                     continue;
                 }
                 line(md, String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %s | %s %s | %s | %s |",
-                        r.backend(), r.strategy(), r.suite(), r.caseName(), r.workers(), t.metric(), t.op(),
-                        num(t.value()), num(t.actual()), t.pass() ? "PASS" : "**FAIL**"));
+                        r.id().backend(), r.id().strategy(), r.id().suite(), r.id().caseName(), r.setup().workers(),
+                        t.metric(), t.op(), num(t.value()), num(t.actual()), t.pass() ? "PASS" : "**FAIL**"));
             }
         }
         lossFree.forEach((key, counts) -> line(md, "| " + key + " | all | " + counts[0] + " cases | | jobs_lost | == 0 | "
@@ -340,15 +344,16 @@ public final class MarkdownReport {
             String failed = r.status() instanceof CaseStatus.CouldNotRun c ? " **could not run: " + c.reason() + "**"
                     : "";
             line(md, String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %d | %d | %s | %d | %d | %s (%s–%s) | %d | %d | `%s` |",
-                    r.backend(), r.strategy(), r.suite(), r.caseName(), failed, r.workers(), r.batch(), r.task(),
-                    r.jobsEnqueued(), r.durationMs(), num(r.throughputJobsPerSec()), num(r.throughputMin()),
-                    num(r.throughputMax()), r.jobsLost(), r.jobsDuplicated(), r.rerun()));
+                    r.id().backend(), r.id().strategy(), r.id().suite(), r.id().caseName(), failed, r.setup().workers(),
+                    r.setup().batch(), r.setup().task(), r.jobs().enqueued(), r.throughput().durationMs(),
+                    num(r.throughput().jobsPerSec()), num(r.throughput().min()), num(r.throughput().max()),
+                    r.jobs().lost(), r.jobs().duplicated(), r.rerun()));
         }
         line(md, "");
     }
 
     private static List<ResultRecord> select(List<ResultRecord> records, String suite) {
-        return records.stream().filter(r -> r.suite().equals(suite)).toList();
+        return records.stream().filter(r -> r.id().suite().equals(suite)).toList();
     }
 
     private static String yes(boolean value) {

@@ -3,6 +3,7 @@ package dev.queuebench.suite.report;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
@@ -12,7 +13,9 @@ import java.util.Map;
  * One case's result, with the fields SUITE.md lists (snake_case in JSON; times in ms, rates per second). A case
  * repeated n times reports the median repetition by throughput, with {@code throughput_min}/{@code _max} over all
  * of them; lost and duplicated jobs are summed over every repetition, so no repetition's loss is hidden, and
- * {@code repetitions} keeps each repetition's own figures.
+ * {@code repetitions} keeps each repetition's own figures. The components are grouped into small records
+ * ({@link CaseId}, {@link Setup}, {@link JobCounts}, {@link Throughput}, {@link Contention}) that the JSON
+ * unwraps, so it stays one flat object per case; a new figure goes into the group it belongs to.
  *
  * @param latencyMs  handler start minus the job's intended enqueue time; for drains of a pre-filled queue that is
  *                   the time jobs waited in the backlog
@@ -22,29 +25,12 @@ import java.util.Map;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ResultRecord(
-        String backend,
-        String strategy,
-        String suite,
-        @JsonProperty("case") String caseName,
-        int workers,
-        int batch,
-        String task,
-        long jobsEnqueued,
-        long jobsCompleted,
-        long jobsDead,
-        long jobsLost,
-        long jobsDuplicated,
-        long durationMs,
-        double throughputJobsPerSec,
-        double throughputMin,
-        double throughputMax,
-        int repeats,
-        double jobsPerSecPerWorker,
+        @JsonUnwrapped CaseId id,
+        @JsonUnwrapped Setup setup,
+        @JsonUnwrapped(prefix = "jobs_") JobCounts jobs,
+        @JsonUnwrapped Throughput throughput,
         Latency latencyMs,
-        long claimConflicts,
-        double claimConflictRate,
-        long lockErrors,
-        long errors,
+        @JsonUnwrapped Contention contention,
         @JsonInclude(JsonInclude.Include.NON_NULL) Memory memory,
         List<TargetResult> targets,
         Map<String, OpLatency> operationsMs,
@@ -57,6 +43,34 @@ public record ResultRecord(
     public ResultRecord {
         repetitions = repetitions == null ? List.of() : List.copyOf(repetitions); // absent in schema 1 files
     }
+
+    /** Which case of which suite ran on which target; {@code case} in JSON. */
+    public record CaseId(String backend, String strategy, String suite, @JsonProperty("case") String caseName) {
+
+        /** {@code backend/strategy}, the target as the report names it. */
+        public String target() {
+            return backend + "/" + strategy;
+        }
+    }
+
+    /** How the case was set up: worker count, claim batch size and the task each job runs. */
+    public record Setup(int workers, int batch, String task) {}
+
+    /** What became of the jobs (written {@code jobs_enqueued}, ..., {@code jobs_duplicated} in JSON). */
+    public record JobCounts(long enqueued, long completed, long dead, long lost, long duplicated) {}
+
+    /**
+     * The median repetition's duration and rate, the rate's spread over all {@code repeats} repetitions, and the
+     * rate per worker.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Throughput(long durationMs, @JsonProperty("throughput_jobs_per_sec") double jobsPerSec,
+            @JsonProperty("throughput_min") double min, @JsonProperty("throughput_max") double max, int repeats,
+            double jobsPerSecPerWorker) {}
+
+    /** Claims that lost a race, their share of all claims, lock errors the backend reported, and all errors. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Contention(long claimConflicts, double claimConflictRate, long lockErrors, long errors) {}
 
     /**
      * Percentiles in milliseconds; {@code count} is how many jobs were recorded. {@code distribution} is the
@@ -84,8 +98,8 @@ public record ResultRecord(
 
     /** One repetition's own figures, so another tool can redo the folding (median, spread) itself. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Repetition(long durationMs, double throughputJobsPerSec, long jobsEnqueued, long jobsCompleted,
-            long jobsDead, long jobsLost, long jobsDuplicated, Latency latencyMs, long claimConflicts, long claims,
+    public record Repetition(long durationMs, double throughputJobsPerSec,
+            @JsonUnwrapped(prefix = "jobs_") JobCounts jobs, Latency latencyMs, long claimConflicts, long claims,
             long lockErrors, long errors) {}
 
     /** One operation's latency in milliseconds, from the backend's timer. */
@@ -114,9 +128,7 @@ public record ResultRecord(
 
     /** This record with the targets evaluated against it. */
     public ResultRecord withTargets(List<TargetResult> evaluated) {
-        return new ResultRecord(backend, strategy, suite, caseName, workers, batch, task, jobsEnqueued, jobsCompleted,
-                jobsDead, jobsLost, jobsDuplicated, durationMs, throughputJobsPerSec, throughputMin, throughputMax,
-                repeats, jobsPerSecPerWorker, latencyMs, claimConflicts, claimConflictRate, lockErrors, errors, memory,
-                List.copyOf(evaluated), operationsMs, parameters, rerun, details, lostSample, repetitions);
+        return new ResultRecord(id, setup, jobs, throughput, latencyMs, contention, memory, List.copyOf(evaluated),
+                operationsMs, parameters, rerun, details, lostSample, repetitions);
     }
 }

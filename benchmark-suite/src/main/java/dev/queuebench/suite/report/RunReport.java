@@ -63,6 +63,6 @@ public record RunReport(
     public RunReport onlySuite(String suite) {
         return new RunReport(schemaVersion, runId, startedAt, finishedAt, scenario, command, environment,
                 configuration, capabilities, targets, exitStatus, comparison,
-                results.stream().filter(r -> r.suite().equals(suite)).toList());
+                results.stream().filter(r -> r.id().suite().equals(suite)).toList());
     }
 }

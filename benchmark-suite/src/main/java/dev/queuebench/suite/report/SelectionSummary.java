@@ -61,28 +61,28 @@ final class SelectionSummary {
     }
 
     static String target(ResultRecord r) {
-        return r.backend() + "/" + r.strategy();
+        return r.id().target();
     }
 
     /** The dimensions this run measured, in the order the summary shows them. */
     List<Dimension> dimensions() {
         List<Dimension> dimensions = new ArrayList<>();
         add(dimensions, new Dimension("peak throughput", "best drain of noop jobs at any W, either path", "jobs/s",
-                true, perTarget(mine -> max(mine, this::noopDrain, ResultRecord::throughputJobsPerSec))));
-        int topW = records.stream().filter(this::noopDrain).mapToInt(ResultRecord::workers).max().orElse(0);
+                true, perTarget(mine -> max(mine, this::noopDrain, r -> r.throughput().jobsPerSec()))));
+        int topW = records.stream().filter(this::noopDrain).mapToInt(r -> r.setup().workers()).max().orElse(0);
         add(dimensions, new Dimension("throughput per worker", "noop drain at W=" + topW + ", best path, ÷ W",
                 "jobs/s per worker", true, perTarget(mine -> max(mine,
-                        r -> noopDrain(r) && r.workers() == topW, ResultRecord::jobsPerSecPerWorker))));
-        int lowW = records.stream().filter(this::noopDrain).mapToInt(ResultRecord::workers).min().orElse(0);
-        int highW = records.stream().filter(this::noopDrain).mapToInt(ResultRecord::workers)
+                        r -> noopDrain(r) && r.setup().workers() == topW, r -> r.throughput().jobsPerSecPerWorker()))));
+        int lowW = records.stream().filter(this::noopDrain).mapToInt(r -> r.setup().workers()).min().orElse(0);
+        int highW = records.stream().filter(this::noopDrain).mapToInt(r -> r.setup().workers())
                 .filter(w -> w <= 16).max().orElse(0);
         if (highW > lowW) {
             add(dimensions, new Dimension("scaling " + lowW + "→" + highW + " workers", "best noop drain at W="
                     + highW + " ÷ at W=" + lowW, "×", true, perTarget(mine -> {
-                        OptionalDouble high = max(mine, r -> noopDrain(r) && r.workers() == highW,
-                                ResultRecord::throughputJobsPerSec);
-                        OptionalDouble low = max(mine, r -> noopDrain(r) && r.workers() == lowW,
-                                ResultRecord::throughputJobsPerSec);
+                        OptionalDouble high = max(mine, r -> noopDrain(r) && r.setup().workers() == highW,
+                                r -> r.throughput().jobsPerSec());
+                        OptionalDouble low = max(mine, r -> noopDrain(r) && r.setup().workers() == lowW,
+                                r -> r.throughput().jobsPerSec());
                         return high.isPresent() && low.isPresent() && low.getAsDouble() > 0
                                 ? OptionalDouble.of(high.getAsDouble() / low.getAsDouble()) : OptionalDouble.empty();
                     })));
@@ -90,17 +90,20 @@ final class SelectionSummary {
         commonLatencyCase().ifPresent(c -> add(dimensions, new Dimension("p99 latency at a fixed rate",
                 c.replace("open_loop_", "open loop at ").replace("_per_s", "/s") + ", intended enqueue → handler"
                         + " start", "ms", false, perTarget(mine -> max(mine,
-                        r -> r.suite().equals(LatencySuite.NAME) && r.caseName().equals(c), r -> r.latencyMs().p99())))));
-        int contendW = records.stream().filter(r -> r.suite().equals(ConcurrencySuite.NAME))
-                .mapToInt(ResultRecord::workers).max().orElse(0);
+                        r -> r.id().suite().equals(LatencySuite.NAME) && r.id().caseName().equals(c),
+                        r -> r.latencyMs().p99())))));
+        int contendW = records.stream().filter(r -> r.id().suite().equals(ConcurrencySuite.NAME))
+                .mapToInt(r -> r.setup().workers()).max().orElse(0);
         add(dimensions, new Dimension("conflicts and lock errors under contention", "claim conflicts + lock errors"
                 + " per 1,000 jobs, W=" + contendW + " on one queue", "per 1,000 jobs", false, perTarget(mine -> max(
-                mine, r -> r.suite().equals(ConcurrencySuite.NAME) && r.workers() == contendW && r.jobsCompleted() > 0,
-                r -> 1000.0 * (r.claimConflicts() + r.lockErrors()) / r.jobsCompleted()))));
+                mine, r -> r.id().suite().equals(ConcurrencySuite.NAME) && r.setup().workers() == contendW
+                        && r.jobs().completed() > 0,
+                r -> 1000.0 * (r.contention().claimConflicts() + r.contention().lockErrors())
+                        / r.jobs().completed()))));
         Map<String, String> disqualified = new LinkedHashMap<>();
         for (String t : targets) {
-            long lost = stress(t).mapToLong(ResultRecord::jobsLost).sum();
-            long duplicated = stress(t).mapToLong(ResultRecord::jobsDuplicated).sum();
+            long lost = stress(t).mapToLong(r -> r.jobs().lost()).sum();
+            long duplicated = stress(t).mapToLong(r -> r.jobs().duplicated()).sum();
             if (lost + duplicated > 0) {
                 disqualified.put(t, "disqualified: " + lost + " lost, " + duplicated + " duplicated");
             }
@@ -185,14 +188,14 @@ final class SelectionSummary {
         Dimension contention = byName.get("conflicts and lock errors under contention");
         if (contention != null) {
             double fewest = contention.ranking().getFirst().getValue();
-            int topW = records.stream().filter(r -> r.suite().equals(ConcurrencySuite.NAME))
-                    .mapToInt(ResultRecord::workers).max().orElse(0);
+            int topW = records.stream().filter(r -> r.id().suite().equals(ConcurrencySuite.NAME))
+                    .mapToInt(r -> r.setup().workers()).max().orElse(0);
             contention.figures().entrySet().stream().filter(e -> e.getValue() == fewest)
                     .flatMap(e -> records.stream().filter(r -> target(r).equals(e.getKey())
-                            && r.suite().equals(ConcurrencySuite.NAME) && r.workers() == topW))
-                    .max(Comparator.comparingDouble(ResultRecord::throughputJobsPerSec))
+                            && r.id().suite().equals(ConcurrencySuite.NAME) && r.setup().workers() == topW))
+                    .max(Comparator.comparingDouble(r -> r.throughput().jobsPerSec()))
                     .ifPresent(r -> picks.put("Many workers on one queue", pick(target(r),
-                            figure(r.throughputJobsPerSec(), "jobs/s") + " with " + topW + " workers, "
+                            figure(r.throughput().jobsPerSec(), "jobs/s") + " with " + topW + " workers, "
                                     + figure(fewest, contention.unit()) + " conflicts and lock errors")));
         }
         if (picks.isEmpty()) {
@@ -221,38 +224,38 @@ final class SelectionSummary {
      */
     private String pick(String target, String why) {
         List<ResultRecord> mine = records.stream()
-                .filter(r -> target(r).equals(target) && !r.suite().equals(ChaosSuite.NAME)).toList();
-        long lost = mine.stream().mapToLong(ResultRecord::jobsLost).sum();
-        long duplicated = mine.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
+                .filter(r -> target(r).equals(target) && !r.id().suite().equals(ChaosSuite.NAME)).toList();
+        long lost = mine.stream().mapToLong(r -> r.jobs().lost()).sum();
+        long duplicated = mine.stream().mapToLong(r -> r.jobs().duplicated()).sum();
         return "**" + target + " (" + why + ")**" + (lost + duplicated == 0 ? ""
                 : " — but it lost " + lost + " and duplicated " + duplicated + " jobs in this run (see the cases)");
     }
 
     private boolean noopDrain(ResultRecord r) {
-        return r.suite().equals(ThroughputSuite.NAME) && r.caseName().startsWith("drain_noop");
+        return r.id().suite().equals(ThroughputSuite.NAME) && r.id().caseName().startsWith("drain_noop");
     }
 
     /** The latency case every target ran, at the highest rate. */
     private Optional<String> commonLatencyCase() {
-        return records.stream().filter(r -> r.suite().equals(LatencySuite.NAME))
+        return records.stream().filter(r -> r.id().suite().equals(LatencySuite.NAME))
                 .filter(r -> targets.stream().allMatch(t -> records.stream().anyMatch(
-                        o -> target(o).equals(t) && o.suite().equals(LatencySuite.NAME)
-                                && o.caseName().equals(r.caseName()))))
+                        o -> target(o).equals(t) && o.id().suite().equals(LatencySuite.NAME)
+                                && o.id().caseName().equals(r.id().caseName()))))
                 .max(Comparator.comparingDouble(r -> ((Number) r.details().getOrDefault("target_rate_per_sec", 0))
                         .doubleValue()))
-                .map(ResultRecord::caseName);
+                .map(r -> r.id().caseName());
     }
 
     /** The stress records of one target. */
     private Stream<ResultRecord> stress(String target) {
-        return records.stream().filter(r -> target(r).equals(target) && r.suite().equals(StressSuite.NAME));
+        return records.stream().filter(r -> target(r).equals(target) && r.id().suite().equals(StressSuite.NAME));
     }
 
     /** Total time to drain the stress cases. */
     private OptionalDouble stressTime(List<ResultRecord> mine) {
-        List<ResultRecord> stress = mine.stream().filter(r -> r.suite().equals(StressSuite.NAME)).toList();
+        List<ResultRecord> stress = mine.stream().filter(r -> r.id().suite().equals(StressSuite.NAME)).toList();
         return stress.isEmpty() ? OptionalDouble.empty()
-                : OptionalDouble.of(stress.stream().mapToLong(ResultRecord::durationMs).sum());
+                : OptionalDouble.of(stress.stream().mapToLong(r -> r.throughput().durationMs()).sum());
     }
 
     private Map<String, Double> perTarget(Function<List<ResultRecord>, OptionalDouble> figure) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.suite.report.ResultRecord.JobCounts;
 import dev.queuebench.suite.report.ResultRecord.TargetResult;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.LatencySuite;
@@ -80,9 +81,9 @@ public record Targets(
         List<ResultRecord> evaluated = new ArrayList<>();
         for (ResultRecord r : records) {
             List<TargetResult> results = new ArrayList<>();
-            results.add(new TargetResult("jobs_lost", "==", 0, r.jobsLost(),
-                    r.jobsLost() == 0 || r.status().lossExpected()));
-            switch (r.suite()) {
+            results.add(new TargetResult("jobs_lost", "==", 0, r.jobs().lost(),
+                    r.jobs().lost() == 0 || r.status().lossExpected()));
+            switch (r.id().suite()) {
                 case ThroughputSuite.NAME -> throughputTargets(r, records, results);
                 case LatencySuite.NAME -> {
                     results.add(below("latency_p50_ms", latencyP50MaxMs, r.latencyMs().p50()));
@@ -98,39 +99,40 @@ public record Targets(
     }
 
     private void throughputTargets(ResultRecord r, List<ResultRecord> all, List<TargetResult> results) {
-        if (!r.caseName().startsWith("drain_noop")) {
+        if (!r.id().caseName().startsWith("drain_noop")) {
             return;
         }
         List<Integer> measured = all.stream()
-                .filter(o -> o.backend().equals(r.backend()) && o.strategy().equals(r.strategy())
-                        && o.caseName().equals(r.caseName()))
-                .map(ResultRecord::workers)
+                .filter(o -> o.id().backend().equals(r.id().backend()) && o.id().strategy().equals(r.id().strategy())
+                        && o.id().caseName().equals(r.id().caseName()))
+                .map(o -> o.setup().workers())
                 .sorted()
                 .toList();
         throughputMinJobsPerSec.forEach((workers, min) -> {
             Optional<Integer> at = measured.stream().filter(w -> w >= workers).findFirst();
-            if (at.isPresent() && at.get() == r.workers()) {
+            if (at.isPresent() && at.get() == r.setup().workers()) {
                 results.add(new TargetResult("throughput_jobs_per_sec_" + workers + "_workers", ">", min,
-                        r.throughputJobsPerSec(), r.throughputJobsPerSec() > min));
+                        r.throughput().jobsPerSec(), r.throughput().jobsPerSec() > min));
             }
         });
     }
 
     private void concurrencyTargets(ResultRecord r, List<ResultRecord> all, List<TargetResult> results) {
-        results.add(below("claim_conflict_rate", claimConflictRateMax, r.claimConflictRate()));
-        if (r.workers() <= lockErrorFreeUpToWorkers) {
+        results.add(below("claim_conflict_rate", claimConflictRateMax, r.contention().claimConflictRate()));
+        if (r.setup().workers() <= lockErrorFreeUpToWorkers) {
             results.add(new TargetResult("lock_errors_up_to_" + lockErrorFreeUpToWorkers + "_workers", "==", 0,
-                    r.lockErrors(), r.lockErrors() == 0));
+                    r.contention().lockErrors(), r.contention().lockErrors() == 0));
         }
         int most = all.stream()
-                .filter(o -> o.suite().equals(r.suite()) && o.backend().equals(r.backend())
-                        && o.strategy().equals(r.strategy()))
-                .mapToInt(ResultRecord::workers)
+                .filter(o -> o.id().suite().equals(r.id().suite()) && o.id().backend().equals(r.id().backend())
+                        && o.id().strategy().equals(r.id().strategy()))
+                .mapToInt(o -> o.setup().workers())
                 .max()
                 .orElse(0);
-        if (r.workers() == most) {
-            boolean clean = r.jobsLost() == 0 && r.jobsDuplicated() == 0 && r.jobsCompleted() == r.jobsEnqueued();
-            int reached = clean ? r.workers() : 0;
+        if (r.setup().workers() == most) {
+            JobCounts jobs = r.jobs();
+            boolean clean = jobs.lost() == 0 && jobs.duplicated() == 0 && jobs.completed() == jobs.enqueued();
+            int reached = clean ? r.setup().workers() : 0;
             results.add(new TargetResult("concurrent_workers", ">=", concurrencyMinWorkers, reached,
                     reached >= concurrencyMinWorkers));
         }

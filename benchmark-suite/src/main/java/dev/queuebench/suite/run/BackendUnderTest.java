@@ -5,8 +5,13 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.CaseStatus;
+import dev.queuebench.suite.report.ResultRecord.CaseId;
+import dev.queuebench.suite.report.ResultRecord.Contention;
+import dev.queuebench.suite.report.ResultRecord.JobCounts;
 import dev.queuebench.suite.report.ResultRecord.Latency;
 import dev.queuebench.suite.report.ResultRecord.Repetition;
+import dev.queuebench.suite.report.ResultRecord.Setup;
+import dev.queuebench.suite.report.ResultRecord.Throughput;
 import dev.queuebench.suite.report.ResultRecord;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
@@ -95,7 +100,7 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         }
         ResultRecord record = fold(spec, outcomes, failure);
         progress.println(line(record));
-        if (record.jobsLost() > 0 && !record.status().lossExpected()) {
+        if (record.jobs().lost() > 0 && !record.status().lossExpected()) {
             progress.alarm(lossBanner(record));
         }
         return record;
@@ -135,22 +140,23 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         String rerun = RunOptions.command(parameters);
         double throughput = median == null ? 0 : round(median.throughput());
         return new ResultRecord(
-                name(), strategy(), spec.suite().name(), spec.name(), spec.workers(), spec.batch(), spec.task(),
-                median == null ? 0 : median.verdict().enqueued(),
-                median == null ? 0 : median.verdict().completed(),
-                median == null ? 0 : median.verdict().dead(),
-                lost, duplicated,
-                median == null ? 0 : median.durationMs(),
-                throughput,
-                round(outcomes.stream().mapToDouble(CaseOutcome::throughput).min().orElse(0)),
-                round(outcomes.stream().mapToDouble(CaseOutcome::throughput).max().orElse(0)),
-                outcomes.size(),
-                spec.workers() == 0 ? 0 : round(throughput / spec.workers()),
+                new CaseId(name(), strategy(), spec.suite().name(), spec.name()),
+                new Setup(spec.workers(), spec.batch(), spec.task()),
+                new JobCounts(median == null ? 0 : median.verdict().enqueued(),
+                        median == null ? 0 : median.verdict().completed(),
+                        median == null ? 0 : median.verdict().dead(),
+                        lost, duplicated),
+                new Throughput(median == null ? 0 : median.durationMs(),
+                        throughput,
+                        round(outcomes.stream().mapToDouble(CaseOutcome::throughput).min().orElse(0)),
+                        round(outcomes.stream().mapToDouble(CaseOutcome::throughput).max().orElse(0)),
+                        outcomes.size(),
+                        spec.workers() == 0 ? 0 : round(throughput / spec.workers())),
                 median == null ? Latency.NONE : median.latency(),
-                median == null ? 0 : median.conflicts(),
-                median == null || median.claims() == 0 ? 0 : (double) median.conflicts() / median.claims(),
-                median == null ? 0 : median.lockErrors(),
-                (median == null ? 0 : median.errors()) + (failure == null ? 0 : 1),
+                new Contention(median == null ? 0 : median.conflicts(),
+                        median == null || median.claims() == 0 ? 0 : (double) median.conflicts() / median.claims(),
+                        median == null ? 0 : median.lockErrors(),
+                        (median == null ? 0 : median.errors()) + (failure == null ? 0 : 1)),
                 median == null ? null : median.memory(),
                 List.of(),
                 median == null ? Map.of() : median.operations(),
@@ -169,28 +175,28 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
 
     private static Repetition repetition(CaseOutcome o) {
         Ledger.Verdict v = o.verdict();
-        return new Repetition(o.durationMs(), round(o.throughput()), v.enqueued(), v.completed(), v.dead(), v.lost(),
-                v.duplicated(), o.latency().withoutDistribution(), o.conflicts(), o.claims(), o.lockErrors(),
-                o.errors());
+        return new Repetition(o.durationMs(), round(o.throughput()),
+                new JobCounts(v.enqueued(), v.completed(), v.dead(), v.lost(), v.duplicated()),
+                o.latency().withoutDistribution(), o.conflicts(), o.claims(), o.lockErrors(), o.errors());
     }
 
     /** The lines of the banner a loss is announced with. */
     static List<String> lossBanner(ResultRecord r) {
         return List.of(String.format(Locale.ROOT, "JOBS LOST: %d job(s) of %s/%s %s %s were never completed nor dead",
-                        r.jobsLost(), r.backend(), r.strategy(), r.suite(), r.caseName()),
+                        r.jobs().lost(), r.id().backend(), r.id().strategy(), r.id().suite(), r.id().caseName()),
                 "lost ids (up to 10): " + r.lostSample());
     }
 
     private static String line(ResultRecord r) {
         String failed = r.status() instanceof CaseStatus.CouldNotRun c ? "  COULD NOT RUN: " + c.reason() : "";
         if (r.status() instanceof CaseStatus.Skipped s) {
-            return r.backend() + "/" + r.strategy() + " " + r.suite() + " " + r.caseName() + ": skipped, "
-                    + s.reason();
+            return r.id().target() + " " + r.id().suite() + " " + r.id().caseName() + ": skipped, " + s.reason();
         }
         return String.format(Locale.ROOT,
                 "%s/%s %-11s %-28s W=%-2d batch=%-3d %,10.0f jobs/s (min %,.0f max %,.0f) p99 %.1f ms  lost %d dup %d%s",
-                r.backend(), r.strategy(), r.suite(), r.caseName(), r.workers(), r.batch(), r.throughputJobsPerSec(),
-                r.throughputMin(), r.throughputMax(), r.latencyMs().p99(), r.jobsLost(), r.jobsDuplicated(), failed);
+                r.id().backend(), r.id().strategy(), r.id().suite(), r.id().caseName(), r.setup().workers(),
+                r.setup().batch(), r.throughput().jobsPerSec(), r.throughput().min(), r.throughput().max(),
+                r.latencyMs().p99(), r.jobs().lost(), r.jobs().duplicated(), failed);
     }
 
     private static double round(double value) {

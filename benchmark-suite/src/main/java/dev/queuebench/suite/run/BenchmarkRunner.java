@@ -178,7 +178,7 @@ public final class BenchmarkRunner {
     }
 
     private int exitStatus(List<ResultRecord> records, int caseFailures, Optional<Comparison> comparison) {
-        boolean lost = records.stream().anyMatch(r -> r.jobsLost() > 0 && !r.status().lossExpected());
+        boolean lost = records.stream().anyMatch(r -> r.jobs().lost() > 0 && !r.status().lossExpected());
         boolean violated = records.stream()
                 .anyMatch(r -> r.status() instanceof CaseStatus.Ran ran && ran.violation() != null);
         boolean couldNotRun = caseFailures > 0
@@ -189,15 +189,15 @@ public final class BenchmarkRunner {
     }
 
     private void summarize(List<ResultRecord> records, Optional<Comparison> comparison, Path folder, int exitStatus) {
-        long lost = records.stream().filter(r -> !r.status().lossExpected()).mapToLong(ResultRecord::jobsLost).sum();
-        long expected = records.stream().filter(r -> r.status().lossExpected()).mapToLong(ResultRecord::jobsLost)
+        long lost = records.stream().filter(r -> !r.status().lossExpected()).mapToLong(r -> r.jobs().lost()).sum();
+        long expected = records.stream().filter(r -> r.status().lossExpected()).mapToLong(r -> r.jobs().lost())
                 .sum();
-        long duplicated = records.stream().mapToLong(ResultRecord::jobsDuplicated).sum();
+        long duplicated = records.stream().mapToLong(r -> r.jobs().duplicated()).sum();
         List<String> missed = new ArrayList<>();
         for (ResultRecord r : records) {
             for (TargetResult t : r.targets()) {
                 if (!t.pass()) {
-                    missed.add(r.backend() + "/" + r.strategy() + " " + r.caseName() + " W=" + r.workers() + ": "
+                    missed.add(r.id().target() + " " + r.id().caseName() + " W=" + r.setup().workers() + ": "
                             + t.metric() + " " + t.actual() + " (target " + t.op() + " " + t.value() + ")");
                 }
             }
@@ -219,7 +219,7 @@ public final class BenchmarkRunner {
                     ch.now(), ch.ratio()));
         });
         for (ResultRecord r : records) {
-            if (r.jobsLost() > 0 && !r.status().lossExpected()) {
+            if (r.jobs().lost() > 0 && !r.status().lossExpected()) {
                 BackendUnderTest.lossBanner(r).forEach(line -> err.println("!!! " + line));
             }
         }

@@ -94,7 +94,7 @@ class SuiteRunTest {
 
         RunReport parsed = ReportWriter.read(folder.resolve("benchmark_results_" + stamp + ".json"));
         assertThat(parsed.results()).hasSize(combined.get("results").size());
-        assertThat(parsed.results()).allSatisfy(r -> assertThat(r.jobsEnqueued()).isEqualTo(r.jobsCompleted() + r.jobsDead()));
+        assertThat(parsed.results()).allSatisfy(r -> assertThat(r.jobs().enqueued()).isEqualTo(r.jobs().completed() + r.jobs().dead()));
     }
 
     @Test

@@ -69,9 +69,9 @@ class LatencyRecorderTest {
                     new BackendUnderTest.CaseSpec(new LatencySuite(), "open_loop", 1, 1, "noop", Map.of()), 3, body);
 
             assertThat(record.latencyMs().p99()).isEqualTo(5);
-            assertThat(record.throughputJobsPerSec()).isEqualTo(199.0);
-            assertThat(record.throughputMin()).isEqualTo(199.0);
-            assertThat(record.throughputMax()).isEqualTo(200.0);
+            assertThat(record.throughput().jobsPerSec()).isEqualTo(199.0);
+            assertThat(record.throughput().min()).isEqualTo(199.0);
+            assertThat(record.throughput().max()).isEqualTo(200.0);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.queuebench.api.Backoff;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.api.Capabilities.Feature;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.DeadJob;
 import dev.queuebench.api.FailResult;
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /** The broken backends the kit must fail, each the reference backend with one defect, grouped by clause. */
 final class Catalogue {
@@ -312,7 +314,13 @@ final class Catalogue {
                 decorated("DeclaresWakeOnEnqueueButPolls", "a waiting claim looks again each second only",
                         q -> new Polling(withCapabilities(q, c -> new Capabilities(c.durability(), c.ordering(),
                                 c.maxPayloadBytes(), Duration.ofSeconds(1), c.features())), Duration.ofSeconds(1)),
-                        "waitingClaimIsWokenByAnEnqueueWithinTheWakeBound"),
+                        "waitingClaimIsWokenByAnEnqueueWithinItsDeclaredBound"),
+                decorated("PollsSlowerThanItDeclares", "declares a 100 ms poll and no wake-up, looks every 3 s",
+                        q -> new Polling(withCapabilities(q, c -> new Capabilities(c.durability(), c.ordering(),
+                                c.maxPayloadBytes(), Duration.ofMillis(100), c.features().stream()
+                                        .filter(f -> f != Feature.WAKE_ON_ENQUEUE).collect(Collectors.toSet()))),
+                                Duration.ofSeconds(3)),
+                        "waitingClaimIsWokenByAnEnqueueWithinItsDeclaredBound"),
                 decorated("WaitingClaimWokenOnlyByEnqueues", "due delayed jobs and expired leases wake no waiter",
                         q -> new Polling(q, Duration.ofSeconds(30)) {
                             @Override

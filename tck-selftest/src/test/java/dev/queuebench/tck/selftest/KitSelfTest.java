@@ -64,7 +64,6 @@ class KitSelfTest {
     void backendDeclaringEveryFeatureOffSkipsExactlyTheirClauses() {
         Variant modest = Catalogue.declaringNothingOptional();
         Map<String, String> expected = Map.ofEntries(
-                Map.entry("waitingClaimIsWokenByAnEnqueueWithinTheWakeBound", "WAKE_ON_ENQUEUE"),
                 Map.entry("higherPriorityIsClaimedFirstIncludingTheExtremes", "PRIORITIES"),
                 Map.entry("batchClaimTakesTheHighestPrioritiesFirst", "PRIORITIES"),
                 Map.entry("jobsOfOnePriorityAreClaimedInEnqueueOrderWhereStrict", "ORDER_BEST_EFFORT"),
@@ -91,6 +90,8 @@ class KitSelfTest {
                 assertThat(run.skipped().get(clause)).as("reason %s skipped", clause).contains(named));
         Set<String> features = new HashSet<>();
         Arrays.stream(Feature.values()).forEach(f -> features.add(f.name()));
-        assertThat(expected.values()).as("every feature has a clause").containsAll(features);
+        features.remove(Feature.WAKE_ON_ENQUEUE.name()); // its clause holds a backend without it to the poll interval
+        assertThat(expected.values()).as("every other feature has a clause").containsAll(features);
+        assertThat(run.passed()).contains("waitingClaimIsWokenByAnEnqueueWithinItsDeclaredBound");
     }
 }
