@@ -25,7 +25,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The chaos suite's fault hook on a real throwaway nats-server: the backend survives each fault it can inject. */
+/**
+ * The chaos suite's fault hook on a real throwaway nats-server: the backend survives each fault it can inject. Not
+ * {@code ThrowawayServerKit}: its pause step expects a claim to hang while the server is stopped, but a zero-wait
+ * claim here returns no job once its pull's short expiry and grace pass (observed: done within 500 ms), which the
+ * contract allows; an enqueue, which needs the server's acknowledgement, is what waits.
+ */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ThrowawayNatsTest {
     private static final Duration LEASE = ofSeconds(60);

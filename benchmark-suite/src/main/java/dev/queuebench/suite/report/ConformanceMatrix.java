@@ -19,7 +19,7 @@ final class ConformanceMatrix {
 
     /** The matrix's lines, or none when the run has no conformance records. */
     static List<String> markdown(List<ResultRecord> records, List<String> targets) {
-        List<ResultRecord> clauses = records.stream().filter(r -> r.suite().equals(ConformanceSuite.NAME)).toList();
+        List<ResultRecord> clauses = records.stream().filter(r -> r.id().suite().equals(ConformanceSuite.NAME)).toList();
         if (clauses.isEmpty()) {
             return List.of();
         }
@@ -42,7 +42,7 @@ final class ConformanceMatrix {
                     yield "**✗** " + escape(shortened(failure(r)));
                 }
             };
-            rows.computeIfAbsent(r.caseName(), k -> new LinkedHashMap<>()).put(target, cell);
+            rows.computeIfAbsent(r.id().caseName(), k -> new LinkedHashMap<>()).put(target, cell);
         }
         List<String> shown = targets.stream().filter(counts::containsKey).toList();
         List<String> md = new ArrayList<>();

@@ -338,7 +338,7 @@ public final class MarkdownReport {
                 + " rerun |");
         line(md, "|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|");
         for (ResultRecord r : records) {
-            if (r.suite().equals(ConformanceSuite.NAME)) {
+            if (r.id().suite().equals(ConformanceSuite.NAME)) {
                 continue;
             }
             String failed = r.status() instanceof CaseStatus.CouldNotRun c ? " **could not run: " + c.reason() + "**"
