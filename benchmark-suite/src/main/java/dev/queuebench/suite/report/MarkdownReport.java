@@ -1,6 +1,7 @@
 package dev.queuebench.suite.report;
 
 import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.suite.conformance.ConformanceSuite;
 import dev.queuebench.suite.report.Charts.Chart;
 import dev.queuebench.suite.report.Comparison.Change;
 import dev.queuebench.suite.report.Comparison.Verdict;
@@ -99,6 +100,7 @@ public final class MarkdownReport {
         memoryTable(md, records, targets);
         costTable(md, records, targets);
         capabilitiesTable(md, report.capabilities(), targets);
+        ConformanceMatrix.markdown(records, targets).forEach(l -> line(md, l));
     }
 
     private static void throughputTable(StringBuilder md, List<ResultRecord> records, List<String> targets) {
@@ -375,12 +377,16 @@ public final class MarkdownReport {
     private static void cases(StringBuilder md, List<ResultRecord> records) {
         line(md, "## Cases");
         line(md, "");
-        line(md, "Each case with the command that reruns it alone, in the order they ran (interleaved).");
+        line(md, "Each case with the command that reruns it alone, in the order they ran (interleaved); the"
+                + " conformance clauses are in their matrix above.");
         line(md, "");
         line(md, "| backend | strategy | suite | case | W | batch | task | jobs | ms | jobs/s (min–max) | lost | dup |"
                 + " rerun |");
         line(md, "|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|");
         for (ResultRecord r : records) {
+            if (r.id().suite().equals(ConformanceSuite.NAME)) {
+                continue;
+            }
             String failed = r.status() instanceof CaseStatus.CouldNotRun c ? " **could not run: " + c.reason() + "**"
                     : "";
             line(md, String.format(Locale.ROOT,

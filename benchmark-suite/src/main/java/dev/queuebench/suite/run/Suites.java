@@ -2,6 +2,7 @@ package dev.queuebench.suite.run;
 
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.suite.chaos.ChaosSuite;
+import dev.queuebench.suite.conformance.ConformanceSuite;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.LatencySuite;
 import dev.queuebench.suite.workload.MemorySuite;
@@ -13,7 +14,7 @@ import java.util.List;
 public final class Suites {
     /** Every suite, in the order a run takes them. */
     public static final List<Suite> ALL = List.of(new ThroughputSuite(), new LatencySuite(), new ConcurrencySuite(),
-            new StressSuite(), new MemorySuite(), new ChaosSuite());
+            new StressSuite(), new MemorySuite(), new ConformanceSuite(), new ChaosSuite());
 
     private Suites() {}
 
