@@ -60,7 +60,8 @@ public final class Records {
         String[] parts = target.split("/");
         return new ResultRecord(new CaseId(parts[0], parts[1], suite, caseName), new Setup(workers, 1, "noop"),
                 ALL_DONE, new Throughput(1000, median, min, max, repetitions.size(), median / workers), latency,
-                new Contention(conflicts, conflicts / 1000.0, lockErrors, 0), null, null, List.of(), Map.of(), Map.of(), "",
+                new Contention(conflicts, conflicts / 1000.0, lockErrors, 0), null, null, List.of(), Map.of(), Map.of(),
+                "",
                 Map.of("target_rate_per_sec", 100), List.of(), repetitions);
     }
 }

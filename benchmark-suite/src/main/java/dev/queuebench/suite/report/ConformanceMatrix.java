@@ -19,7 +19,8 @@ final class ConformanceMatrix {
 
     /** The matrix's lines, or none when the run has no conformance records. */
     static List<String> markdown(List<ResultRecord> records, List<String> targets) {
-        List<ResultRecord> clauses = records.stream().filter(r -> r.id().suite().equals(ConformanceSuite.NAME)).toList();
+        List<ResultRecord> clauses = records.stream()
+                .filter(r -> r.id().suite().equals(ConformanceSuite.NAME)).toList();
         if (clauses.isEmpty()) {
             return List.of();
         }

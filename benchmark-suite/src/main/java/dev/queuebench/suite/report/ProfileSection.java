@@ -25,7 +25,8 @@ final class ProfileSection {
                 md.add("### " + r.id().target() + " " + r.id().suite() + " " + r.id().caseName() + " (`"
                         + p.jfr() + "`)");
                 md.add("");
-                md.add("| hot method (top frame) | samples | share | allocation site (class) | bytes sampled | share |");
+                md.add("| hot method (top frame) | samples | share "
+                        + "| allocation site (class) | bytes sampled | share |");
                 md.add("|---|---:|---:|---|---:|---:|");
                 for (int i = 0; i < Math.max(p.hotMethods().size(), p.allocationSites().size()); i++) {
                     md.add("| " + cells(p.hotMethods(), i, false) + " | " + cells(p.allocationSites(), i, true) + " |");
