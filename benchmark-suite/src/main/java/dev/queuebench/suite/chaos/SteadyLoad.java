@@ -69,7 +69,7 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
             target.progress().begin(chaosCase.label, rate * duration.toMillis() / 1000);
             long start = System.nanoTime();
             // closed before its fencing counts are read: worker processes report them when they stop
-            Consumers consumers = processes > 1
+            Consumers consumers = Consumers.inOtherJvms(target, processes)
                     ? WorkerProcesses.consume(target, List.of(queue), processes, workers, 1, Task.IO, lease, events)
                     : new WorkerPool(backend, List.of(queue), workers, 1, Task.IO, options.virtualThreads(), lease,
                             events);
@@ -107,6 +107,7 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
             long allowed = chaosCase == ChaosCase.LEASE_TOO_SHORT ? oddJobs : inFlight.get();
             details.put("rate_per_sec", rate);
             details.put("processes", processes);
+            Consumers.describePlacement(consumers, details);
             details.put("lease_ms", lease.toMillis());
             if (fault != null) {
                 details.put("fault_at_ms", faultAt.toMillis());

@@ -77,6 +77,7 @@ public final class Drain {
                 awaitDrained(backend, spec.queues(), ledger);
                 drainedAt = System.nanoTime();
             }
+            Consumers.describePlacement(pool, details);
             if (spec.workersFirst()) {
                 details.put("recovery_ms", (drainedAt - start - fillNanos) / 1_000_000);
             }

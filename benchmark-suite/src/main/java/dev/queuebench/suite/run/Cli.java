@@ -4,13 +4,15 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import dev.queuebench.suite.workers.Agent;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine;
 
 /**
- * The command line of the jar: {@code queuebench run --backend postgres ...} and {@code queuebench list}. Its options
+ * The command line of the jar: {@code queuebench run --backend postgres ...}, {@code queuebench list} and
+ * {@code queuebench agent --listen HOST:PORT}. Its options
  * are built from {@link RunOptions#OPTIONS}, each as {@code --name} (as in SUITE.md, e.g. {@code --payloadBytes},
  * {@code --postgres.url}) and in kebab case ({@code --payload-bytes}, {@code --postgres-url}); their values go
  * through the same {@link RunOptions#parse} as the system properties of {@code exec:java}.
@@ -28,8 +30,14 @@ final class Cli {
         run.usageMessage().description("Runs the benchmark suites and writes results/<stamp>/.");
         CommandSpec list = withOptions(CommandSpec.create().name("list").mixinStandardHelpOptions(true));
         list.usageMessage().description("Lists the backends found (capabilities, strategies) and the scenarios.");
+        CommandSpec agent = CommandSpec.create().name("agent").mixinStandardHelpOptions(true);
+        agent.usageMessage().description("Runs a worker agent: coordinators started with -Dagents (--agents) connect"
+                + " here and run their consumers on this host; the backend configuration comes over the connection.");
+        agent.addOption(OptionSpec.builder("--listen").type(String.class).required(true).paramLabel("<host:port>")
+                .description("address to listen on, e.g. 0.0.0.0:7000 (port 0: any free port, printed)").build());
         root.addSubcommand("run", run);
         root.addSubcommand("list", list);
+        root.addSubcommand("agent", agent);
         CommandLine commandLine = new CommandLine(root);
         PrintWriter err = new PrintWriter(System.err, true);
         ParseResult parsed;
@@ -47,6 +55,9 @@ final class Cli {
         if (sub == null) {
             commandLine.usage(err);
             return 1;
+        }
+        if (sub.commandSpec().name().equals("agent")) {
+            return Agent.listen(sub.matchedOptionValue("--listen", ""), System.out);
         }
         Map<String, String> options = new LinkedHashMap<>();
         for (OptionSpec option : sub.matchedOptions()) {

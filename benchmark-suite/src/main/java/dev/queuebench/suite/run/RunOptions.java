@@ -75,6 +75,7 @@ public record RunOptions(
             "payloadBytes", "payload size of ordinary jobs (default " + Scenario.DEFAULT_PAYLOAD_BYTES + ")",
             "strategy", "one claim strategy instead of every strategy each backend declares",
             "processes", "consumer JVMs the workers are spread over (1 to 64, default 1: threads in this JVM)",
+            "agents", "comma list of host:port of queuebench agents the consumers run on (one worker JVM each)",
             "cases", "chaos cases, comma list of " + String.join(",", ChaosCase.labels()) + " (default all)",
             "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL); any <backend>.<key> sets that provider key",
             "redis.url", "Redis URL (or QUEUEBENCH_REDIS_URL)",
@@ -133,6 +134,7 @@ public record RunOptions(
                 .getFirst().toUpperCase(Locale.ROOT));
         List<String> suites = words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES : SUITES);
         bool(given, "profile"); // checked here, read by profile()
+        agents(given); // checked here, read by agents()
         if (given.containsKey("cases") && !suites.contains(ChaosSuite.NAME)) {
             throw new ConfigurationException(
                     "option 'cases' chooses chaos cases; it needs the chaos suite (-Dsuite=chaos)");
@@ -167,6 +169,31 @@ public record RunOptions(
     /** True when each case is recorded by JDK Flight Recorder ({@code -Dprofile=true}). */
     public boolean profile() {
         return bool(given, "profile");
+    }
+
+    /** The agents the consumers run on ({@code -Dagents=h1:7000,h2:7000}), in order; empty: on this host. */
+    public List<String> agents() {
+        return agents(given);
+    }
+
+    private static List<String> agents(Map<String, String> given) {
+        String value = given.get("agents");
+        if (value == null) {
+            return List.of();
+        }
+        List<String> agents = new ArrayList<>();
+        for (String entry : value.split(",")) {
+            String agent = entry.trim();
+            int colon = agent.lastIndexOf(':');
+            String port = colon < 0 ? "" : agent.substring(colon + 1);
+            if (colon < 1 || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+                    || Integer.parseInt(port) > 65_535) {
+                throw new ConfigurationException("option 'agents' takes host:port, comma separated"
+                        + " (e.g. 10.0.0.5:7000,10.0.0.6:7000); got '" + agent + "'");
+            }
+            agents.add(agent);
+        }
+        return List.copyOf(agents);
     }
 
     /** Provider configuration keys given for one backend, e.g. {@code url} from {@code -Dpostgres.url}. */

@@ -4,11 +4,13 @@ import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.run.BackendUnderTest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The consumers of one case: a {@link WorkerPool} of threads in this process, or {@link WorkerProcesses} (the same
- * loop in other JVMs) when {@code -Dprocesses} asks for more than one process and the backend can be reached from
- * another process. Either way every handler run and settlement reaches this process's {@link Ledger}.
+ * loop in other JVMs, on this host or on {@link Agent}s) when {@code -Dprocesses} asks for more than one process or
+ * {@code -Dagents} names agents, and the backend can be reached from another process. Either way every handler run
+ * and settlement reaches this process's {@link Ledger}.
  */
 public interface Consumers extends AutoCloseable {
     /** The counts every kind of consumer keeps. */
@@ -48,15 +50,45 @@ public interface Consumers extends AutoCloseable {
     static Consumers start(BackendUnderTest target, List<String> queues, int workers, int batch, Task task,
             Duration lease, WorkerPool.LocalEvents events) {
         int processes = processesFor(target);
-        if (processes > 1) {
+        if (inOtherJvms(target, processes)) {
             return WorkerProcesses.consume(target, queues, processes, workers, batch, task, lease, events);
         }
         return new WorkerPool(target.backend(), queues, workers, batch, task, target.options().virtualThreads(),
                 lease, events);
     }
 
-    /** Worker processes this backend gets: 1 for a backend whose jobs live in this JVM (memory). */
+    /**
+     * Worker processes this backend gets: 1 for a backend whose jobs live in this JVM (memory); with agents, at least
+     * one an agent ({@code -Dprocesses} more are spread over them in turn).
+     */
     static int processesFor(BackendUnderTest target) {
-        return WorkerProcesses.reachableFromOtherProcesses(target.backend()) ? target.options().processes() : 1;
+        if (!WorkerProcesses.reachableFromOtherProcesses(target.backend())) {
+            return 1;
+        }
+        return Math.max(target.options().processes(), target.options().agents().size());
+    }
+
+    /** True when {@code processes} consumer processes for {@code target} are other JVMs (here or on agents). */
+    static boolean inOtherJvms(BackendUnderTest target, int processes) {
+        return processes > 1 || !target.options().agents().isEmpty()
+                && WorkerProcesses.reachableFromOtherProcesses(target.backend());
+    }
+
+    /**
+     * Puts where the {@code consumers} ran into a case's {@code details}: {@code agents} (each agent's address, host,
+     * worker pid and measured clock offset) and {@code latency_clock}, when any ran on an agent.
+     */
+    static void describePlacement(Consumers consumers, Map<String, Object> details) {
+        if (!consumers.placements().isEmpty()) {
+            details.put("agents", consumers.placements());
+            details.put("latency_clock", "the coordinator's System.nanoTime: each agent's handler start times are"
+                    + " shifted by the offset measured at connect (shortest of 8 pings); ledger times are each"
+                    + " host's wall clock");
+        }
+    }
+
+    /** Where the consumers ran when not all on this host (agents' addresses and hosts), else empty. */
+    default List<String> placements() {
+        return List.of();
     }
 }

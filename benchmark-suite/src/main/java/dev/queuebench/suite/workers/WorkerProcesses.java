@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,24 +59,61 @@ public final class WorkerProcesses implements Consumers {
         void pass(int index) throws InterruptedException;
     }
 
-    /** One worker JVM and the thread that reads its report into the ledger. */
+    /** One worker JVM (here, or an agent's) and the thread that reads its report into the ledger. */
     private static final class Worker {
         final int index;
-        final Process process;
+        final WorkerLink link;
         final AtomicLong holding = new AtomicLong();
         Thread reader;
         volatile boolean killed;
         /** Why this worker's report could not be read to its end, or null. */
         volatile String readFailure;
 
-        Worker(int index, Process process) {
+        Worker(int index, WorkerLink link) {
             this.index = index;
-            this.process = process;
+            this.link = link;
         }
 
         @Override
         public String toString() {
-            return "worker process " + index + " (pid " + process.pid() + ")";
+            return "worker process " + index + " (" + link.describe() + ")";
+        }
+    }
+
+    /** A worker JVM this process started: its stdin, stdout and pid. */
+    private record LocalLink(Process process, BufferedReader reports) implements WorkerLink {
+        @Override
+        public void stop() throws IOException {
+            process.getOutputStream().close();
+        }
+
+        /**
+         * SIGKILL through {@link ProcessHandle}, which leaves the pipes open: {@link Process#destroyForcibly()} would
+         * also close this side of the worker's stdout and throw away every report line not read yet.
+         */
+        @Override
+        public void kill() {
+            process.toHandle().destroyForcibly();
+        }
+
+        @Override
+        public boolean waitFor(long nanos) throws InterruptedException {
+            return process.waitFor(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public OptionalInt exitStatus() {
+            return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public String describe() {
+            return "pid " + process.pid();
         }
     }
 
@@ -103,10 +141,17 @@ public final class WorkerProcesses implements Consumers {
     public static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers,
             int batch, Task task, Duration lease, WorkerPool.LocalEvents events, ReaderGate gate) {
         WorkerProcesses started = new WorkerProcesses(processes, events, gate);
+        List<String> agents = target.options().agents();
         for (int i = 0; i < processes; i++) {
             int threads = Math.max(1, workers / processes + (i < workers % processes ? 1 : 0));
-            started.start(new WorkerProcessMain.Order("consume", target.name(), target.config().values(), queues,
-                    threads, batch, task.label(), lease.toMillis(), target.options().payloadBytes()));
+            WorkerProcessMain.Order order = new WorkerProcessMain.Order("consume", target.name(),
+                    target.config().values(), queues, threads, batch, task.label(), lease.toMillis(),
+                    target.options().payloadBytes());
+            if (agents.isEmpty()) {
+                started.start(order);
+            } else {
+                started.startOn(agents.get(i % agents.size()), order);
+            }
         }
         return started.awaitReady();
     }
@@ -122,7 +167,16 @@ public final class WorkerProcesses implements Consumers {
 
     /** The operating-system pid of worker {@code index}. */
     public long pid(int index) {
-        return workers.get(index).process.pid();
+        return workers.get(index).link.pid();
+    }
+
+    /**
+     * Where each worker ran: for a worker on an agent its address, the hostname it reported, its pid and the clock
+     * offset measured at connect; empty when every worker is a JVM of this host started here.
+     */
+    @Override
+    public List<String> placements() {
+        return workers.stream().filter(w -> w.link instanceof AgentLink).map(w -> w.link.describe()).toList();
     }
 
     /** Jobs worker {@code index} holds right now: handler runs it reported and has not settled or released. */
@@ -169,7 +223,7 @@ public final class WorkerProcesses implements Consumers {
     void close(Duration stopTimeout) {
         for (Worker worker : workers) {
             try {
-                worker.process.getOutputStream().close();
+                worker.link.stop();
             } catch (IOException e) {
                 // already gone
             }
@@ -177,7 +231,7 @@ public final class WorkerProcesses implements Consumers {
         try {
             long deadline = System.nanoTime() + stopTimeout.toNanos();
             for (Worker worker : workers) {
-                if (!waitFor(worker.process, deadline - System.nanoTime())) {
+                if (!waitFor(worker.link, deadline - System.nanoTime())) {
                     counts.error(1, worker + (Thread.currentThread().isInterrupted()
                             ? " was killed: the coordinator was interrupted while the workers stopped"
                             : " did not stop within " + stopTimeout.toMillis() + " ms of its stdin closing: killed"));
@@ -203,29 +257,61 @@ public final class WorkerProcesses implements Consumers {
         if (workers.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(killOnExit);
         }
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath(),
-                WorkerProcessMain.class.getName());
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            OutputStream stdin = process.getOutputStream();
-            stdin.write((json(order) + "\n").getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
+            process = startWorkerJvm(json(order));
         } catch (IOException e) {
             killAll();
-            throw new UncheckedIOException("cannot start a worker process (" + command.getFirst() + ")", e);
+            throw new UncheckedIOException("cannot start a worker process (" + javaCommand() + ")", e);
         }
-        Worker worker = new Worker(workers.size(), process);
+        add(new LocalLink(process, new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))));
+    }
+
+    /** Connects to the agent at {@code address} ({@code host:port}) and has it start a worker for {@code order}. */
+    private void startOn(String address, WorkerProcessMain.Order order) {
+        if (workers.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(killOnExit);
+        }
+        AgentLink link;
+        try {
+            link = AgentLink.connect(address, json(order));
+        } catch (RuntimeException e) {
+            killAll();
+            throw e;
+        }
+        add(link);
+    }
+
+    private void add(WorkerLink link) {
+        Worker worker = new Worker(workers.size(), link);
         workers.add(worker);
         worker.reader = Thread.ofPlatform().name("qb-worker-process-" + workers.size()).daemon(true)
                 .start(() -> read(worker));
     }
 
+    /**
+     * Starts a {@link WorkerProcessMain} JVM from this suite's class path, its stderr this process's, and writes
+     * {@code orderJson} as the first line of its stdin (never on its command line).
+     */
+    static Process startWorkerJvm(String orderJson) throws IOException {
+        List<String> command = List.of(javaCommand(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp",
+                classPath(), WorkerProcessMain.class.getName());
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        OutputStream stdin = process.getOutputStream();
+        stdin.write((orderJson + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        return process;
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     private WorkerProcesses awaitReady() {
         try {
             boolean allReady = ready.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!allReady || workers.stream().anyMatch(w -> !w.process.isAlive())) {
+            if (!allReady || workers.stream().anyMatch(w -> w.link.exitStatus().isPresent())) {
                 BackendUnavailableException failure = new BackendUnavailableException(
                         "a worker process could not open the backend: " + (counts.firstError() == null
                                 ? "no answer within " + START_TIMEOUT.toSeconds() + " s" : counts.firstError()), null);
@@ -249,9 +335,11 @@ public final class WorkerProcesses implements Consumers {
      */
     private void read(Worker worker) {
         boolean sawReady = false;
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(worker.process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = worker.link.reports()) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (worker.link instanceof AgentLink agent && agent.ownLine(line)) {
+                    continue; // the agent's own line (its worker's pid, how it exited), not the report
+                }
                 if (line.equals("READY")) {
                     sawReady = true;
                     ready.countDown();
@@ -273,7 +361,7 @@ public final class WorkerProcesses implements Consumers {
 
     private void handle(Worker worker, String line) {
         try {
-            handle(line.split("\t", -1), worker.holding);
+            handle(line.split("\t", -1), worker.holding, worker.link.clockOffsetNanos());
         } catch (RuntimeException e) {
             counts.error(1, worker + " sent a line outside the report protocol (" + e.getClass().getSimpleName()
                     + "): " + Secrets.redact(line.length() > 200 ? line.substring(0, 200) + "..." : line));
@@ -281,11 +369,11 @@ public final class WorkerProcesses implements Consumers {
     }
 
     /** One line of {@link WorkerProcessMain}'s report protocol. */
-    private void handle(String[] f, AtomicLong held) {
+    private void handle(String[] f, AtomicLong held, long clockOffsetNanos) {
         switch (f[0]) {
             case "R" -> {
                 events.started(job(f, micros(f[4])), new Payload(Long.parseLong(f[5]), Payload.Behaviour.SUCCEED),
-                        Long.parseLong(f[6]), micros(f[7]));
+                        Long.parseLong(f[6]) - clockOffsetNanos, micros(f[7]));
                 held.incrementAndGet();
             }
             case "F" -> {
@@ -319,12 +407,9 @@ public final class WorkerProcesses implements Consumers {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L);
     }
 
-    /**
-     * SIGKILL through {@link ProcessHandle}, which leaves the pipes open: {@link Process#destroyForcibly()} would
-     * also close this side of the worker's stdout and throw away every report line not read yet.
-     */
+    /** SIGKILLs the worker's JVM, leaving its report to be read to its end. */
     private static void signalKill(Worker worker) {
-        worker.process.toHandle().destroyForcibly();
+        worker.link.kill();
     }
 
     /**
@@ -337,7 +422,7 @@ public final class WorkerProcesses implements Consumers {
         long deadline = System.nanoTime() + STOP_TIMEOUT.plus(READ_TIMEOUT).toNanos();
         while (true) {
             try {
-                if (!worker.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                if (!worker.link.waitFor(deadline - System.nanoTime())) {
                     signalKill(worker);
                 }
                 worker.reader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -352,14 +437,14 @@ public final class WorkerProcesses implements Consumers {
         if (worker.reader.isAlive()) {
             worker.readFailure = "the report of " + worker + " was not read to its end within "
                     + STOP_TIMEOUT.plus(READ_TIMEOUT).toSeconds() + " s";
-        } else if (!worker.killed && !worker.process.isAlive() && worker.process.exitValue() != 0) {
-            counts.error(1, worker + " exited with status " + worker.process.exitValue());
+        } else if (!worker.killed && worker.link.exitStatus().orElse(0) != 0) {
+            counts.error(1, worker + " exited with status " + worker.link.exitStatus().getAsInt());
         }
     }
 
-    private static boolean waitFor(Process process, long nanos) {
+    private static boolean waitFor(WorkerLink link, long nanos) {
         try {
-            return process.waitFor(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            return link.waitFor(nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -1,0 +1,202 @@
+package dev.queuebench.suite.workers;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * A worker agent ({@code queuebench agent --listen HOST:PORT}): it runs on any host and, for each coordinator
+ * connection, starts one {@link WorkerProcessMain} JVM on its own host with the order the coordinator sends, and
+ * carries that worker's report back over the connection. The order, backend configuration and secrets included,
+ * travels over the connection only: never on a command line (the worker gets it on its stdin) and never in a log.
+ *
+ * <h2>The connection</h2>
+ * One line a message, tab-separated. The agent opens with {@code AGENT hostname}; the coordinator may send
+ * {@code T} any number of times (the agent answers {@code T nanoTime epochMicros}: its clocks, for the offset), then
+ * {@code ORDER json}. The agent answers {@code PID pid} once the worker JVM runs, then passes on the worker's stdout
+ * line by line (the report protocol of {@link WorkerProcessMain}, unchanged), and ends with {@code EXIT status} when
+ * the worker has exited, then closes. After the order the coordinator sends {@code STOP} (the worker's stdin is
+ * closed: it settles what it holds and exits) or {@code KILL} (the worker is SIGKILLed; what it wrote before is still
+ * passed on). A connection that ends before either counts as {@code STOP}, as a closed stdin does for a local worker.
+ */
+public final class Agent {
+    static final String HELLO = "AGENT";
+    static final String TIME = "T";
+    static final String ORDER = "ORDER";
+    static final String PID = "PID";
+    static final String EXIT = "EXIT";
+    static final String STOP = "STOP";
+    static final String KILL = "KILL";
+
+    private Agent() {}
+
+    /** {@code --listen HOST:PORT}: serves coordinators until killed. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2 || !args[0].equals("--listen")) {
+            System.err.println("usage: " + Agent.class.getName() + " --listen HOST:PORT");
+            System.exit(1);
+        }
+        System.exit(listen(args[1], System.out));
+    }
+
+    /**
+     * Listens on {@code hostPort} (port 0: any free one), writes {@code queuebench agent listening on HOST:PORT} to
+     * {@code out} once it accepts connections, and serves each connection on its own thread until the process ends.
+     *
+     * @return 1 when the address cannot be listened on (said on stderr)
+     */
+    public static int listen(String hostPort, PrintStream out) {
+        int colon = hostPort.lastIndexOf(':');
+        String host;
+        int port;
+        try {
+            host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (RuntimeException e) {
+            System.err.println("queuebench agent: --listen takes HOST:PORT, e.g. 0.0.0.0:7000; got '" + hostPort + "'");
+            return 1;
+        }
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(host, port));
+            out.println("queuebench agent listening on " + host + ":" + server.getLocalPort() + " (host "
+                    + hostname() + ")");
+            out.flush();
+            while (true) {
+                Socket connection = server.accept();
+                Thread.ofPlatform().name("qb-agent-" + connection.getRemoteSocketAddress()).daemon(true)
+                        .start(() -> serve(connection));
+            }
+        } catch (IOException e) {
+            System.err.println("queuebench agent: cannot listen on " + hostPort + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** One coordinator connection: the handshake, one worker JVM, its report, its end. */
+    private static void serve(Socket connection) {
+        try (connection) {
+            connection.setTcpNoDelay(true);
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8));
+            Writer out = new OutputStreamWriter(connection.getOutputStream(), StandardCharsets.UTF_8);
+            send(out, HELLO + "\t" + hostname());
+            while (true) {
+                String line = in.readLine();
+                if (line == null) {
+                    return;
+                } else if (line.equals(TIME)) {
+                    Instant now = Instant.now();
+                    send(out, TIME + "\t" + System.nanoTime() + "\t"
+                            + (now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000));
+                } else if (line.startsWith(ORDER + "\t")) {
+                    Process worker = start(line.substring(ORDER.length() + 1), out);
+                    if (worker != null) {
+                        Thread forwarder = Thread.ofPlatform().name("qb-agent-report-" + worker.pid()).daemon(true)
+                                .start(() -> forward(worker, out, connection));
+                        control(in, worker);
+                        forwarder.join();
+                    }
+                    return;
+                } else {
+                    return; // not a coordinator
+                }
+            }
+        } catch (IOException e) {
+            // the coordinator went away: nothing left to tell it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the worker JVM, or tells the coordinator why it could not (an {@code E} line and {@code EXIT 1}). */
+    private static Process start(String orderJson, Writer out) throws IOException {
+        try {
+            Process worker = WorkerProcesses.startWorkerJvm(orderJson);
+            send(out, PID + "\t" + worker.pid());
+            return worker;
+        } catch (IOException e) {
+            send(out, "E\t1\tthe agent on " + hostname() + " cannot start a worker JVM: "
+                    + WorkerProcessMain.oneLine(e.getMessage()));
+            send(out, EXIT + "\t1");
+            return null;
+        }
+    }
+
+    /** Acts on the coordinator's STOP and KILL until its side of the connection ends, which also stops the worker. */
+    private static void control(BufferedReader in, Process worker) {
+        try {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.equals(KILL)) {
+                    worker.toHandle().destroyForcibly(); // leaves the pipe open: the report is read to its end
+                } else if (line.equals(STOP)) {
+                    closeStdin(worker);
+                }
+            }
+        } catch (IOException e) {
+            // the connection broke: as if it had ended
+        }
+        closeStdin(worker);
+    }
+
+    /**
+     * Passes the worker's stdout on line by line, then {@code EXIT status}, then closes the agent's side. When the
+     * coordinator is gone the rest is read and dropped, so the worker never blocks on a full pipe.
+     */
+    private static void forward(Process worker, Writer out, Socket connection) {
+        boolean connected = true;
+        try (BufferedReader report = new BufferedReader(
+                new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = report.readLine(); line != null; line = report.readLine()) {
+                if (connected) {
+                    try {
+                        send(out, line);
+                    } catch (IOException e) {
+                        connected = false;
+                    }
+                }
+            }
+            int status = worker.waitFor();
+            if (connected) {
+                send(out, EXIT + "\t" + status);
+                connection.shutdownOutput();
+            }
+        } catch (IOException e) {
+            worker.toHandle().destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeStdin(Process worker) {
+        try {
+            worker.getOutputStream().close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    private static void send(Writer out, String line) throws IOException {
+        synchronized (out) {
+            out.write(line + "\n");
+            out.flush();
+        }
+    }
+
+    /** This host's name as the agent reports it. */
+    static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return String.valueOf(System.getenv("HOSTNAME"));
+        }
+    }
+}
