@@ -53,6 +53,8 @@ public final class MarkdownReport {
                 + (env.virtualThreads() ? " · virtual threads" : "") + " · git `" + env.gitCommit() + "`");
         env.servers().forEach((backend, info) -> line(md,
                 "- `" + backend + "` server: " + (info.isEmpty() ? "(in process)" : info)));
+        agents(records).forEach(agent -> line(md, "- consumers on " + agent + " (clock offsets per case in the"
+                + " JSON details; latency is on this coordinator's clock)"));
         line(md, "");
         if (report.scenario().equals(Scenario.SMOKE.label())) {
             line(md, "> **Smoke run**: tiny cases run once, to check that everything works. Its figures are not"
@@ -146,6 +148,13 @@ public final class MarkdownReport {
             declared.cell("max payload", e.getKey(), Table.mib(d.maxPayloadBytes()));
         }
         declared.lines(targets).forEach(l -> line(md, l));
+    }
+
+    /** Each agent the consumers ran on, as {@code agent host:port on host name}, in the order first met. */
+    private static List<String> agents(List<ResultRecord> records) {
+        return records.stream().map(r -> r.details().get("agents")).filter(List.class::isInstance)
+                .flatMap(a -> ((List<?>) a).stream()).map(a -> a.toString().replaceFirst(", pid .*", ""))
+                .distinct().toList();
     }
 
     private static void caveats(StringBuilder md, RunReport report) {

@@ -15,6 +15,7 @@ import dev.queuebench.suite.report.ResultRecord.TargetResult;
 import dev.queuebench.suite.report.ResultRecord;
 import dev.queuebench.suite.report.RunReport;
 import dev.queuebench.suite.report.Targets;
+import dev.queuebench.suite.workers.WorkerProcesses;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,6 +68,12 @@ public final class BenchmarkRunner {
         List<ResultRecord> records = new ArrayList<>();
         int caseFailures = 0;
         try (Progress progress = Progress.toStdout(err)) {
+            try {
+                options.agents().forEach(WorkerProcesses::reachAgent);
+            } catch (IllegalStateException e) {
+                report("cannot reach an agent", e);
+                return 1;
+            }
             try {
                 for (String name : options.backends()) {
                     for (String strategy : strategies(name)) {

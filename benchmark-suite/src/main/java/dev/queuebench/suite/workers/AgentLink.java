@@ -61,27 +61,47 @@ final class AgentLink implements WorkerLink {
      * @throws IllegalStateException naming the address when the agent cannot be reached or does not answer
      */
     static AgentLink connect(String address, String orderJson) {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon).replace("[", "").replace("]", "");
-        int port = Integer.parseInt(address.substring(colon + 1));
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
-            AgentLink link = new AgentLink(address, socket);
+            AgentLink link = open(address, socket);
             link.measureClock();
             link.send(Agent.ORDER + "\t" + orderJson);
             socket.setSoTimeout(0);
             return link;
         } catch (IOException | RuntimeException e) {
-            try {
-                socket.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new IllegalStateException("agent " + address + " cannot be reached: " + e.getMessage(), e);
+            throw unreachable(address, socket, e);
         }
+    }
+
+    /** Connects to the agent at {@code address}, takes its greeting and hangs up (the agent then waits for more). */
+    static void reach(String address) {
+        Socket socket = new Socket();
+        try {
+            open(address, socket);
+            socket.close();
+        } catch (IOException | RuntimeException e) {
+            throw unreachable(address, socket, e);
+        }
+    }
+
+    private static AgentLink open(String address, Socket socket) throws IOException {
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(address.substring(colon + 1));
+        socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
+        return new AgentLink(address, socket);
+    }
+
+    /** Closes {@code socket} and says which agent could not be reached and why. */
+    private static IllegalStateException unreachable(String address, Socket socket, Exception e) {
+        try {
+            socket.close();
+        } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+        return new IllegalStateException("agent " + address + " cannot be reached: " + e.getMessage(), e);
     }
 
     private void measureClock() throws IOException {

@@ -156,6 +156,16 @@ public final class WorkerProcesses implements Consumers {
         return started.awaitReady();
     }
 
+    /**
+     * Connects to the agent at {@code address}, waits for its greeting and hangs up: a run checks its agents this
+     * way before any case.
+     *
+     * @throws IllegalStateException naming the address when no agent answers there
+     */
+    public static void reachAgent(String address) {
+        AgentLink.reach(address);
+    }
+
     /** Starts one writer JVM that enqueues batches of {@code batch} on {@code queue} until stopped or killed. */
     public static WorkerProcesses produce(BackendUnderTest target, String queue, int batch,
             WorkerPool.LocalEvents events) {
