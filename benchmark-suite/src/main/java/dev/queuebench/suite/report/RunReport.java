@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.queuebench.api.Capabilities;
 import dev.queuebench.suite.run.Suites;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything a run wrote, as one JSON document: the combined file holds every record, each suite's file the same
@@ -38,7 +40,8 @@ public record RunReport(
     public static final int SCHEMA_VERSION = 3;
 
     public RunReport {
-        capabilities = capabilities == null ? Map.of() : Map.copyOf(capabilities); // absent in schema 1 files
+        // absent in schema 1 files; sorted by target, as Map.copyOf's order changes from one JVM to the next
+        capabilities = capabilities == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(capabilities));
     }
 
     /** A backend's {@link dev.queuebench.api.Capabilities} as written in the JSON. */
