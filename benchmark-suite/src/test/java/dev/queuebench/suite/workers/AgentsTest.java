@@ -16,6 +16,8 @@ import dev.queuebench.suite.run.Main;
 import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.testsupport.TestServers;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -130,6 +132,9 @@ class AgentsTest {
                 assertThat(placements.get(1)).contains("agent " + ADDRESSES.get(1));
             } finally {
                 backend.purge(queue);
+                if (name.equals("redis")) {
+                    deleteRedisKeys(TestServers.redisUrl(), queue);
+                }
             }
         }
     }
@@ -175,6 +180,19 @@ class AgentsTest {
         assertThatThrownBy(() -> RunOptions.parse(Map.of("agents", "10.0.0.5:7000,10.0.0.6"), Map.of()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("'agents'")
                 .hasMessageContaining("10.0.0.6");
+    }
+
+    /** Deletes what a purge leaves of {@code queue} on the shared Redis (its id sequence). */
+    private static void deleteRedisKeys(String url, String queue) {
+        RedisClient client = RedisClient.create(url);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            List<String> keys = connection.sync().keys("*" + queue + "*");
+            if (!keys.isEmpty()) {
+                connection.sync().del(keys.toArray(String[]::new));
+            }
+        } finally {
+            client.shutdown();
+        }
     }
 
     private BackendUnderTest target(QueueBackend backend, BackendConfig config, String agents) {
