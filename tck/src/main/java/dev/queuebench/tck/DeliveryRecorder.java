@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  *
  * <p>Judgements are conservative, so a loaded machine cannot fake a violation: a lease is taken as certainly valid
  * from the moment its claim returned until the first of its expiry (less the clock tolerance) and the start of the
- * call that settled it; two deliveries of one job violate exclusivity when those windows overlap.
+ * call that settled it; two deliveries of one job violate exclusivity when those windows overlap. A settling call
+ * refused is a lost lease when the call returned (not merely started) before the lease could expire.
  */
 public final class DeliveryRecorder {
     private final Duration clockTolerance;
@@ -75,7 +76,7 @@ public final class DeliveryRecorder {
         return claimed;
     }
 
-    /** Completes through {@code q}; a refusal of a lease that cannot have expired is recorded as lost. */
+    /** Completes through {@code q}; a refusal by a call that returned before the lease could expire is lost. */
     public boolean complete(QueueBackend q, ClaimedJob job) {
         Instant started = Instant.now();
         boolean done = q.complete(job);
@@ -94,7 +95,7 @@ public final class DeliveryRecorder {
         return answers;
     }
 
-    /** Fails through {@code q}; {@code LEASE_LOST} for a lease that cannot have expired is recorded as lost. */
+    /** Fails through {@code q}; {@code LEASE_LOST} from a call that returned before the expiry is recorded as lost. */
     public FailResult fail(QueueBackend q, ClaimedJob job, String error) {
         Instant started = Instant.now();
         FailResult result = q.fail(job, error);
@@ -103,15 +104,23 @@ public final class DeliveryRecorder {
         return result;
     }
 
+    /**
+     * Records a settling call that started at {@code started} and has just returned; a refusal counts as a lost lease
+     * only when the call returned before the lease could have expired. The backend judges the lease at its own moment
+     * within the call (after a lock wait, say), so a call that started in time but returned after the expiry (less
+     * the clock tolerance) may rightly be refused.
+     */
     private void settled(ClaimedJob job, Instant started, boolean completed, String refusal) {
+        Instant ended = Instant.now();
         Delivery delivery = byToken.get(job.id() + '\0' + job.leaseToken());
         if (delivery != null && delivery.settleStarted == null) {
             delivery.settleStarted = started;
-            delivery.settleEnded = Instant.now();
+            delivery.settleEnded = ended;
             delivery.completed = completed;
         }
-        if (refusal != null && started.isBefore(job.leaseExpiresAt().minus(clockTolerance))) {
-            lostLeases.add(refusal + " for " + job + " called at " + started + ", before its lease could expire");
+        if (refusal != null && ended.isBefore(job.leaseExpiresAt().minus(clockTolerance))) {
+            lostLeases.add(refusal + " for " + job + " called at " + started + " and returned at " + ended
+                    + ", before its lease could expire");
         }
     }
 

@@ -26,7 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 class UnansweredCompletesTest {
     private static final String QUEUE = "qb_unanswered";
-    private static final Duration LEASE = Duration.ofSeconds(1);
+    /**
+     * The consumers' lease: long enough that no stall of a loaded machine lets one expire where a test does not mean
+     * it to (a 1 s lease once expired between a claim and the pool's close, and the job ran a second attempt); each
+     * test waits for one lease to end, for a redelivery or for the look into the backend.
+     */
+    private static final Duration LEASE = Duration.ofSeconds(5);
 
     private final Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err,
             false, 1000);

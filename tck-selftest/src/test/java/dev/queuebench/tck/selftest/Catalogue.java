@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -58,6 +59,9 @@ final class Catalogue {
         if (name.equals(declaringNothingOptional().name())) {
             return declaringNothingOptional();
         }
+        if (name.equals(judgingLeasesLateInItsCalls().name())) {
+            return judgingLeasesLateInItsCalls();
+        }
         return all().stream().filter(v -> v.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no variant " + name));
     }
@@ -67,6 +71,16 @@ final class Catalogue {
         return decorated("DeclaresNothingOptional", "none: declares no feature and best-effort order",
                 q -> withCapabilities(q, c -> new Capabilities(c.durability(), Capabilities.Ordering.ORDER_BEST_EFFORT,
                         c.maxPayloadBytes(), c.pollInterval(), Set.of())));
+    }
+
+    /**
+     * Not broken: the reference judging leases late within its calls, as a loaded server does (a lock wait before the
+     * statement runs). Every 10th complete and fail of a lease ending within a second waits past its expiry before
+     * it is judged (and rightly refused); every claim with a lease of a minute or more waits 700 ms before it looks.
+     */
+    static Variant judgingLeasesLateInItsCalls() {
+        return decorated("JudgesLeasesLateInItsCalls", "none: judges leases late within its calls, as under load",
+                q -> new LateJudging(q));
     }
 
     // ---------------------------------------------------------------- values, order, batches, payloads
@@ -252,6 +266,16 @@ final class Catalogue {
                             }
                         },
                         "settledLeaseCannotBeUsedAgain"),
+                decorated("RefusesEveryTwentiethValidComplete", "every 20th complete answers false on a valid lease",
+                        q -> new ForwardingBackend(q) {
+                            private final AtomicInteger completes = new AtomicInteger();
+
+                            @Override
+                            public boolean complete(ClaimedJob job) {
+                                return completes.incrementAndGet() % 20 != 0 && inner.complete(job);
+                            }
+                        },
+                        "soakOfProducersConsumersFailuresAndExpiriesBalancesTheLedger"),
                 decorated("FencesIgnoringTheQueue", "a lease of queue A settles the same id named in queue B",
                         q -> new LatestTokens(q) {
                             @Override
@@ -612,6 +636,49 @@ final class Catalogue {
         void wake() {
             synchronized (signal) {
                 signal.notifyAll();
+            }
+        }
+    }
+
+    /** See {@link #judgingLeasesLateInItsCalls()}: a lock wait before some settling calls and long-lease claims. */
+    private static final class LateJudging extends ForwardingBackend {
+        private final AtomicInteger settlements = new AtomicInteger();
+
+        LateJudging(QueueBackend inner) {
+            super(inner);
+        }
+
+        @Override
+        public List<ClaimedJob> claim(String queue, int max, Duration lease, Duration wait) {
+            if (lease.compareTo(Duration.ofMinutes(1)) >= 0) {
+                waitUntil(Instant.now().plusMillis(700));
+            }
+            return inner.claim(queue, max, lease, wait);
+        }
+
+        @Override
+        public boolean complete(ClaimedJob job) {
+            waitForTheLock(job);
+            return inner.complete(job);
+        }
+
+        @Override
+        public FailResult fail(ClaimedJob job, String error) {
+            waitForTheLock(job);
+            return inner.fail(job, error);
+        }
+
+        private void waitForTheLock(ClaimedJob job) {
+            if (settlements.incrementAndGet() % 10 == 0
+                    && job.leaseExpiresAt().isBefore(Instant.now().plusSeconds(1))) {
+                waitUntil(job.leaseExpiresAt().plusMillis(100));
+            }
+        }
+
+        private static void waitUntil(Instant until) {
+            for (long left = Duration.between(Instant.now(), until).toNanos(); left > 0;
+                    left = Duration.between(Instant.now(), until).toNanos()) {
+                LockSupport.parkNanos(left);
             }
         }
     }

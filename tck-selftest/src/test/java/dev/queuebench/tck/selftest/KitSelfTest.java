@@ -54,6 +54,17 @@ class KitSelfTest {
     }
 
     @Test
+    void backendJudgingLeasesLateWithinItsCallsIsNotFailedForRefusingOrRedeliveringThem() {
+        Set<String> clauses = Set.of("soakOfProducersConsumersFailuresAndExpiriesBalancesTheLedger",
+                "leaseRunsFromClaimTimeNotFromEnqueueTime");
+
+        KitRun run = KitRun.clauses(Catalogue.judgingLeasesLateInItsCalls(), clauses);
+
+        assertThat(run.failed()).isEmpty();
+        assertThat(run.passed()).isEqualTo(clauses);
+    }
+
+    @Test
     void brokenCloseFailsItsOwnClauseOnly() {
         KitRun run = KitRun.whole(Catalogue.named("CloseIsNotIdempotent"));
 
