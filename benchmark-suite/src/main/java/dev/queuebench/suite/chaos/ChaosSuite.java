@@ -5,6 +5,7 @@ import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.ResultRecord.Latency;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.CaseOutcome;
@@ -29,6 +30,11 @@ public final class ChaosSuite implements Suite {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public SuiteReport report() {
+        return new ChaosReport();
     }
 
     /** Chaos runs only when named (or in the full scenario). */

@@ -6,6 +6,7 @@ import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.ResultRecord.Latency;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.CaseOutcome;
@@ -36,6 +37,11 @@ public final class ConformanceSuite implements Suite {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public SuiteReport report() {
+        return new ConformanceReport();
     }
 
     /** One case per clause of the kit, in the same order for every target. */

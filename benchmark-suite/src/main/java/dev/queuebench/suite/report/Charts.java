@@ -1,11 +1,7 @@
 package dev.queuebench.suite.report;
 
-import dev.queuebench.suite.report.ResultRecord.MemorySample;
-import dev.queuebench.suite.report.ResultRecord.PercentilePoint;
-import dev.queuebench.suite.workload.ConcurrencySuite;
-import dev.queuebench.suite.workload.Footprints;
-import dev.queuebench.suite.workload.LatencySuite;
-import dev.queuebench.suite.workload.ThroughputSuite;
+import dev.queuebench.suite.run.Suite;
+import dev.queuebench.suite.run.Suites;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
@@ -15,8 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.Predicate;
-import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
@@ -28,10 +22,9 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The report's charts, drawn with XChart and saved as SVG (headless): every backend and strategy on the same axes,
- * each with the same colour in every chart, so one look shows who leads. Throughput and concurrency against
- * workers, the latency percentile distribution per rate (HdrHistogram style: percentile on a log "nines" axis),
- * claim conflicts and lock errors against workers, client heap and backend footprint over time.
+ * The report's charts, drawn with XChart and saved as SVG (headless) from the {@link Plot}s each suite asks for:
+ * every backend and strategy on the same axes, each with the same colour in every chart, so one look shows who
+ * leads. The charts against workers come first, then the percentile distributions, then those over time.
  */
 public final class Charts {
     /** A chart written to {@code charts/}: its path relative to the run folder and what it shows. */
@@ -42,113 +35,47 @@ public final class Charts {
         new Color(0x7f7f7f), new Color(0xbcbd22)};
     private static final int WIDTH = 860;
     private static final int HEIGHT = 460;
-    private static final double MIB = 1 << 20;
 
     private Charts() {}
 
-    /** Writes every chart the run has data for into {@code dir}; returns them in the order the report shows them. */
+    /**
+     * Writes every chart the suites ask for (see {@link SuiteReport#charts}) into {@code dir}, grouped by their x
+     * axis and in the order of the suites within a group; returns them in the order the report shows them.
+     */
     public static List<Chart> write(RunReport report, Path dir) throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<ResultRecord> records = report.results();
         List<String> targets = new ArrayList<>(new LinkedHashSet<>(records.stream().map(Charts::target).toList()));
+        List<Plot> plots = new ArrayList<>();
+        for (Suite suite : Suites.ALL) {
+            plots.addAll(suite.report().charts(Suites.recordsOf(suite.name(), records), targets));
+        }
         List<Chart> written = new ArrayList<>();
-
-        XYChart throughput = chart("Drain throughput against workers (noop jobs)", "workers", "jobs/s (log scale)");
-        throughput.getStyler().setYAxisLogarithmic(true);
-        for (String path : List.of("batched", "single")) {
-            perTarget(throughput, targets, records, r -> r.id().suite().equals(ThroughputSuite.NAME)
-                    && r.id().caseName().equals("drain_noop_" + path), r -> r.throughput().jobsPerSec(), path);
+        for (Plot plot : plots.stream().sorted(Comparator.comparing(Plot::x)).toList()) {
+            save(dir, written, plot.name(), draw(plot, targets), plot.caption());
         }
-        save(dir, written, "throughput_vs_workers", throughput, "Drain throughput of noop jobs against workers:"
-                + " solid lines claim and acknowledge in batches, dashed lines one job at a time.");
-
-        XYChart cost = chart("CPU per 1,000 noop jobs against workers (client + server)", "workers", "CPU ms");
-        for (String path : List.of("batched", "single")) {
-            perTarget(cost, targets, records, r -> r.id().suite().equals(ThroughputSuite.NAME)
-                    && r.id().caseName().equals("drain_noop_" + path) && r.costPer1kJobs() != null
-                    && r.costPer1kJobs().cpuMs() != null, r -> r.costPer1kJobs().cpuMs(), path);
-        }
-        save(dir, written, "cpu_per_1k_jobs_vs_workers", cost, "CPU time per 1,000 noop jobs (enqueue to complete),"
-                + " client threads plus server processes, against workers: solid lines batched, dashed one at a time.");
-
-        XYChart contention = chart("One queue, W competing workers", "workers", "jobs/s (log scale)");
-        contention.getStyler().setYAxisLogarithmic(true);
-        perTarget(contention, targets, records, r -> r.id().suite().equals(ConcurrencySuite.NAME),
-                r -> r.throughput().jobsPerSec(), "");
-        save(dir, written, "concurrency_vs_workers", contention,
-                "Throughput of W workers competing for one queue, one job per claim, by strategy.");
-
-        boolean anyLockError = records.stream()
-                .anyMatch(r -> r.id().suite().equals(ConcurrencySuite.NAME) && r.contention().lockErrors() > 0);
-        XYChart conflicts = chart("Claim conflicts against workers (one queue)", "workers", "conflicts per claim");
-        perTarget(conflicts, targets, records, r -> r.id().suite().equals(ConcurrencySuite.NAME),
-                r -> r.contention().claimConflictRate(), "");
-        save(dir, written, "conflicts_vs_workers", conflicts, "Claim conflicts per claim call against workers:"
-                + " claims that lost their candidate and retried." + (anyLockError ? "" : " No case had a lock error,"
-                + " so there is no lock error chart."));
-
-        if (anyLockError) {
-            XYChart lockErrors = chart("Lock errors against workers (one queue)", "workers", "lock errors in the case");
-            perTarget(lockErrors, targets, records, r -> r.id().suite().equals(ConcurrencySuite.NAME),
-                    r -> r.contention().lockErrors(), "");
-            save(dir, written, "lock_errors_vs_workers", lockErrors,
-                    "Lock errors (SQLITE_BUSY, lock timeouts and kin) against workers on one queue.");
-        }
-
-        for (ResultRecord first : records) {
-            if (first.id().suite().equals(LatencySuite.NAME)
-                    && written.stream().noneMatch(c -> c.path().contains(latencyName(first)))) {
-                save(dir, written, latencyName(first), latencyChart(first, targets, records), "Latency percentile"
-                        + " distribution at " + first.details().get("target_rate_per_sec") + " jobs/s (open loop, from"
-                        + " intended enqueue to handler start); the x axis is in nines: 90 %, 99 %, 99.9 %.");
-            }
-        }
-
-        XYChart heap = chart("Client heap after GC during the sustained run", "seconds", "MiB");
-        XYChart footprint = chart("Backend footprint during the sustained run", "seconds", "MiB");
-        for (ResultRecord r : records) {
-            if (r.memory() != null && !r.memory().samples().isEmpty()) {
-                List<MemorySample> samples = r.memory().samples();
-                List<Double> seconds = samples.stream().map(s -> s.tMs() / 1000.0).toList();
-                style(heap.addSeries(target(r), seconds, samples.stream().map(s -> s.heapBytes() / MIB).toList()),
-                        colour(targets, r), "");
-                style(footprint.addSeries(target(r), seconds,
-                        samples.stream().map(s -> Footprints.bytes(s.footprint()) / MIB).toList()),
-                        colour(targets, r), "");
-            }
-        }
-        save(dir, written, "memory_heap_over_time", heap,
-                "Heap after GC of the benchmark JVM, sampled once a second during each backend's sustained run.");
-        save(dir, written, "footprint_over_time", footprint, "The backend's own footprint during its sustained"
-                + " run: " + Footprints.DEFINITION + ".");
-
         return written;
     }
 
-    private static String latencyName(ResultRecord r) {
-        return "latency_percentiles_" + r.details().get("target_rate_per_sec") + "_per_s";
-    }
-
-    /**
-     * One line per target for the latency case of {@code first}'s rate, HdrHistogram style: x is the number of
-     * nines, log10(1 / (1 - percentile)), labelled with the percentile at each whole nine (0 %, 90 %, 99 %,
-     * 99.9 %); y is in ms on a log axis. The 100 % point (the max) has no place on that axis; the tables give it.
-     */
-    private static XYChart latencyChart(ResultRecord first, List<String> targets, List<ResultRecord> records) {
-        XYChart chart = chart("Latency by percentile at " + first.details().get("target_rate_per_sec") + " jobs/s",
-                "percentile (log scale of nines)", "ms (log scale)");
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::percentileAtNines);
-        for (ResultRecord r : records) {
-            if (!r.id().suite().equals(LatencySuite.NAME) || !r.id().caseName().equals(first.id().caseName())) {
-                continue;
+    /** The plot as an XChart chart, each line in its target's colour. */
+    private static XYChart draw(Plot plot, List<String> targets) {
+        XYChart chart = chart(plot.title(), plot.x().title, plot.yTitle());
+        chart.getStyler().setYAxisLogarithmic(plot.logY());
+        if (plot.x() == Plot.Axis.PERCENTILE_NINES) {
+            chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::percentileAtNines);
+        }
+        for (Plot.Line line : plot.lines()) {
+            List<Number> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (int i = 0; i < line.x().size(); i++) {
+                if (!plot.logY() || line.y().get(i) > 0) {
+                    x.add(line.x().get(i));
+                    y.add(line.y().get(i));
+                }
             }
-            List<PercentilePoint> points = r.latencyMs().distribution().stream()
-                    .filter(p -> p.percentile() < 100 && p.ms() > 0)
-                    .toList();
-            if (!points.isEmpty()) {
-                style(chart.addSeries(target(r), points.stream().map(p -> Math.log10(100 / (100 - p.percentile())))
-                        .toList(), points.stream().map(PercentilePoint::ms).toList()), colour(targets, r), "");
+            if (!x.isEmpty()) {
+                style(chart.addSeries(line.name(), x, y), PALETTE[targets.indexOf(line.target()) % PALETTE.length],
+                        line.path());
             }
         }
         return chart;
@@ -166,25 +93,6 @@ public final class Charts {
             case 2 -> "99 %";
             default -> "99." + "9".repeat((int) whole - 2) + " %";
         };
-    }
-
-    /** One line per target over W: the records {@code which} selects, {@code figure} of each. */
-    private static void perTarget(XYChart chart, List<String> targets, List<ResultRecord> records,
-            Predicate<ResultRecord> which, ToDoubleFunction<ResultRecord> figure, String path) {
-        boolean log = chart.getStyler().isYAxisLogarithmic();
-        for (String target : targets) {
-            List<ResultRecord> mine = records.stream()
-                    .filter(r -> target(r).equals(target) && which.test(r) && (!log || figure.applyAsDouble(r) > 0))
-                    .sorted(Comparator.comparingInt(r -> r.setup().workers()))
-                    .toList();
-            if (mine.isEmpty()) {
-                continue;
-            }
-            String name = path.isEmpty() ? target : target + " " + path;
-            XYSeries series = chart.addSeries(name, mine.stream().map(r -> r.setup().workers()).toList(),
-                    mine.stream().map(figure::applyAsDouble).toList());
-            style(series, colour(targets, mine.getFirst()), path);
-        }
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle) {
@@ -223,10 +131,6 @@ public final class Charts {
             VectorGraphicsEncoder.saveVectorGraphic(chart, dir.resolve(name).toString(), VectorGraphicsFormat.SVG);
             written.add(new Chart("charts/" + name + ".svg", caption));
         }
-    }
-
-    private static Color colour(List<String> targets, ResultRecord r) {
-        return PALETTE[targets.indexOf(target(r)) % PALETTE.length];
     }
 
     private static String target(ResultRecord r) {

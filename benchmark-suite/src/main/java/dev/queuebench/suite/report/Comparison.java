@@ -4,19 +4,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.queuebench.suite.report.ResultRecord.CaseId;
-import dev.queuebench.suite.workload.LatencySuite;
-import dev.queuebench.suite.workload.MemorySuite;
+import dev.queuebench.suite.run.Suites;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
  * This run against a baseline run ({@code -Dbaseline}), figure by figure for the cases both ran (same backend,
- * strategy, suite, case, W and batch): jobs/s of the throughput, concurrency and stress cases (higher is better),
- * p50 and p99 of the latency cases (lower is better). A figure is a <b>regression</b> when even this run's best
- * repetition is worse than the baseline's worst by more than {@code threshold}, so the noise of the repetitions
- * (their min–max spread) never counts as a regression; an <b>improvement</b> is the mirror image. A latency
+ * strategy, suite, case, W and batch), by the figures of merit each suite names ({@link SuiteReport#merits}): jobs/s
+ * unless a suite says otherwise (higher is better), e.g. p50 and p99 of the latency cases (lower is better). A figure
+ * is a <b>regression</b> when even this run's best repetition is worse than the baseline's worst by more than {@code
+ * threshold}, so the noise of the repetitions (their min–max spread) never counts as a regression; an
+ * <b>improvement</b> is the mirror image. A latency
  * regression must also be at least {@value #MIN_LATENCY_CHANGE_MS} ms, as sub-millisecond percentiles jitter by more
  * than any threshold.
  *
@@ -42,6 +43,21 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
             int workers, int batch, String metric, boolean higherIsBetter, double baseline, double baselineMin,
             double baselineMax, double now, double nowMin, double nowMax, double ratio, Verdict verdict) {}
 
+    /**
+     * A figure records are compared by: its name in the comparison, which way is better, and a record's median,
+     * min and max of it over the repetitions.
+     */
+    public record Merit(String metric, boolean higherIsBetter, Function<ResultRecord, double[]> medianMinMax) {
+        /** Jobs/s: the median repetition's, with the min and max the record states. */
+        public static final Merit THROUGHPUT = new Merit("throughput_jobs_per_sec", true,
+                r -> new double[] {r.throughput().jobsPerSec(), r.throughput().min(), r.throughput().max()});
+
+        /** A latency figure (lower is better): the record's own, min and max over its repetitions. */
+        public static Merit latency(String metric, ToDoubleFunction<ResultRecord.Latency> figure) {
+            return new Merit(metric, false, r -> spread(r, figure));
+        }
+    }
+
     public Comparison {
         changes = List.copyOf(changes);
     }
@@ -54,13 +70,9 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
             if (before.isEmpty() || r.status() instanceof CaseStatus.CouldNotRun) {
                 continue;
             }
-            switch (r.id().suite()) {
-                case LatencySuite.NAME -> {
-                    changes.add(change(before.get(), r, "latency_p50_ms", false, l -> l.p50(), threshold));
-                    changes.add(change(before.get(), r, "latency_p99_ms", false, l -> l.p99(), threshold));
-                }
-                case MemorySuite.NAME -> {} // its rate is fixed by the case, its heap figures perturbed by GC calls
-                default -> changes.add(throughputChange(before.get(), r, threshold));
+            for (Merit merit : Suites.reportOf(r.id().suite()).merits()) {
+                changes.add(change(r, merit, merit.medianMinMax().apply(before.get()), merit.medianMinMax().apply(r),
+                        threshold));
             }
         }
         return new Comparison(baseline.runId(), threshold, changes);
@@ -76,19 +88,6 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
                 && a.setup().batch() == b.setup().batch();
     }
 
-    private static Change throughputChange(ResultRecord before, ResultRecord now, double threshold) {
-        return change(now, "throughput_jobs_per_sec", true,
-                new double[] {before.throughput().jobsPerSec(), before.throughput().min(), before.throughput().max()},
-                new double[] {now.throughput().jobsPerSec(), now.throughput().min(), now.throughput().max()},
-                threshold);
-    }
-
-    private static Change change(ResultRecord before, ResultRecord now, String metric, boolean higherIsBetter,
-            ToDoubleFunction<ResultRecord.Latency> figure, double threshold) {
-        return change(now, metric, higherIsBetter, spread(before, figure), spread(now, figure),
-                threshold);
-    }
-
     /** Median (the record's own figure), min and max over the repetitions (the median alone without them). */
     private static double[] spread(ResultRecord r, ToDoubleFunction<ResultRecord.Latency> figure) {
         double median = figure.applyAsDouble(r.latencyMs());
@@ -100,10 +99,9 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
     }
 
     /** {@code before} and {@code now} are {median, min, max}. */
-    private static Change change(ResultRecord now, String metric, boolean higherIsBetter,
-            double[] before, double[] after, double threshold) {
+    private static Change change(ResultRecord now, Merit merit, double[] before, double[] after, double threshold) {
         Verdict verdict;
-        if (higherIsBetter) {
+        if (merit.higherIsBetter()) {
             verdict = after[2] < before[1] * (1 - threshold) ? Verdict.REGRESSION
                     : after[1] > before[2] * (1 + threshold) ? Verdict.IMPROVEMENT : Verdict.WITHIN_NOISE;
         } else {
@@ -114,7 +112,7 @@ public record Comparison(String baselineRunId, double threshold, List<Change> ch
         double ratio = before[0] == 0 ? 0 : after[0] / before[0];
         CaseId id = now.id();
         return new Change(id.backend(), id.strategy(), id.suite(), id.caseName(), now.setup().workers(),
-                now.setup().batch(), metric, higherIsBetter, before[0], before[1], before[2], after[0], after[1],
-                after[2], ratio, verdict);
+                now.setup().batch(), merit.metric(), merit.higherIsBetter(), before[0], before[1], before[2],
+                after[0], after[1], after[2], ratio, verdict);
     }
 }

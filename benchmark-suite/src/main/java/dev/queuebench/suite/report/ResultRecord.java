@@ -145,7 +145,13 @@ public record ResultRecord(
 
     /** A target checked against this record: {@code actual op value} passes, e.g. {@code 812 > 50}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TargetResult(String metric, String op, double value, double actual, boolean pass) {}
+    public record TargetResult(String metric, String op, double value, double actual, boolean pass) {
+
+        /** The target {@code actual < max}, named {@code metric}. */
+        public static TargetResult below(String metric, double max, double actual) {
+            return new TargetResult(metric, "<", max, actual, actual < max);
+        }
+    }
 
     /** Whether the case ran, was skipped or could not run, as its details state it. */
     @JsonIgnore

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.queuebench.api.Capabilities;
+import dev.queuebench.suite.run.Suites;
 import java.util.List;
 import java.util.Map;
 
@@ -63,6 +64,6 @@ public record RunReport(
     public RunReport onlySuite(String suite) {
         return new RunReport(schemaVersion, runId, startedAt, finishedAt, scenario, command, environment,
                 configuration, capabilities, targets, exitStatus, comparison,
-                results.stream().filter(r -> r.id().suite().equals(suite)).toList());
+                Suites.recordsOf(suite, results));
     }
 }

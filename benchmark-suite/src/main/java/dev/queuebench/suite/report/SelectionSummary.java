@@ -1,13 +1,9 @@
 package dev.queuebench.suite.report;
 
 import dev.queuebench.api.Capabilities.Durability;
-import dev.queuebench.suite.chaos.ChaosSuite;
 import dev.queuebench.suite.report.RunReport.Declared;
-import dev.queuebench.suite.workload.ConcurrencySuite;
-import dev.queuebench.suite.workload.Footprints;
-import dev.queuebench.suite.workload.LatencySuite;
-import dev.queuebench.suite.workload.StressSuite;
-import dev.queuebench.suite.workload.ThroughputSuite;
+import dev.queuebench.suite.run.Suite;
+import dev.queuebench.suite.run.Suites;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,14 +16,14 @@ import java.util.OptionalDouble;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
 /**
  * The opening of the report: for each dimension a user chooses a backend by, which backend/strategy leads, by what
  * ratio over the runner-up, and every target's figure; then which to pick for common workloads. Every figure is
- * computed from the run's records; nothing is hard-coded.
+ * computed from the run's records; nothing is hard-coded. The dimensions and picks are the suites' own ({@link
+ * SuiteReport#dimensions}); this class orders them and offers the helpers they are computed with.
  */
-final class SelectionSummary {
+public final class SelectionSummary {
     private final List<ResultRecord> records;
     private final Map<String, Declared> capabilities;
     private final List<String> targets;
@@ -36,15 +32,16 @@ final class SelectionSummary {
      * One dimension: each target's figure (absent where not measured), whether higher is better, and the targets
      * left out of the ranking with the reason (e.g. jobs lost).
      */
-    record Dimension(String name, String how, String unit, boolean higherIsBetter, Map<String, Double> figures,
+    public record Dimension(String name, String how, String unit, boolean higherIsBetter, Map<String, Double> figures,
             Map<String, String> excluded) {
 
-        Dimension(String name, String how, String unit, boolean higherIsBetter, Map<String, Double> figures) {
+        /** A dimension that leaves no target out. */
+        public Dimension(String name, String how, String unit, boolean higherIsBetter, Map<String, Double> figures) {
             this(name, how, unit, higherIsBetter, figures, Map.of());
         }
 
         /** Targets ordered best first. */
-        List<Map.Entry<String, Double>> ranking() {
+        public List<Map.Entry<String, Double>> ranking() {
             Comparator<Map.Entry<String, Double>> order = Map.Entry.comparingByValue();
             return figures.entrySet().stream().sorted(higherIsBetter ? order.reversed() : order).toList();
         }
@@ -64,67 +61,20 @@ final class SelectionSummary {
         return r.id().target();
     }
 
-    /** The dimensions this run measured, in the order the summary shows them. */
+    /** Every target with a record that ran, in the order of the records. */
+    public List<String> targets() {
+        return List.copyOf(targets);
+    }
+
+    /** The dimensions this run measured: every suite's, then every suite's of cost; none without a figure. */
     List<Dimension> dimensions() {
         List<Dimension> dimensions = new ArrayList<>();
-        add(dimensions, new Dimension("peak throughput", "best drain of noop jobs at any W, either path", "jobs/s",
-                true, perTarget(mine -> max(mine, this::noopDrain, r -> r.throughput().jobsPerSec()))));
-        int topW = records.stream().filter(this::noopDrain).mapToInt(r -> r.setup().workers()).max().orElse(0);
-        add(dimensions, new Dimension("throughput per worker", "noop drain at W=" + topW + ", best path, ÷ W",
-                "jobs/s per worker", true, perTarget(mine -> max(mine,
-                        r -> noopDrain(r) && r.setup().workers() == topW, r -> r.throughput().jobsPerSecPerWorker()))));
-        int lowW = records.stream().filter(this::noopDrain).mapToInt(r -> r.setup().workers()).min().orElse(0);
-        int highW = records.stream().filter(this::noopDrain).mapToInt(r -> r.setup().workers())
-                .filter(w -> w <= 16).max().orElse(0);
-        if (highW > lowW) {
-            add(dimensions, new Dimension("scaling " + lowW + "→" + highW + " workers", "best noop drain at W="
-                    + highW + " ÷ at W=" + lowW, "×", true, perTarget(mine -> {
-                        OptionalDouble high = max(mine, r -> noopDrain(r) && r.setup().workers() == highW,
-                                r -> r.throughput().jobsPerSec());
-                        OptionalDouble low = max(mine, r -> noopDrain(r) && r.setup().workers() == lowW,
-                                r -> r.throughput().jobsPerSec());
-                        return high.isPresent() && low.isPresent() && low.getAsDouble() > 0
-                                ? OptionalDouble.of(high.getAsDouble() / low.getAsDouble()) : OptionalDouble.empty();
-                    })));
+        for (Suite suite : Suites.ALL) {
+            suite.report().dimensions(this, mine(suite)).forEach(d -> add(dimensions, d));
         }
-        commonLatencyCase().ifPresent(c -> add(dimensions, new Dimension("p99 latency at a fixed rate",
-                c.replace("open_loop_", "open loop at ").replace("_per_s", "/s") + ", intended enqueue → handler"
-                        + " start", "ms", false, perTarget(mine -> max(mine,
-                        r -> r.id().suite().equals(LatencySuite.NAME) && r.id().caseName().equals(c),
-                        r -> r.latencyMs().p99())))));
-        int contendW = records.stream().filter(r -> r.id().suite().equals(ConcurrencySuite.NAME))
-                .mapToInt(r -> r.setup().workers()).max().orElse(0);
-        add(dimensions, new Dimension("conflicts and lock errors under contention", "claim conflicts + lock errors"
-                + " per 1,000 jobs, W=" + contendW + " on one queue", "per 1,000 jobs", false, perTarget(mine -> max(
-                mine, r -> r.id().suite().equals(ConcurrencySuite.NAME) && r.setup().workers() == contendW
-                        && r.jobs().completed() > 0,
-                r -> 1000.0 * (r.contention().claimConflicts() + r.contention().lockErrors())
-                        / r.jobs().completed()))));
-        Map<String, String> disqualified = new LinkedHashMap<>();
-        for (String t : targets) {
-            long lost = stress(t).mapToLong(r -> r.jobs().lost()).sum();
-            long duplicated = stress(t).mapToLong(r -> r.jobs().duplicated()).sum();
-            if (lost + duplicated > 0) {
-                disqualified.put(t, "disqualified: " + lost + " lost, " + duplicated + " duplicated");
-            }
+        for (Suite suite : Suites.ALL) {
+            suite.report().costDimensions(this, mine(suite)).forEach(d -> add(dimensions, d));
         }
-        add(dimensions, new Dimension("behaviour under stress", "time to drain all stress cases (burst, backlog,"
-                + " sparse queues, large payloads, failing handlers); a loss or duplicate disqualifies", "ms", false,
-                perTarget(mine -> disqualified.containsKey(target(mine.getFirst())) ? OptionalDouble.empty()
-                        : stressTime(mine)), disqualified));
-        add(dimensions, new Dimension("cheapest per job", "client + server CPU per 1,000 jobs of the noop drain at"
-                + " W=" + topW + ", cheaper path (an in-process backend's work is all client)", "CPU ms", false,
-                perTarget(mine -> min(mine, r -> noopDrain(r) && r.setup().workers() == topW
-                        && r.costPer1kJobs() != null && r.costPer1kJobs().cpuMs() != null,
-                        r -> r.costPer1kJobs().cpuMs()))));
-        add(dimensions, new Dimension("memory growth", "client heap after GC, least-squares slope during the"
-                + " sustained run", "MiB/min", false, perTarget(mine -> max(mine, r -> r.memory() != null,
-                r -> r.memory().heapGrowthBytesPerMin() / (1 << 20)))));
-        add(dimensions, new Dimension("backend footprint", "peak during the sustained run: " + Footprints.DEFINITION,
-                "MiB", false, perTarget(mine -> mine.stream().filter(r -> r.memory() != null)
-                .flatMap(r -> r.memory().samples().stream())
-                .mapToDouble(s -> Footprints.bytes(s.footprint()) / (double) (1 << 20))
-                .max())));
         return dimensions;
     }
 
@@ -169,39 +119,15 @@ final class SelectionSummary {
     }
 
     /**
-     * "Which one for my workload": the fastest at each level of durability, the lowest tail latency, and for many
-     * workers on one queue the fastest of those with the fewest conflicts and lock errors.
+     * "Which one for my workload": each suite's picks in the order of the suites, e.g. the fastest at each level of
+     * durability, the lowest tail latency, the fastest of those with the fewest conflicts on one queue.
      */
     private void picks(StringBuilder md, List<Dimension> dimensions) {
         Map<String, Dimension> byName = new LinkedHashMap<>();
         dimensions.forEach(d -> byName.put(d.name(), d));
         Map<String, String> picks = new LinkedHashMap<>();
-        Dimension peak = byName.get("peak throughput");
-        if (peak != null) {
-            picks.put("Most jobs per second, whatever the durability", fastest(peak, Durability.PROCESS));
-            picks.put("Jobs shared by several processes (held outside the producing process)",
-                    fastest(peak, Durability.VOLATILE));
-            picks.put("Jobs must survive a crash of the process or the server", fastest(peak, Durability.CRASH_SAFE));
-            picks.put("Every job on stable storage before its enqueue returns", fastest(peak, Durability.DURABLE));
-        }
-        Dimension latency = byName.get("p99 latency at a fixed rate");
-        if (latency != null) {
-            Map.Entry<String, Double> best = latency.ranking().getFirst();
-            picks.put("Lowest tail latency at a steady rate", pick(best.getKey(), "p99 "
-                    + figure(best.getValue(), latency.unit())));
-        }
-        Dimension contention = byName.get("conflicts and lock errors under contention");
-        if (contention != null) {
-            double fewest = contention.ranking().getFirst().getValue();
-            int topW = records.stream().filter(r -> r.id().suite().equals(ConcurrencySuite.NAME))
-                    .mapToInt(r -> r.setup().workers()).max().orElse(0);
-            contention.figures().entrySet().stream().filter(e -> e.getValue() == fewest)
-                    .flatMap(e -> records.stream().filter(r -> target(r).equals(e.getKey())
-                            && r.id().suite().equals(ConcurrencySuite.NAME) && r.setup().workers() == topW))
-                    .max(Comparator.comparingDouble(r -> r.throughput().jobsPerSec()))
-                    .ifPresent(r -> picks.put("Many workers on one queue", pick(target(r),
-                            figure(r.throughput().jobsPerSec(), "jobs/s") + " with " + topW + " workers, "
-                                    + figure(fewest, contention.unit()) + " conflicts and lock errors")));
+        for (Suite suite : Suites.ALL) {
+            picks.putAll(suite.report().picks(this, byName, mine(suite)));
         }
         if (picks.isEmpty()) {
             return;
@@ -213,7 +139,7 @@ final class SelectionSummary {
     }
 
     /** The fastest target (by {@code peak}) declaring at least {@code atLeast}, with its figure and durability. */
-    private String fastest(Dimension peak, Durability atLeast) {
+    public String fastest(Dimension peak, Durability atLeast) {
         return peak.ranking().stream()
                 .filter(e -> capabilities.containsKey(e.getKey())
                         && capabilities.get(e.getKey()).durability().compareTo(atLeast) >= 0)
@@ -224,61 +150,48 @@ final class SelectionSummary {
     }
 
     /**
-     * "**target (why)**", and a warning when the target lost or duplicated jobs anywhere in this run outside the chaos
-     * suite, whose redeliveries after a fault and losses its durability allows are judged in its own section.
+     * "**target (why)**", and a warning when the target lost or duplicated jobs anywhere in this run outside the suites
+     * that judge those in their own section ({@link SuiteReport#warnsPicks}), e.g. chaos, whose redeliveries after a
+     * fault and losses its durability allows are expected.
      */
-    private String pick(String target, String why) {
+    public String pick(String target, String why) {
         List<ResultRecord> mine = records.stream()
-                .filter(r -> target(r).equals(target) && !r.id().suite().equals(ChaosSuite.NAME)).toList();
+                .filter(r -> target(r).equals(target) && Suites.reportOf(r.id().suite()).warnsPicks()).toList();
         long lost = mine.stream().mapToLong(r -> r.jobs().lost()).sum();
         long duplicated = mine.stream().mapToLong(r -> r.jobs().duplicated()).sum();
         return "**" + target + " (" + why + ")**" + (lost + duplicated == 0 ? ""
                 : " — but it lost " + lost + " and duplicated " + duplicated + " jobs in this run (see the cases)");
     }
 
-    private boolean noopDrain(ResultRecord r) {
-        return r.id().suite().equals(ThroughputSuite.NAME) && r.id().caseName().startsWith("drain_noop");
+    /** The records of {@code suite} that ran. */
+    private List<ResultRecord> mine(Suite suite) {
+        return Suites.recordsOf(suite.name(), records);
     }
 
-    /** The latency case every target ran, at the highest rate. */
-    private Optional<String> commonLatencyCase() {
-        return records.stream().filter(r -> r.id().suite().equals(LatencySuite.NAME))
-                .filter(r -> targets.stream().allMatch(t -> records.stream().anyMatch(
-                        o -> target(o).equals(t) && o.id().suite().equals(LatencySuite.NAME)
-                                && o.id().caseName().equals(r.id().caseName()))))
-                .max(Comparator.comparingDouble(r -> ((Number) r.details().getOrDefault("target_rate_per_sec", 0))
-                        .doubleValue()))
-                .map(r -> r.id().caseName());
-    }
-
-    /** The stress records of one target. */
-    private Stream<ResultRecord> stress(String target) {
-        return records.stream().filter(r -> target(r).equals(target) && r.id().suite().equals(StressSuite.NAME));
-    }
-
-    /** Total time to drain the stress cases. */
-    private OptionalDouble stressTime(List<ResultRecord> mine) {
-        List<ResultRecord> stress = mine.stream().filter(r -> r.id().suite().equals(StressSuite.NAME)).toList();
-        return stress.isEmpty() ? OptionalDouble.empty()
-                : OptionalDouble.of(stress.stream().mapToLong(r -> r.throughput().durationMs()).sum());
-    }
-
-    private Map<String, Double> perTarget(Function<List<ResultRecord>, OptionalDouble> figure) {
+    /**
+     * Each target's figure, in the summary's order of targets: {@code figure} of the target's records among
+     * {@code suiteRecords}; a target without one there, or whose figure is empty, has none.
+     */
+    public Map<String, Double> perTarget(List<ResultRecord> suiteRecords,
+            Function<List<ResultRecord>, OptionalDouble> figure) {
         Map<String, Double> figures = new LinkedHashMap<>();
         for (String t : targets) {
-            figure.apply(records.stream().filter(r -> target(r).equals(t)).toList())
-                    .ifPresent(v -> figures.put(t, v));
+            List<ResultRecord> mine = suiteRecords.stream().filter(r -> target(r).equals(t)).toList();
+            if (!mine.isEmpty()) {
+                figure.apply(mine).ifPresent(v -> figures.put(t, v));
+            }
         }
         return figures;
     }
 
     /** The largest {@code figure} of the records {@code which} selects. */
-    private static OptionalDouble max(List<ResultRecord> mine, Predicate<ResultRecord> which,
+    public static OptionalDouble max(List<ResultRecord> mine, Predicate<ResultRecord> which,
             ToDoubleFunction<ResultRecord> figure) {
         return mine.stream().filter(which).mapToDouble(figure).max();
     }
 
-    private static OptionalDouble min(List<ResultRecord> mine, Predicate<ResultRecord> which,
+    /** The smallest {@code figure} of the records {@code which} selects. */
+    public static OptionalDouble min(List<ResultRecord> mine, Predicate<ResultRecord> which,
             ToDoubleFunction<ResultRecord> figure) {
         return mine.stream().filter(which).mapToDouble(figure).min();
     }
@@ -313,7 +226,8 @@ final class SelectionSummary {
         return figure(high / low, "×") + " " + (d.higherIsBetter() ? "over" : "lower than") + " " + runnerUp;
     }
 
-    static String figure(double value, String unit) {
+    /** {@code value} with its unit, e.g. {@code 5,000 jobs/s}, {@code 3.00 ms}, {@code 1.25×}. */
+    public static String figure(double value, String unit) {
         String number = value >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
                 : value >= 10 ? String.format(Locale.ROOT, "%.1f", value)
                 : String.format(Locale.ROOT, "%.2f", value);

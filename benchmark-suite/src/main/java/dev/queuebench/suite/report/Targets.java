@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.queuebench.api.ConfigurationException;
-import dev.queuebench.suite.report.ResultRecord.JobCounts;
 import dev.queuebench.suite.report.ResultRecord.TargetResult;
-import dev.queuebench.suite.workload.ConcurrencySuite;
-import dev.queuebench.suite.workload.LatencySuite;
-import dev.queuebench.suite.workload.ThroughputSuite;
+import dev.queuebench.suite.run.Suites;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,69 +73,17 @@ public record Targets(
         }
     }
 
-    /** Every record with the targets that apply to it evaluated. */
+    /** Every record with {@code jobs_lost} and the targets its suite holds it to evaluated. */
     public List<ResultRecord> evaluate(List<ResultRecord> records) {
         List<ResultRecord> evaluated = new ArrayList<>();
         for (ResultRecord r : records) {
             List<TargetResult> results = new ArrayList<>();
             results.add(new TargetResult("jobs_lost", "==", 0, r.jobs().lost(),
                     r.jobs().lost() == 0 || r.status().lossExpected()));
-            switch (r.id().suite()) {
-                case ThroughputSuite.NAME -> throughputTargets(r, records, results);
-                case LatencySuite.NAME -> {
-                    results.add(below("latency_p50_ms", latencyP50MaxMs, r.latencyMs().p50()));
-                    results.add(below("latency_p95_ms", latencyP95MaxMs, r.latencyMs().p95()));
-                    results.add(below("latency_p99_ms", latencyP99MaxMs, r.latencyMs().p99()));
-                }
-                case ConcurrencySuite.NAME -> concurrencyTargets(r, records, results);
-                default -> {}
-            }
+            String suite = r.id().suite();
+            results.addAll(Suites.reportOf(suite).targets(this, r, Suites.recordsOf(suite, records)));
             evaluated.add(r.withTargets(results));
         }
         return evaluated;
-    }
-
-    private void throughputTargets(ResultRecord r, List<ResultRecord> all, List<TargetResult> results) {
-        if (!r.id().caseName().startsWith("drain_noop")) {
-            return;
-        }
-        List<Integer> measured = all.stream()
-                .filter(o -> o.id().backend().equals(r.id().backend()) && o.id().strategy().equals(r.id().strategy())
-                        && o.id().caseName().equals(r.id().caseName()))
-                .map(o -> o.setup().workers())
-                .sorted()
-                .toList();
-        throughputMinJobsPerSec.forEach((workers, min) -> {
-            Optional<Integer> at = measured.stream().filter(w -> w >= workers).findFirst();
-            if (at.isPresent() && at.get() == r.setup().workers()) {
-                results.add(new TargetResult("throughput_jobs_per_sec_" + workers + "_workers", ">", min,
-                        r.throughput().jobsPerSec(), r.throughput().jobsPerSec() > min));
-            }
-        });
-    }
-
-    private void concurrencyTargets(ResultRecord r, List<ResultRecord> all, List<TargetResult> results) {
-        results.add(below("claim_conflict_rate", claimConflictRateMax, r.contention().claimConflictRate()));
-        if (r.setup().workers() <= lockErrorFreeUpToWorkers) {
-            results.add(new TargetResult("lock_errors_up_to_" + lockErrorFreeUpToWorkers + "_workers", "==", 0,
-                    r.contention().lockErrors(), r.contention().lockErrors() == 0));
-        }
-        int most = all.stream()
-                .filter(o -> o.id().suite().equals(r.id().suite()) && o.id().backend().equals(r.id().backend())
-                        && o.id().strategy().equals(r.id().strategy()))
-                .mapToInt(o -> o.setup().workers())
-                .max()
-                .orElse(0);
-        if (r.setup().workers() == most) {
-            JobCounts jobs = r.jobs();
-            boolean clean = jobs.lost() == 0 && jobs.duplicated() == 0 && jobs.completed() == jobs.enqueued();
-            int reached = clean ? r.setup().workers() : 0;
-            results.add(new TargetResult("concurrent_workers", ">=", concurrencyMinWorkers, reached,
-                    reached >= concurrencyMinWorkers));
-        }
-    }
-
-    private static TargetResult below(String metric, double max, double actual) {
-        return new TargetResult(metric, "<", max, actual, actual < max);
     }
 }

@@ -3,6 +3,8 @@ package dev.queuebench.suite.run;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.suite.chaos.ChaosSuite;
 import dev.queuebench.suite.conformance.ConformanceSuite;
+import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.LatencySuite;
 import dev.queuebench.suite.workload.MemorySuite;
@@ -32,5 +34,16 @@ public final class Suites {
     public static Suite named(String name) {
         return ALL.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new ConfigurationException("no suite named '" + name + "'; known: " + names()));
+    }
+
+    /** The report of the suite named {@code suite}; {@link SuiteReport#NOTHING} for a name no suite has. */
+    public static SuiteReport reportOf(String suite) {
+        return ALL.stream().filter(s -> s.name().equals(suite)).findFirst().map(Suite::report)
+                .orElse(SuiteReport.NOTHING);
+    }
+
+    /** The records of {@code records} that the suite named {@code suite} wrote, in their order. */
+    public static List<ResultRecord> recordsOf(String suite, List<ResultRecord> records) {
+        return records.stream().filter(r -> r.id().suite().equals(suite)).toList();
     }
 }

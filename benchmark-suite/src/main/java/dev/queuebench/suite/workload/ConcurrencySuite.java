@@ -2,6 +2,7 @@ package dev.queuebench.suite.workload;
 
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.BenchmarkRunner;
@@ -27,6 +28,11 @@ public final class ConcurrencySuite implements Suite {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public SuiteReport report() {
+        return new ConcurrencyReport();
     }
 
     /** Every worker count for {@code target}'s strategy, not yet run. */

@@ -4,6 +4,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.CaseOutcome;
@@ -39,6 +40,11 @@ public final class LatencySuite implements Suite {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public SuiteReport report() {
+        return new LatencyReport();
     }
 
     /** The rate is fixed, so the median repetition is the one with the median p99 latency. */

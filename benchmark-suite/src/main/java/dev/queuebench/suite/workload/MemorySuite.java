@@ -4,6 +4,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.report.ResultRecord.Memory;
 import dev.queuebench.suite.report.ResultRecord.MemorySample;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.CaseOutcome;
@@ -44,6 +45,11 @@ public final class MemorySuite implements Suite {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public SuiteReport report() {
+        return new MemoryReport();
     }
 
     /** The sustained case for {@code target}, not yet run. */

@@ -2,6 +2,7 @@ package dev.queuebench.suite.workload;
 
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.CaseOutcome;
@@ -30,6 +31,11 @@ public final class StressSuite implements Suite {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public SuiteReport report() {
+        return new StressReport();
     }
 
     /** The five stress cases for {@code target}, not yet run. */

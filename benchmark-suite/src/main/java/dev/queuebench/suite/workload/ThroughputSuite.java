@@ -5,6 +5,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.run.BackendUnderTest.CaseSpec;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.CaseOutcome;
@@ -36,6 +37,11 @@ public final class ThroughputSuite implements Suite {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public SuiteReport report() {
+        return new ThroughputReport();
     }
 
     /** Every throughput case for {@code target}, not yet run. */

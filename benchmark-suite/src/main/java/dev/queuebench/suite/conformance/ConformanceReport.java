@@ -1,6 +1,8 @@
-package dev.queuebench.suite.report;
+package dev.queuebench.suite.conformance;
 
-import dev.queuebench.suite.conformance.ConformanceSuite;
+import dev.queuebench.suite.report.CaseStatus;
+import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,25 +11,23 @@ import java.util.Map;
 /**
  * The conformance matrix of the markdown report: one row per clause of the kit, one column per backend/strategy,
  * each cell ✓ (passed), {@code skip (capability)} (skipped by what the backend declares) or ✗ with the first line of
- * the failure; a first row counts each column's verdicts.
+ * the failure; a first row counts each column's verdicts. The clauses are not repeated in the report's table of
+ * cases.
  */
-final class ConformanceMatrix {
+final class ConformanceReport implements SuiteReport {
     /** Longest failure message shown in a cell; the JSON has the whole first line. */
     private static final int MESSAGE_CHARS = 120;
 
-    private ConformanceMatrix() {}
-
     /** The matrix's lines, or none when the run has no conformance records. */
-    static List<String> markdown(List<ResultRecord> records, List<String> targets) {
-        List<ResultRecord> clauses = records.stream()
-                .filter(r -> r.id().suite().equals(ConformanceSuite.NAME)).toList();
+    @Override
+    public List<String> section(List<ResultRecord> clauses, List<String> targets) {
         if (clauses.isEmpty()) {
             return List.of();
         }
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         Map<String, int[]> counts = new LinkedHashMap<>();
         for (ResultRecord r : clauses) {
-            String target = SelectionSummary.target(r);
+            String target = r.id().target();
             int[] count = counts.computeIfAbsent(target, t -> new int[3]);
             String cell = switch (String.valueOf(r.details().get(ConformanceSuite.VERDICT))) {
                 case "passed" -> {
@@ -61,6 +61,11 @@ final class ConformanceMatrix {
                 shown.stream().map(t -> cells.getOrDefault(t, "–")).toList()) + " |"));
         md.add("");
         return md;
+    }
+
+    @Override
+    public boolean listsCases() {
+        return false;
     }
 
     private static String reason(ResultRecord r) {

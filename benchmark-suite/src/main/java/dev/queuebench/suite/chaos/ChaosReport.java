@@ -1,18 +1,22 @@
-package dev.queuebench.suite.report;
+package dev.queuebench.suite.chaos;
 
-import dev.queuebench.suite.chaos.ChaosSuite;
+import dev.queuebench.suite.report.CaseStatus;
+import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SuiteReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The chaos section of the markdown report: one row per case and backend/strategy. */
-final class ChaosSection {
-    private ChaosSection() {}
+/**
+ * What the report shows of the chaos suite: its own section, one row per case and backend/strategy, which judges
+ * the jobs a fault lost or duplicated, so they do not warn against a pick of the selection summary.
+ */
+final class ChaosReport implements SuiteReport {
 
     /** The section's lines, or none when the run has no chaos records. */
-    static List<String> markdown(List<ResultRecord> records) {
-        List<ResultRecord> cases = records.stream().filter(r -> r.id().suite().equals(ChaosSuite.NAME)).toList();
+    @Override
+    public List<String> section(List<ResultRecord> cases, List<String> targets) {
         if (cases.isEmpty()) {
             return List.of();
         }
@@ -62,5 +66,10 @@ final class ChaosSection {
             }
         }
         return notes;
+    }
+
+    @Override
+    public boolean warnsPicks() {
+        return false;
     }
 }

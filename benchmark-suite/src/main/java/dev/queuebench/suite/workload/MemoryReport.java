@@ -1,0 +1,96 @@
+package dev.queuebench.suite.workload;
+
+import dev.queuebench.suite.report.Comparison.Merit;
+import dev.queuebench.suite.report.Plot;
+import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.ResultRecord.MemorySample;
+import dev.queuebench.suite.report.SelectionSummary;
+import dev.queuebench.suite.report.SelectionSummary.Dimension;
+import dev.queuebench.suite.report.SuiteReport;
+import dev.queuebench.suite.report.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the report shows of the memory suite: its table, the client heap and the backend footprint over time,
+ * memory growth and backend footprint among the costs of the selection summary, its cost row; nothing compared with
+ * a baseline (its rate is fixed by the case, its heap figures perturbed by GC calls).
+ */
+final class MemoryReport implements SuiteReport {
+    private static final double MIB = 1 << 20;
+
+    @Override
+    public List<String> tables(List<ResultRecord> mine, List<String> targets) {
+        Table table = new Table("**Memory**, the sustained open-loop run: the benchmark JVM's heap after GC and RSS,"
+                + " and the backend's footprint.", "figure");
+        for (ResultRecord r : mine) {
+            ResultRecord.Memory m = r.memory();
+            if (m == null) {
+                continue;
+            }
+            table.cell("heap peak", r, Table.mib(m.heapPeakBytes()));
+            table.cell("heap growth", r, Table.mib((long) m.heapGrowthBytesPerMin()) + "/min");
+            table.cell("RSS peak", r, Table.mib(m.rssPeakBytes()));
+            table.cell("GCs (pause)", r, m.gcCount() + " (" + m.gcPauseMs() + " ms)");
+            table.cell("threads peak", r, Integer.toString(m.threadsPeak()));
+            if (!m.samples().isEmpty()) {
+                table.cell("backend footprint, first → last", r,
+                        Table.mib(Footprints.bytes(m.samples().getFirst().footprint())) + " → "
+                                + Table.mib(Footprints.bytes(m.samples().getLast().footprint())));
+                table.cell("backend's own figures at the end", r, m.samples().getLast().footprint().toString());
+            }
+            table.cell("verdict", r, m.leakVerdict());
+        }
+        return table.lines(targets);
+    }
+
+    /** The client heap after GC and the backend footprint, a line per target over the seconds of its run. */
+    @Override
+    public List<Plot> charts(List<ResultRecord> mine, List<String> targets) {
+        List<Plot.Line> heap = new ArrayList<>();
+        List<Plot.Line> footprint = new ArrayList<>();
+        for (ResultRecord r : mine) {
+            if (r.memory() != null && !r.memory().samples().isEmpty()) {
+                List<MemorySample> samples = r.memory().samples();
+                List<Double> seconds = samples.stream().map(s -> s.tMs() / 1000.0).toList();
+                String target = r.id().target();
+                heap.add(new Plot.Line(target, target, "", seconds,
+                        samples.stream().map(s -> s.heapBytes() / MIB).toList()));
+                footprint.add(new Plot.Line(target, target, "", seconds,
+                        samples.stream().map(s -> Footprints.bytes(s.footprint()) / MIB).toList()));
+            }
+        }
+        return List.of(
+                new Plot("memory_heap_over_time", "Client heap after GC during the sustained run", Plot.Axis.SECONDS,
+                        "MiB", false, "Heap after GC of the benchmark JVM, sampled once a second during each"
+                        + " backend's sustained run.", heap),
+                new Plot("footprint_over_time", "Backend footprint during the sustained run", Plot.Axis.SECONDS,
+                        "MiB", false, "The backend's own footprint during its sustained run: "
+                        + Footprints.DEFINITION + ".", footprint));
+    }
+
+    @Override
+    public List<Merit> merits() {
+        return List.of();
+    }
+
+    @Override
+    public List<Dimension> costDimensions(SelectionSummary summary, List<ResultRecord> mine) {
+        return List.of(
+                new Dimension("memory growth", "client heap after GC, least-squares slope during the sustained run",
+                        "MiB/min", false, summary.perTarget(mine, m -> SelectionSummary.max(m,
+                        r -> r.memory() != null, r -> r.memory().heapGrowthBytesPerMin() / (1 << 20)))),
+                new Dimension("backend footprint", "peak during the sustained run: " + Footprints.DEFINITION, "MiB",
+                        false, summary.perTarget(mine, m -> m.stream().filter(r -> r.memory() != null)
+                        .flatMap(r -> r.memory().samples().stream())
+                        .mapToDouble(s -> Footprints.bytes(s.footprint()) / (double) (1 << 20))
+                        .max())));
+    }
+
+    /** The case's name, for a record that has its memory figures. */
+    @Override
+    public Optional<String> costRow(ResultRecord r) {
+        return r.memory() == null ? Optional.empty() : Optional.of(r.id().caseName());
+    }
+}
