@@ -23,6 +23,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -45,7 +46,10 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
     private final Link link;
     private final Leases leases;
     private final Capabilities capabilities;
+    /** Queues whose work queue this backend declared. */
     private final Map<String, AmqpQueues> declared = new ConcurrentHashMap<>();
+    /** Holding and dead queues this backend declared: made on first use, as most queues never need them. */
+    private final Set<String> declaredSide = ConcurrentHashMap.newKeySet();
     /** Enqueues by this backend per queue: a waiting claim here wakes on them without its poll. */
     private final Map<String, AtomicLong> enqueues = new ConcurrentHashMap<>();
 
@@ -174,7 +178,7 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
             } catch (IOException | RuntimeException e) {
                 requireOpen(); // closed while claiming: BackendClosedException
                 if (RabbitmqErrors.notFound(e)) {
-                    declared.remove(queues.queue());
+                    forget(queues);
                 }
                 if (!claimed.isEmpty()) {
                     break; // the leases taken so far are lost with the channel; the broker requeues them
@@ -267,15 +271,13 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
     protected QueueStats doStats(String queue) {
         leases.endExpired(queue);
         AmqpQueues queues = queues(queue);
-        long[] counts = withQueues(queue, "reading the counts of '" + queue + "'", channel -> {
-            long[] c = new long[3];
-            c[0] = channel.queueDeclarePassive(queues.work()).getMessageCount();
-            for (String holding : queues.holding()) {
-                c[1] += channel.queueDeclarePassive(holding).getMessageCount();
-            }
-            c[2] = channel.queueDeclarePassive(queues.dead()).getMessageCount();
-            return c;
-        });
+        long[] counts = new long[3];
+        counts[0] = withQueues(queue, "reading the counts of '" + queue + "'",
+                channel -> (long) channel.queueDeclarePassive(queues.work()).getMessageCount());
+        for (String holding : queues.holding()) {
+            counts[1] += count(holding);
+        }
+        counts[2] = count(queues.dead());
         return new QueueStats(counts[0], counts[1], leases.count(queue), counts[2]);
     }
 
@@ -284,6 +286,7 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
     protected List<DeadJob> doDeadLetters(String queue, int limit) {
         leases.endExpired(queue);
         AmqpQueues queues = queues(queue);
+        declareSide(queues, queues.dead());
         return withQueues(queue, "reading the dead letters of '" + queue + "'", channel -> {
             List<DeadJob> dead = new ArrayList<>();
             while (dead.size() < limit) {
@@ -303,6 +306,7 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
     protected long doRequeueDead(String queue) {
         leases.endExpired(queue);
         AmqpQueues queues = queues(queue);
+        declareSide(queues, queues.dead());
         return withQueues(queue, "requeuing the dead letters of '" + queue + "'", channel -> {
             channel.confirmSelect();
             long requeued = 0;
@@ -338,20 +342,18 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
             }
         }
         AmqpQueues queues = AmqpQueues.of(config.prefix(), config.strategy(), queue);
-        declared.remove(queue);
-        long deleted = link.admin("deleting the queues of '" + queue + "'", channel -> {
-            long count = 0;
-            for (String name : queues.all()) {
-                count += channel.queueDelete(name).getMessageCount();
-            }
-            return count;
-        });
+        forget(queues);
+        long deleted = 0;
+        for (String name : queues.all()) {
+            deleted += link.admin("deleting '" + name + "'", channel -> (long) channel.queueDelete(name)
+                    .getMessageCount());
+        }
         return purged + deleted;
     }
 
     @Override
     protected Footprint doFootprint() {
-        return Footprint.of(Map.of("queues", (long) declared.size() * AmqpQueues.of("p", "s", "q").all().size(),
+        return Footprint.of(Map.of("queues", (long) declared.size() + declaredSide.size(),
                 "leases", leases.count()));
     }
 
@@ -380,6 +382,7 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
     private void publish(Lane lane, AmqpQueues queues, List<Outgoing> messages, String doing) {
         List<Outgoing> pending = messages;
         for (int round = 0; round < 2 && !pending.isEmpty(); round++) {
+            pending.forEach(message -> declareSide(queues, message.routingKey()));
             try {
                 lane.returned.clear();
                 for (Outgoing message : pending) {
@@ -394,7 +397,7 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
             List<Outgoing> returned = pending.stream()
                     .filter(m -> lane.returned.contains(m.properties().getMessageId())).toList();
             if (!returned.isEmpty()) {
-                declared.remove(queues.queue());
+                forget(queues);
                 queues(queues.queue());
             }
             pending = returned;
@@ -413,22 +416,48 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
             return known;
         }
         AmqpQueues queues = AmqpQueues.of(config.prefix(), config.strategy(), queue);
-        link.admin("declaring the queues of '" + queue + "'", channel -> {
-            Map<String, Object> work = new HashMap<>();
-            work.put("x-queue-type", config.quorum() ? "quorum" : "classic");
-            channel.queueDeclare(queues.work(), true, false, false, work);
-            for (String holding : queues.holding()) {
-                Map<String, Object> args = new HashMap<>();
-                args.put("x-queue-type", "classic");
-                args.put("x-dead-letter-exchange", "");
-                args.put("x-dead-letter-routing-key", queues.work());
-                channel.queueDeclare(holding, true, false, false, args);
-            }
-            channel.queueDeclare(queues.dead(), true, false, false, Map.of("x-queue-type", "classic"));
+        link.admin("declaring the work queue of '" + queue + "'", channel -> {
+            channel.queueDeclare(queues.work(), true, false, false,
+                    Map.of("x-queue-type", config.quorum() ? "quorum" : "classic"));
             return null;
         });
         declared.put(queue, queues);
         return queues;
+    }
+
+    /** Declares a holding or the dead queue of {@code queues} before its first use by this backend. */
+    private void declareSide(AmqpQueues queues, String name) {
+        if (name.equals(queues.work()) || declaredSide.contains(name)) {
+            return;
+        }
+        Map<String, Object> args = new HashMap<>();
+        args.put("x-queue-type", "classic");
+        if (queues.holding().contains(name)) {
+            args.put("x-dead-letter-exchange", "");
+            args.put("x-dead-letter-routing-key", queues.work());
+        }
+        link.admin("declaring '" + name + "'", channel -> channel.queueDeclare(name, true, false, false, args));
+        declaredSide.add(name);
+    }
+
+    /** Forgets what this backend declared for the queue: it declares them again on next use. */
+    private void forget(AmqpQueues queues) {
+        declared.remove(queues.queue());
+        queues.all().forEach(declaredSide::remove);
+    }
+
+    /** The ready messages of an AMQP queue; 0 when it does not exist (a side queue never used). */
+    private long count(String name) {
+        try {
+            return link.admin("counting '" + name + "'", channel -> (long) channel.queueDeclarePassive(name)
+                    .getMessageCount());
+        } catch (QueueException e) {
+            if (RabbitmqErrors.notFound(e)) {
+                declaredSide.remove(name);
+                return 0;
+            }
+            throw e;
+        }
     }
 
     /** An admin call on the queue's AMQP queues, made again once when they had vanished (purged elsewhere). */
@@ -439,8 +468,10 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
             if (!RabbitmqErrors.notFound(e)) {
                 throw e;
             }
-            declared.remove(queue);
+            AmqpQueues queues = AmqpQueues.of(config.prefix(), config.strategy(), queue);
+            forget(queues);
             queues(queue);
+            declareSide(queues, queues.dead());
             return link.admin(doing, call);
         }
     }
