@@ -36,12 +36,17 @@ record JobHeaders(String id, Instant enqueuedAt, int priority, int maxAttempts, 
      * back after a holder was lost (quorum: x-delivery-count; classic: only whether it was redelivered at all).
      */
     int attemptOf(AMQP.BasicProperties properties, Envelope envelope) {
+        return attemptsBefore + 1 + returns(properties, envelope);
+    }
+
+    /** How often the broker gave this copy back after its holder was lost (classic queues: 1 at most). */
+    static int returns(AMQP.BasicProperties properties, Envelope envelope) {
         Map<String, Object> headers = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
         long returned = number(headers, DELIVERY_COUNT, -1);
         if (returned < 0) {
             returned = envelope.isRedeliver() ? 1 : 0;
         }
-        return attemptsBefore + 1 + (int) returned;
+        return (int) returned;
     }
 
     /** The same job after {@code attempts} attempts, to publish again (retry or lease expiry). */

@@ -35,6 +35,7 @@ record RabbitmqConfig(
         Duration connectTimeout,
         Duration requestTimeout,
         int channels,
+        Duration lostLeaseHold,
         Backoff backoff) {
 
     static final ConfigKey<String> URL = ConfigKey.text("url", "broker: amqp://user:password@host:port/vhost",
@@ -57,10 +58,15 @@ record RabbitmqConfig(
     static final ConfigKey<Integer> CHANNELS = ConfigKey.integer("channels",
             "AMQP channels this backend spreads its calls over (each holds the leases claimed on it)", 4, 1, 64);
 
+    static final ConfigKey<Duration> LOST_LEASE_HOLD = ConfigKey.duration("lostLeaseHold",
+            "how long a job the broker gave back after its holder's connection was lost waits before it can be"
+                    + " claimed again, so that the lost lease runs out first: at least the longest lease workers take",
+            Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofHours(24));
+
     /** Every key {@link #from} reads, for the provider's declaration. */
     static List<ConfigKey<?>> keys(List<String> strategies) {
         return Stream.concat(Stream.of(URL, USER, PASSWORD, PREFIX, POLL_INTERVAL, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
-                CHANNELS, QueueBackends.strategyKey(strategies)), Backoff.KEYS.stream()).toList();
+                CHANNELS, LOST_LEASE_HOLD, QueueBackends.strategyKey(strategies)), Backoff.KEYS.stream()).toList();
     }
 
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
@@ -101,6 +107,7 @@ record RabbitmqConfig(
                 config.get(CONNECT_TIMEOUT),
                 config.get(REQUEST_TIMEOUT),
                 config.get(CHANNELS),
+                config.get(LOST_LEASE_HOLD),
                 Backoff.from(config));
     }
 
@@ -124,7 +131,8 @@ record RabbitmqConfig(
     public String toString() {
         return "RabbitmqConfig[url=" + redactedUrl() + ", prefix=" + prefix + ", strategy=" + strategy
                 + ", pollInterval=" + pollInterval + ", connectTimeout=" + connectTimeout + ", requestTimeout="
-                + requestTimeout + ", channels=" + channels + ", backoff=" + backoff + "]";
+                + requestTimeout + ", channels=" + channels + ", lostLeaseHold=" + lostLeaseHold
+                + ", backoff=" + backoff + "]";
     }
 
     private static String decode(String text) {

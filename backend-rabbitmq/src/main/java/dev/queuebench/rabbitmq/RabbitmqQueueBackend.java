@@ -170,6 +170,14 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
                     lane.channel.basicAck(tag, false);
                     continue;
                 }
+                if (JobHeaders.returns(got.getProps(), got.getEnvelope()) > 0) {
+                    // its holder's connection was lost, maybe well within its lease: the broker gives such a
+                    // message back at once, so it waits lostLeaseHold with the lost attempt counted
+                    publish(lane, queues, List.of(toRun(queues, job.after(attempt - 1), got.getBody(),
+                            config.lostLeaseHold())), "holding back a job whose holder was lost");
+                    lane.channel.basicAck(tag, false);
+                    continue;
+                }
                 Instant expires = Instant.now().plus(leaseDuration);
                 Leases.Lease lease = leases.start(lane, tag, queues.queue(), job, got.getBody(), attempt,
                         leaseDuration);
