@@ -154,8 +154,9 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
         List<ClaimedJob> claimed = new ArrayList<>();
         while (claimed.size() < maxJobs) {
             lane.lock.lock();
+            GetResponse got = null;
             try {
-                GetResponse got = lane.channel.basicGet(queues.work(), false);
+                got = lane.channel.basicGet(queues.work(), false);
                 if (got == null) {
                     break;
                 }
@@ -183,7 +184,11 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
                         leaseDuration);
                 claimed.add(new ClaimedJob(job.id(), queues.queue(), got.getBody(), job.priority(), attempt,
                         job.maxAttempts(), job.enqueuedAt(), expires, lease.token));
+                got = null;
             } catch (IOException | RuntimeException e) {
+                if (got != null) {
+                    giveBack(lane, got.getEnvelope().getDeliveryTag());
+                }
                 requireOpen(); // closed while claiming: BackendClosedException
                 if (RabbitmqErrors.notFound(e)) {
                     forget(queues);
@@ -197,6 +202,20 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
             }
         }
         return claimed;
+    }
+
+    /**
+     * Returns a delivery that was taken but neither leased nor settled (a publish for it failed) to the broker, so
+     * it is not left unacknowledged on a channel that stays open; closes the channel when even that fails.
+     */
+    private static void giveBack(Lane lane, long deliveryTag) {
+        try {
+            if (lane.isOpen()) {
+                lane.channel.basicNack(deliveryTag, false, true);
+            }
+        } catch (IOException | RuntimeException e) {
+            Link.closeQuietly(lane.channel);
+        }
     }
 
     @Override
@@ -232,7 +251,7 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
         if (lease == null) {
             return FailResult.leaseLost();
         }
-        AmqpQueues queues = queues(job.queue());
+        AmqpQueues queues = names(job.queue());
         if (lease.attempt >= lease.job.maxAttempts()) {
             settle(lease, new Outgoing(queues.dead(), lease.job.dead(lease.attempt, error).properties(null),
                     lease.body), "storing a dead letter");
@@ -251,7 +270,7 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
 
     /** A lease ran out: the job is dead on its last attempt, else published again, ready at once. */
     private void expire(Leases.Lease lease) {
-        AmqpQueues queues = queues(lease.queue);
+        AmqpQueues queues = names(lease.queue);
         Outgoing next = lease.attempt >= lease.job.maxAttempts()
                 ? new Outgoing(queues.dead(), lease.job.dead(lease.attempt, LEASE_EXPIRED).properties(null),
                         lease.body)
@@ -259,14 +278,17 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
         settle(lease, next, "ending an expired lease");
     }
 
-    /** Publishes {@code next} (waiting for its confirm), then acks the lease's delivery, on the lease's lane. */
+    /**
+     * Publishes {@code next} (waiting for its confirm), then acks the lease's delivery, on the lease's lane; on a
+     * failure the delivery goes back to the broker (the next claim holds it back as a lost lease).
+     */
     private void settle(Leases.Lease lease, Outgoing next, String doing) {
-        AmqpQueues queues = queues(lease.queue);
         lease.lane.lock.lock();
         try {
-            publish(lease.lane, queues, List.of(next), doing);
+            publish(lease.lane, queues(lease.queue), List.of(next), doing);
             lease.lane.channel.basicAck(lease.deliveryTag, false);
         } catch (IOException | RuntimeException e) {
+            giveBack(lease.lane, lease.deliveryTag); // taken out of Leases: the broker must have it back
             throw RabbitmqErrors.translate(e, config, doing);
         } finally {
             lease.lane.lock.unlock();
@@ -415,6 +437,11 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
                     + " message(s) as unroutable while " + doing + " (is another process purging '" + queues.queue()
                     + "'?)", null);
         }
+    }
+
+    /** The queue's AMQP queue names, nothing declared. */
+    private AmqpQueues names(String queue) {
+        return AmqpQueues.of(config.prefix(), config.strategy(), queue);
     }
 
     /** The queue's AMQP queues, declared on first use by this backend. */
