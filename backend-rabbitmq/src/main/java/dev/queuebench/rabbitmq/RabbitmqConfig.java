@@ -50,7 +50,7 @@ record RabbitmqConfig(
             "how often a waiting claim asks the broker again (basic.get); enqueues in this process wake it at once",
             Duration.ofMillis(100), Duration.ofMillis(10), Duration.ofMinutes(1));
     static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.duration("connectTimeout",
-            "how long to try to reach the broker before failing", Duration.ofSeconds(5), Duration.ofMillis(250),
+            "how long to try to reach the broker before failing", Duration.ofSeconds(10), Duration.ofMillis(250),
             Duration.ofMinutes(1));
     static final ConfigKey<Duration> REQUEST_TIMEOUT = ConfigKey.duration("requestTimeout",
             "how long one AMQP call or publisher confirm waits for the broker's answer", Duration.ofSeconds(10),
