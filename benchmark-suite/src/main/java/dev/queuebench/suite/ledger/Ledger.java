@@ -150,6 +150,9 @@ public final class Ledger {
                 if (!entry.enqueued) {
                     entry.enqueued = true;
                     enqueued.incrementAndGet();
+                    if (entry.completedAt != null || entry.dead || entry.goneEvidence != null) {
+                        countSettled(); // settled before its enqueue was recorded
+                    }
                 }
                 return null;
             }, null);
@@ -214,7 +217,7 @@ public final class Ledger {
             }
             entry.completedAt = now;
             entry.completedAttempt = job.attempt();
-            if (!entry.dead && entry.goneEvidence == null) {
+            if (!entry.dead && entry.goneEvidence == null && entry.enqueued) {
                 countSettled();
             }
             return entry;
@@ -234,7 +237,7 @@ public final class Ledger {
         withEntry(queue, id, entry -> {
             if (!entry.dead) {
                 entry.dead = true;
-                if (entry.completedAt == null && entry.goneEvidence == null) {
+                if (entry.completedAt == null && entry.goneEvidence == null && entry.enqueued) {
                     countSettled();
                 }
             }
@@ -283,7 +286,9 @@ public final class Ledger {
             if (!isSettled(entry) && last != null && last.attempt == job.attempt() && last.completeSentAt != null
                     && !last.completeRefused) {
                 entry.goneEvidence = evidence;
-                countSettled();
+                if (entry.enqueued) {
+                    countSettled();
+                }
             }
             return null;
         }, null);
@@ -316,7 +321,10 @@ public final class Ledger {
         return enqueued.get();
     }
 
-    /** Jobs completed or dead so far. */
+    /**
+     * Jobs recorded as enqueued that are completed or dead so far: a job whose enqueue failed yet was stored (an
+     * unconfirmed publish) does not count, or it would stand in for a job still on its way.
+     */
     public long settledCount() {
         return settled.get();
     }
