@@ -96,27 +96,26 @@ public final class ChaosSuite implements Suite {
         Optional<BackendFaults> faults = servers.faults();
         Optional<String> skip = ChaosCase.FAILOVER.skipReason(target, faults);
         if (skip.isPresent()) {
-            CaseSpec spec = spec(target, ChaosCase.FAILOVER.label, Map.of());
+            CaseSpec spec = spec(target, ChaosCase.FAILOVER.label, ChaosCase.FAILOVER.label);
             return List.of(() -> target.runCase(spec, 1, () -> skipped(skip.get())));
         }
         List<Supplier<ResultRecord>> cases = new ArrayList<>();
         for (ClusterForm form : faults.orElseThrow().clusterForms()) {
-            CaseSpec spec = spec(target, ChaosCase.FAILOVER.label + ":" + form.name(), Map.of("cluster", form.name()));
+            CaseSpec spec = spec(target, ChaosCase.FAILOVER.label + ":" + form.name(), ChaosCase.FAILOVER.label);
             cases.add(() -> target.runCase(spec, 1, () -> ChaosCase.runFailover(target, faults.get(), form)));
         }
         return cases;
     }
 
-    private CaseSpec spec(BackendUnderTest target, String name, Map<String, String> extra) {
+    /** The spec of the case recorded as {@code name}, rerun by {@code -Dcases=<option>}. */
+    private CaseSpec spec(BackendUnderTest target, String name, String option) {
         int workers = target.options().singleWorkers();
-        Map<String, String> parameters = new LinkedHashMap<>(Map.of("cases", name, "workers",
-                Integer.toString(workers)));
-        parameters.putAll(extra);
-        return new CaseSpec(this, name, workers, 1, Task.IO.label(), parameters);
+        return new CaseSpec(this, name, workers, 1, Task.IO.label(),
+                Map.of("cases", option, "workers", Integer.toString(workers)));
     }
 
     private ResultRecord runCase(BackendUnderTest target, ChaosCase chaosCase, ThrowawayServers servers) {
-        CaseSpec spec = spec(target, chaosCase.label, Map.of());
+        CaseSpec spec = spec(target, chaosCase.label, chaosCase.label);
         Optional<String> skip = chaosCase.skipReason(target, servers.faults());
         if (skip.isPresent()) {
             return target.runCase(spec, 1, () -> skipped(skip.get()));
