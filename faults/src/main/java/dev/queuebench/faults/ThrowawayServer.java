@@ -83,6 +83,11 @@ public abstract class ThrowawayServer implements AutoCloseable {
         signal("-CONT", processes());
     }
 
+    /** SIGKILLs every process of the server at once, as a crash of its machine would. */
+    public void kill() {
+        signal("-KILL", processes());
+    }
+
     private static void signal(String signal, List<ProcessHandle> targets) {
         if (targets.isEmpty()) {
             throw new BackendUnavailableException("the throwaway server has no process to signal", null);
