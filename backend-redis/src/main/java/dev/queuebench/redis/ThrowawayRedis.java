@@ -2,6 +2,7 @@ package dev.queuebench.redis;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
+import dev.queuebench.faults.ServerProcess;
 import dev.queuebench.faults.ThrowawayServer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -10,12 +11,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@code redis-server} of its own, a child of this JVM on a free loopback port, without persistence
@@ -23,8 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * password it requires one ({@code --requirepass}). {@link RedisFaults} hands it to the chaos suite.
  */
 public final class ThrowawayRedis extends ThrowawayServer {
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
     private final String password;
-    private Process process;
+    private final ServerProcess server = new ServerProcess("redis-server", folder);
 
     private ThrowawayRedis(String password) {
         super("qb-chaos-redis-");
@@ -68,13 +70,13 @@ public final class ThrowawayRedis extends ThrowawayServer {
 
     @Override
     public List<ProcessHandle> processes() {
-        return process == null ? List.of() : List.of(process.toHandle());
+        return server.processes();
     }
 
     /** Stops the server (SIGTERM; without persistence it keeps nothing) and starts it again on the same port. */
     @Override
     public void restart() {
-        stop();
+        server.stop(STOP_GRACE);
         launch();
     }
 
@@ -99,7 +101,7 @@ public final class ThrowawayRedis extends ThrowawayServer {
 
     @Override
     public void close() {
-        stop();
+        server.stop(STOP_GRACE);
         removeFolder();
     }
 
@@ -111,35 +113,10 @@ public final class ThrowawayRedis extends ThrowawayServer {
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
-        try {
-            // the password is on this child's command line: visible to ps on this host, like any redis-server's
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(folder.resolve("stdout").toFile()).start();
-        } catch (IOException e) {
-            throw new BackendUnavailableException("cannot start redis-server: " + e.getMessage(), e);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!answersPing()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new BackendUnavailableException(
-                        "throwaway redis-server on port " + port + " did not start", null);
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
-    }
-
-    private void stop() {
-        if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        // the password is on this child's command line: visible to ps on this host, like any redis-server's
+        server.start(command, Map.of());
+        server.awaitReady(this::answersPing, Duration.ofSeconds(10), Duration.ofMillis(20),
+                "throwaway redis-server on port " + port + " did not start");
     }
 
     /** Sends one command (authenticating first when there is a password); returns the reply's text. */
@@ -191,18 +168,8 @@ public final class ThrowawayRedis extends ThrowawayServer {
 
     /** True when the server answers PING (or asks for the password, which also means it is up). */
     private boolean answersPing() {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(1000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] answer = new byte[16];
-            int n = in.read(answer);
-            String text = n > 0 ? new String(answer, 0, n, StandardCharsets.US_ASCII) : "";
-            return text.startsWith("+PONG") || text.startsWith("-NOAUTH");
-        } catch (IOException e) {
-            return false;
-        }
+        String answer = ServerProcess.greeting(port, "PING\r\n".getBytes(StandardCharsets.US_ASCII), 7,
+                Duration.ofSeconds(1));
+        return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
     }
 }
