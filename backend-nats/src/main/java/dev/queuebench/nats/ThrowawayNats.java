@@ -2,8 +2,7 @@ package dev.queuebench.nats;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
-import dev.queuebench.faults.ServerProcess;
-import dev.queuebench.faults.ThrowawayServer;
+import dev.queuebench.faults.ChildProcessServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +15,9 @@ import java.util.Optional;
  * each client socket on its port with {@code ss -K}: the server sees its connections fail and the client a reset.
  * {@link NatsFaults} hands it to the chaos suite.
  */
-public final class ThrowawayNats extends ThrowawayServer {
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-
-    private final ServerProcess server = new ServerProcess("nats-server", folder);
-
+public final class ThrowawayNats extends ChildProcessServer {
     private ThrowawayNats() {
-        super("qb-chaos-nats-");
+        super("qb-chaos-nats-", "nats-server", Duration.ofSeconds(10));
     }
 
     /** Why a throwaway server cannot be started here, or empty when it can. */
@@ -55,18 +50,6 @@ public final class ThrowawayNats extends ThrowawayServer {
         return "throwaway nats-server (JetStream, file store) on 127.0.0.1:" + port + " in " + folder;
     }
 
-    @Override
-    public List<ProcessHandle> processes() {
-        return server.processes();
-    }
-
-    /** Stops the server (SIGTERM: it flushes its store) and starts it again on the same port and store. */
-    @Override
-    public void restart() {
-        server.stop(STOP_GRACE);
-        launch();
-    }
-
     /**
      * Destroys, with {@code ss -K}, the server's side of every established connection on its port: every client of
      * this server, which only the run's backends reach. Returns how many; needs a kernel with socket destroy (and
@@ -79,21 +62,15 @@ public final class ThrowawayNats extends ThrowawayServer {
     }
 
     @Override
-    public void close() {
-        server.stop(STOP_GRACE);
-        removeFolder();
-    }
-
-    @Override
     protected void launch() {
-        server.start(List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port), "-js",
+        startProcess(List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port), "-js",
                 "-sd", folder.resolve("store").toString(), "-l", folder.resolve("nats.log").toString()), Map.of());
-        server.awaitReady(this::sendsInfo, Duration.ofSeconds(10), Duration.ofMillis(20),
+        awaitReady(this::sendsInfo, Duration.ofSeconds(10), Duration.ofMillis(20),
                 "throwaway nats-server on port " + port + " did not start (see " + folder + ")");
     }
 
     /** True when the server greets a new connection with its INFO line (it enables JetStream before it listens). */
     private boolean sendsInfo() {
-        return ServerProcess.greeting(port, new byte[0], 5, Duration.ofSeconds(1)).equals("INFO ");
+        return greeting(port, new byte[0], 5, Duration.ofSeconds(1)).equals("INFO ");
     }
 }

@@ -2,8 +2,7 @@ package dev.queuebench.rabbitmq;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
-import dev.queuebench.faults.ServerProcess;
-import dev.queuebench.faults.ThrowawayServer;
+import dev.queuebench.faults.ChildProcessServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,18 +21,15 @@ import java.util.Optional;
  * ({@code rabbit_networking:close_connection}, what {@code rabbitmqctl close_connection} does, in one call).
  * {@link RabbitmqFaults} hands it to the chaos suite.
  */
-public final class ThrowawayRabbitmq extends ThrowawayServer {
+public final class ThrowawayRabbitmq extends ChildProcessServer {
     private static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
     private static final Path CTL = Path.of("/usr/lib/rabbitmq/bin/rabbitmqctl");
     private static final Duration START = Duration.ofSeconds(120);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
-
     private final String node;
     private final int distPort;
-    private final ServerProcess server = new ServerProcess("rabbitmq-server", folder);
 
     private ThrowawayRabbitmq() {
-        super("qb-chaos-rabbitmq-");
+        super("qb-chaos-rabbitmq-", "rabbitmq-server", Duration.ofSeconds(60));
         this.node = "qbchaos" + port + "@localhost";
         this.distPort = freePort();
     }
@@ -64,14 +60,7 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
     /** The node's processes: the Erlang VM and its helpers (not the epmd daemon, which other nodes share). */
     @Override
     public List<ProcessHandle> processes() {
-        return server.tree(p -> !p.info().command().orElse("").endsWith("epmd"));
-    }
-
-    /** Stops the node (SIGTERM: a clean shutdown) and starts it again on the same ports and data. */
-    @Override
-    public void restart() {
-        stop();
-        launch();
+        return tree(p -> !p.info().command().orElse("").endsWith("epmd"));
     }
 
     /** Closes, from the broker's side, every client connection of this node; returns how many. */
@@ -89,12 +78,6 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
     }
 
     @Override
-    public void close() {
-        stop();
-        removeFolder();
-    }
-
-    @Override
     protected void launch() {
         try {
             Files.createDirectories(folder.resolve("mnesia"));
@@ -106,8 +89,8 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot start rabbitmq-server: " + e.getMessage(), e);
         }
-        server.start(List.of(SERVER.toString()), environment());
-        server.awaitReady(this::answersAmqp, START, Duration.ofMillis(100), "throwaway rabbitmq-server " + node
+        startProcess(List.of(SERVER.toString()), environment());
+        awaitReady(this::answersAmqp, START, Duration.ofMillis(100), "throwaway rabbitmq-server " + node
                 + " on port " + port + " did not start within " + START.toSeconds() + " s (see " + folder + "/log)");
     }
 
@@ -137,7 +120,8 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
     }
 
     /** Resumes a paused node (it does not stop on SIGTERM), stops it, then kills whatever of it is left. */
-    private void stop() {
+    @Override
+    protected void stop() {
         List<ProcessHandle> tree = processes();
         if (!tree.isEmpty()) {
             try {
@@ -146,13 +130,13 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
                 // it is killed below all the same
             }
         }
-        server.stop(STOP_GRACE);
+        super.stop();
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     /** True when the node answers an AMQP 0-9-1 protocol header with a frame (Connection.Start). */
     private boolean answersAmqp() {
-        return ServerProcess.greeting(port, new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1}, 1, Duration.ofSeconds(2))
+        return greeting(port, new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1}, 1, Duration.ofSeconds(2))
                 .equals("\u0001");
     }
 }

@@ -2,8 +2,7 @@ package dev.queuebench.redis;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
-import dev.queuebench.faults.ServerProcess;
-import dev.queuebench.faults.ThrowawayServer;
+import dev.queuebench.faults.ChildProcessServer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,14 +21,11 @@ import java.util.Optional;
  * ({@code --save "" --appendonly no}): a restart empties it, which is what VOLATILE durability declares. With a
  * password it requires one ({@code --requirepass}). {@link RedisFaults} hands it to the chaos suite.
  */
-public final class ThrowawayRedis extends ThrowawayServer {
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-
+public final class ThrowawayRedis extends ChildProcessServer {
     private final String password;
-    private final ServerProcess server = new ServerProcess("redis-server", folder);
 
     private ThrowawayRedis(String password) {
-        super("qb-chaos-redis-");
+        super("qb-chaos-redis-", "redis-server", Duration.ofSeconds(10));
         this.password = password;
     }
 
@@ -68,18 +64,6 @@ public final class ThrowawayRedis extends ThrowawayServer {
         return "throwaway redis-server (no persistence) on 127.0.0.1:" + port + " in " + folder;
     }
 
-    @Override
-    public List<ProcessHandle> processes() {
-        return server.processes();
-    }
-
-    /** Stops the server (SIGTERM; without persistence it keeps nothing) and starts it again on the same port. */
-    @Override
-    public void restart() {
-        server.stop(STOP_GRACE);
-        launch();
-    }
-
     /**
      * {@code CLIENT KILL ID} for every connection with the CLIENT SETNAME the backend opened with {@code config} gives
      * its connections; returns how many.
@@ -100,12 +84,6 @@ public final class ThrowawayRedis extends ThrowawayServer {
     }
 
     @Override
-    public void close() {
-        server.stop(STOP_GRACE);
-        removeFolder();
-    }
-
-    @Override
     protected void launch() {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
                 "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder.toString(), "--logfile",
@@ -114,8 +92,8 @@ public final class ThrowawayRedis extends ThrowawayServer {
             command.addAll(List.of("--requirepass", password));
         }
         // the password is on this child's command line: visible to ps on this host, like any redis-server's
-        server.start(command, Map.of());
-        server.awaitReady(this::answersPing, Duration.ofSeconds(10), Duration.ofMillis(20),
+        startProcess(command, Map.of());
+        awaitReady(this::answersPing, Duration.ofSeconds(10), Duration.ofMillis(20),
                 "throwaway redis-server on port " + port + " did not start");
     }
 
@@ -168,7 +146,7 @@ public final class ThrowawayRedis extends ThrowawayServer {
 
     /** True when the server answers PING (or asks for the password, which also means it is up). */
     private boolean answersPing() {
-        String answer = ServerProcess.greeting(port, "PING\r\n".getBytes(StandardCharsets.US_ASCII), 7,
+        String answer = greeting(port, "PING\r\n".getBytes(StandardCharsets.US_ASCII), 7,
                 Duration.ofSeconds(1));
         return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
     }

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,24 +17,45 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * The process of one {@link ThrowawayServer}, a child of this JVM: started with a command line and extra environment,
- * its output in {@code stdout} in the server's folder, waited for until it answers, stopped with SIGTERM and, after a
- * grace period, SIGKILL. What is the server's own (command line, configuration files, readiness check) stays with
- * the server; pausing is {@link ThrowawayServer#pause()} on the handles this gives.
+ * A {@link ThrowawayServer} that is one child process of this JVM (with whatever it forks): started with a command line
+ * and extra environment, its output in {@code stdout} in the server's folder, waited for until it answers, stopped
+ * with SIGTERM and, after a grace period, SIGKILL; a restart stops it and launches it again, {@link #close()} stops it
+ * and removes the folder. A subclass keeps what is its own: command line, configuration files, readiness check.
  */
-public final class ServerProcess {
+public abstract class ChildProcessServer extends ThrowawayServer {
     private final String name;
-    private final Path folder;
+    private final Duration stopGrace;
     private Process process;
 
-    /** A process not yet started, called {@code name} in messages, whose output goes to {@code folder}. */
-    public ServerProcess(String name, Path folder) {
+    /** A server in a new folder named from {@code prefix}, called {@code name} in messages, given {@code stopGrace}. */
+    protected ChildProcessServer(String prefix, String name, Duration stopGrace) {
+        super(prefix);
         this.name = name;
-        this.folder = folder;
+        this.stopGrace = stopGrace;
+    }
+
+    /** The child process alone (alive or not), or none before the first start. */
+    @Override
+    public List<ProcessHandle> processes() {
+        return process == null ? List.of() : List.of(process.toHandle());
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after the grace period) and launches it again on the same port. */
+    @Override
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    /** Stops the server and removes its folder. */
+    @Override
+    public void close() {
+        stop();
+        removeFolder();
     }
 
     /** Starts {@code command} with {@code environment} laid over this JVM's; throws when it cannot be started. */
-    public void start(List<String> command, Map<String, String> environment) {
+    protected void startProcess(List<String> command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(folder.resolve("stdout").toFile());
         builder.environment().putAll(environment);
@@ -50,7 +70,7 @@ public final class ServerProcess {
      * Returns once {@code ready} holds, asked every {@code poll}; throws with {@code failure} when the process ends or
      * {@code timeout} passes first.
      */
-    public void awaitReady(BooleanSupplier ready, Duration timeout, Duration poll, String failure) {
+    protected void awaitReady(BooleanSupplier ready, Duration timeout, Duration poll, String failure) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -61,12 +81,8 @@ public final class ServerProcess {
     }
 
     /** The started process alone (alive or not), or none before the first start. */
-    public List<ProcessHandle> processes() {
-        return process == null ? List.of() : List.of(process.toHandle());
-    }
-
     /** The live process, parent first, and those of its descendants {@code keep} accepts; none when it is not alive. */
-    public List<ProcessHandle> tree(Predicate<ProcessHandle> keep) {
+    protected List<ProcessHandle> tree(Predicate<ProcessHandle> keep) {
         if (process == null || !process.isAlive()) {
             return List.of();
         }
@@ -76,14 +92,14 @@ public final class ServerProcess {
         return all;
     }
 
-    /** SIGTERMs the process and waits for it to end, SIGKILLing it after {@code grace}; nothing before a start. */
-    public void stop(Duration grace) {
+    /** SIGTERMs the process and waits for it to end, SIGKILLing it after the grace period; nothing before a start. */
+    protected void stop() {
         if (process == null) {
             return;
         }
         process.destroy();
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
@@ -97,7 +113,7 @@ public final class ServerProcess {
      * (nothing sent when it is empty); fewer when it closes first, empty when it cannot be reached within
      * {@code timeout}.
      */
-    public static String greeting(int port, byte[] request, int length, Duration timeout) {
+    protected static String greeting(int port, byte[] request, int length, Duration timeout) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout((int) timeout.toMillis());
             if (request.length > 0) {
