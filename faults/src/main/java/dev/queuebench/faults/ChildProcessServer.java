@@ -80,7 +80,6 @@ public abstract class ChildProcessServer extends ThrowawayServer {
         }
     }
 
-    /** The started process alone (alive or not), or none before the first start. */
     /** The live process, parent first, and those of its descendants {@code keep} accepts; none when it is not alive. */
     protected List<ProcessHandle> tree(Predicate<ProcessHandle> keep) {
         if (process == null || !process.isAlive()) {
@@ -110,8 +109,8 @@ public abstract class ChildProcessServer extends ThrowawayServer {
 
     /**
      * The first {@code length} bytes, as ASCII, that the server on loopback {@code port} sends after {@code request}
-     * (nothing sent when it is empty); fewer when it closes first, empty when it cannot be reached within
-     * {@code timeout}.
+     * (nothing sent when it is empty); fewer when it closes first; empty when it refuses the connection or sends
+     * nothing within {@code timeout}.
      */
     protected static String greeting(int port, byte[] request, int length, Duration timeout) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
