@@ -2,22 +2,16 @@ package dev.queuebench.rabbitmq;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
-import dev.queuebench.faults.ThrowawayServer;
+import dev.queuebench.faults.ChildProcessServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@code rabbitmq-server} node of its own, a child of this JVM: its own node name ({@code RABBITMQ_NODENAME}),
@@ -27,17 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code rabbit_networking:close_connection}, what {@code rabbitmqctl close_connection} does, in one call).
  * {@link RabbitmqFaults} hands it to the chaos suite.
  */
-public final class ThrowawayRabbitmq extends ThrowawayServer {
+public final class ThrowawayRabbitmq extends ChildProcessServer {
     private static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
     private static final Path CTL = Path.of("/usr/lib/rabbitmq/bin/rabbitmqctl");
-    private static final long START_SECONDS = 120;
-
+    private static final Duration START = Duration.ofSeconds(120);
     private final String node;
     private final int distPort;
-    private Process process;
 
     private ThrowawayRabbitmq() {
-        super("qb-chaos-rabbitmq-");
+        super("qb-chaos-rabbitmq-", "rabbitmq-server", Duration.ofSeconds(60));
         this.node = "qbchaos" + port + "@localhost";
         this.distPort = freePort();
     }
@@ -68,20 +60,7 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
     /** The node's processes: the Erlang VM and its helpers (not the epmd daemon, which other nodes share). */
     @Override
     public List<ProcessHandle> processes() {
-        if (process == null || !process.isAlive()) {
-            return List.of();
-        }
-        List<ProcessHandle> all = new ArrayList<>();
-        all.add(process.toHandle());
-        process.descendants().filter(p -> !p.info().command().orElse("").endsWith("epmd")).forEach(all::add);
-        return all;
-    }
-
-    /** Stops the node (SIGTERM: a clean shutdown) and starts it again on the same ports and data. */
-    @Override
-    public void restart() {
-        stop();
-        launch();
+        return tree(p -> !p.info().command().orElse("").endsWith("epmd"));
     }
 
     /** Closes, from the broker's side, every client connection of this node; returns how many. */
@@ -99,12 +78,6 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
     }
 
     @Override
-    public void close() {
-        stop();
-        removeFolder();
-    }
-
-    @Override
     protected void launch() {
         try {
             Files.createDirectories(folder.resolve("mnesia"));
@@ -113,24 +86,16 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
                     + "loopback_users = none\n");
             Files.writeString(folder.resolve("rabbitmq-env.conf"), "");
             Files.writeString(folder.resolve("enabled_plugins"), "[].\n");
-            ProcessBuilder builder = new ProcessBuilder(SERVER.toString()).redirectErrorStream(true)
-                    .redirectOutput(folder.resolve("stdout").toFile());
-            environment(builder.environment());
-            process = builder.start();
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot start rabbitmq-server: " + e.getMessage(), e);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
-        while (!answersAmqp()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new BackendUnavailableException("throwaway rabbitmq-server " + node + " on port " + port
-                        + " did not start within " + START_SECONDS + " s (see " + folder + "/log)", null);
-            }
-            LockSupport.parkNanos(100_000_000);
-        }
+        startProcess(List.of(SERVER.toString()), environment());
+        awaitReady(this::answersAmqp, START, Duration.ofMillis(100), "throwaway rabbitmq-server " + node
+                + " on port " + port + " did not start within " + START.toSeconds() + " s (see " + folder + "/log)");
     }
 
-    private void environment(Map<String, String> env) {
+    private Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", folder.toString());
         env.put("RABBITMQ_NODENAME", node);
         env.put("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
@@ -144,74 +109,34 @@ public final class ThrowawayRabbitmq extends ThrowawayServer {
         env.put("RABBITMQ_CONF_ENV_FILE", folder.resolve("rabbitmq-env.conf").toString());
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", folder.resolve("enabled_plugins").toString());
         env.put("ERL_EPMD_ADDRESS", "127.0.0.1");
+        return env;
     }
 
     /** Runs rabbitmqctl against this node (its cookie in the node's HOME); returns the output. */
     private String ctl(String... args) {
         List<String> command = new ArrayList<>(List.of(CTL.toString(), "-q", "-n", node));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        environment(builder.environment());
-        try {
-            Process ctl = builder.start();
-            ctl.getOutputStream().close();
-            byte[] output = ctl.getInputStream().readAllBytes();
-            if (!ctl.waitFor(60, TimeUnit.SECONDS) || ctl.exitValue() != 0) {
-                throw new BackendUnavailableException("'rabbitmqctl " + String.join(" ", args) + "' on " + node
-                        + " failed: " + new String(output, StandardCharsets.UTF_8), null);
-            }
-            return new String(output, StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new BackendUnavailableException("cannot run rabbitmqctl: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException("interrupted while running rabbitmqctl", e);
-        }
+        return run(command, environment());
     }
 
-    private void stop() {
-        if (process == null) {
-            return;
-        }
+    /** Resumes a paused node (it does not stop on SIGTERM), stops it, then kills whatever of it is left. */
+    @Override
+    protected void stop() {
         List<ProcessHandle> tree = processes();
         if (!tree.isEmpty()) {
             try {
-                resume(); // a paused node does not stop on SIGTERM
+                resume();
             } catch (RuntimeException e) {
                 // it is killed below all the same
             }
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        super.stop();
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     /** True when the node answers an AMQP 0-9-1 protocol header with a frame (Connection.Start). */
     private boolean answersAmqp() {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            out.write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return in.read() == 1;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new BackendUnavailableException("cannot find a free port: " + e.getMessage(), e);
-        }
+        return greeting(port, new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1}, 1, Duration.ofSeconds(2))
+                .equals("\u0001");
     }
 }
