@@ -223,9 +223,15 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
         return doCompleteAll(List.of(job)).getFirst();
     }
 
+    /**
+     * Acks each valid lease, then makes one answered call on each lane it acked on: true only once the broker's
+     * channel has processed the ack (an ack alone is not answered, and one lost with its connection would bring the
+     * completed job back); a connection lost before that answer throws, as the ack may not have been processed.
+     */
     @Override
     protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
         List<Boolean> done = new ArrayList<>(jobs.size());
+        Set<Lane> acked = new java.util.LinkedHashSet<>();
         for (ClaimedJob job : jobs) {
             Leases.Lease lease = leases.take(job.queue(), job.leaseToken());
             if (lease == null) {
@@ -235,6 +241,7 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
             lease.lane.lock.lock();
             try {
                 lease.lane.channel.basicAck(lease.deliveryTag, false);
+                acked.add(lease.lane);
                 done.add(true);
             } catch (IOException | RuntimeException e) {
                 throw RabbitmqErrors.translate(e, config, "acknowledging a job of '" + job.queue() + "'");
@@ -242,7 +249,25 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
                 lease.lane.lock.unlock();
             }
         }
+        for (Lane lane : acked) {
+            lane.lock.lock();
+            try {
+                answered(lane);
+            } catch (IOException | RuntimeException e) {
+                throw RabbitmqErrors.translate(e, config, "acknowledging jobs of '" + jobs.getFirst().queue() + "'");
+            } finally {
+                lane.lock.unlock();
+            }
+        }
         return done;
+    }
+
+    /**
+     * An answered no-op on the lane's channel ({@code basic.qos}, lock held): the broker handles a channel's methods
+     * in order, so once it answers, every ack sent before it on that channel has been processed.
+     */
+    private static void answered(Lane lane) throws IOException {
+        lane.channel.basicQos(0);
     }
 
     @Override
