@@ -5,11 +5,15 @@ import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.tck.QueueBackendTck;
 import dev.queuebench.testsupport.TestServers;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 
-/** The whole contract against the local RabbitMQ, once per strategy, on AMQP queues of its own prefix. */
+/**
+ * The whole contract against the local RabbitMQ, once per strategy, on AMQP queues of this run's own prefix, so two
+ * runs on one broker never delete each other's queues.
+ */
 class RabbitmqTckTest extends QueueBackendTck {
-    private static final String PREFIX = "qbtck";
+    private static final String PREFIX = "qbtck-" + UUID.randomUUID().toString().substring(0, 8);
 
     @Override
     protected QueueBackendProvider provider() {

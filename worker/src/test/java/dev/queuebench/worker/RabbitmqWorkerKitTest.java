@@ -11,12 +11,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 
-/** The worker kit against the local RabbitMQ, once per strategy, on AMQP queues of its own prefix. */
+/** The worker kit against the local RabbitMQ, once per strategy, on AMQP queues of this run's own prefix. */
 class RabbitmqWorkerKitTest extends WorkerKit {
-    private static final String PREFIX = "qbworkerkit";
+    private static final String PREFIX = "qbworker-" + UUID.randomUUID().toString().substring(0, 8);
     private String url;
 
     @Override

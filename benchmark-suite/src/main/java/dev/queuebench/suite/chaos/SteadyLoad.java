@@ -157,7 +157,8 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
             return null; // what a failover may break depends on the cluster form: the case judges it
         }
         if (verdict.duplicated() > 0) {
-            return verdict.duplicated() + " job(s) ran while an earlier lease was still valid";
+            return verdict.duplicated() + " job(s) ran again while an earlier lease was still valid or after they had"
+                    + " been completed";
         }
         if (chaosCase == ChaosCase.POISON && verdict.dead() != oddJobs) {
             return verdict.dead() + " dead job(s), expected the " + oddJobs + " poison job(s)";
