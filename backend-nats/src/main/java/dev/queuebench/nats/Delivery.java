@@ -24,6 +24,12 @@ record Delivery(Message message, String ackSubject, String stream, String consum
                 Integer.parseInt(tokens[4 + offset]), requestedAt);
     }
 
+    /** This delivery with the server's count taken as {@code count} (the counts it never sent left out). */
+    Delivery counted(int count) {
+        return count == deliveredCount ? this
+                : new Delivery(message, ackSubject, stream, consumer, streamSequence, count, requestedAt);
+    }
+
     /** The job this delivery carries; a job's first message is named by its stream sequence. */
     JobHeaders job() {
         return JobHeaders.read(message.getHeaders(), Long.toString(streamSequence));

@@ -257,6 +257,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         }
         Duration delay = config.backoff().delayAfter(lease.attempt);
         Instant retryAt = Instant.now().plus(delay);
+        pulls.gaveBack(lease.delivery, delay);
         await(settle(lease.token(), "-NAK {\"delay\":" + delay.toNanos() + "}"), "scheduling a retry");
         retries.computeIfAbsent(job.queue(), q -> new ConcurrentLinkedQueue<>())
                 .add(System.nanoTime() + delay.toNanos());
@@ -274,6 +275,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         if (lease.attempt >= job.maxAttempts()) {
             bury(streams(lease.queue), lease.delivery, lease.attempt, LEASE_EXPIRED);
         } else {
+            pulls.gaveBack(lease.delivery, Duration.ZERO);
             settle(lease.token(), "-NAK");
         }
     }
@@ -304,6 +306,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
             JobHeaders job = JobHeaders.read(delivery.message().getHeaders(), "d" + delivery.streamSequence());
             Duration untilDue = Duration.between(Instant.now(), job.runAt());
             if (untilDue.toMillis() > 0) {
+                pulls.gaveBack(delivery, untilDue);
                 settle(delivery.ackSubject(), "-NAK {\"delay\":" + untilDue.toNanos() + "}");
                 continue;
             }

@@ -26,6 +26,16 @@ import java.util.function.BooleanSupplier;
  * subscription on one dispatcher, kept after the request was given up on until the server ends it, so a message the
  * server still sends to it is not lost: it waits, as a late delivery, for the next pull of the same consumer (while
  * the server surely still holds it for this backend), instead of counting as an attempt nobody saw.
+ *
+ * <p>nats-server 2.9 (fixed in 2.10 by nats-server#5305 and #5338) may count a redelivery it never sends: when its
+ * delivery loop takes a nak'd or expired message off the redelivery queue while the only pull requests waiting have
+ * just expired, it raises the message's delivered count, drops those requests without an answer, and sends nothing;
+ * it also steps its next stream sequence back by one, so the message before it may be sent again with count 1. The
+ * message then comes back either as that copy at a count already handed out, or, AckWait later, with a count one
+ * too high. So a message this backend gave back (nak) is counted here: a copy at or below its last count, once its
+ * retry is due, stands for the redelivery the server counted but never sent; a count more than one above, when one
+ * of this consumer's pulls went unanswered since, skips the counts never sent. With several backends on one
+ * consumer another one may have had the skipped count, rarely: then the job gets one attempt more.
  */
 final class PullRequests {
     /** How long past its expiry a request is read for the server's end-of-request status. */
@@ -48,16 +58,23 @@ final class PullRequests {
     /** Deliveries that reached a request after it was given up on, by stream and consumer. */
     private final Map<String, ConcurrentLinkedQueue<Delivery>> late = new ConcurrentHashMap<>();
     /**
-     * The highest delivery count handed out per stream message (of the last {@code SEEN} messages): a copy at or
-     * below it is stale and dropped. Seen once under load: a claim got attempt 1 of a job whose attempt 2 had been
-     * claimed and failed already, most likely a copy of its first delivery that came late.
+     * Per stream message (of the last {@code SEEN}): the highest server count handed out, and how many counts the
+     * server made without sending them. A copy at or below that count is stale and dropped, unless it stands for a
+     * redelivery the server never sent (see above).
      */
-    private final Map<String, Integer> seen = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > SEEN;
-        }
-    });
+    private final Map<String, Count> seen = lastSeen();
+    /** The messages whose last delivery handed out was given back (nak'd), by stream message. */
+    private final Map<String, GivenBack> givenBack = lastSeen();
+    /** When a pull of a stream and consumer last went unanswered (the server dropped it), by stream and consumer. */
+    private final Map<String, Long> unanswered = new ConcurrentHashMap<>();
+
+    /** The server's count last handed out for a message, and the counts it made without sending them. */
+    private record Count(int server, int unsent) {
+    }
+
+    /** A delivery given back: when, and when its retry is due ({@link System#nanoTime}). */
+    private record GivenBack(long at, long due) {
+    }
 
     /** One pull request: its messages while a pull reads it, late deliveries once it was given up on. */
     private final class Request {
@@ -110,6 +127,7 @@ final class PullRequests {
         }
         Request request = new Request();
         boolean ended = false;
+        boolean answered = false;
         try {
             String reply = connection.createInbox();
             synchronized (request) {
@@ -134,12 +152,14 @@ final class PullRequests {
                     if (message.getStatus().getCode() == 100) {
                         continue; // idle heartbeat
                     }
+                    answered = true;
                     ended = true;
                     break; // the request ended: no messages, expired, or a conflict such as too many waiting pulls
                 }
-                Delivery delivery = Delivery.of(message, request.sentAt);
-                if (!stale(delivery)) {
-                    deliveries.add(handedOut(delivery));
+                answered = true;
+                Delivery delivery = accept(Delivery.of(message, request.sentAt));
+                if (delivery != null) {
+                    deliveries.add(delivery);
                 }
             }
             ended |= deliveries.size() == batch;
@@ -155,16 +175,20 @@ final class PullRequests {
             return deliveries;
         }
         // what arrived before the request was given up on is this pull's; what comes later is kept as late
-        for (Message message : request.giveUp(ended)) {
+        List<Message> rest = request.giveUp(ended);
+        if (!answered && rest.isEmpty()) {
+            unanswered.put(stream + "." + consumer, System.nanoTime());
+        }
+        for (Message message : rest) {
             if (message.isStatusMessage()) {
                 continue;
             }
             Delivery delivery = Delivery.of(message, request.sentAt);
-            if (stale(delivery)) {
-                continue;
-            }
             if (deliveries.size() < batch) {
-                deliveries.add(handedOut(delivery));
+                delivery = accept(delivery);
+                if (delivery != null) {
+                    deliveries.add(delivery);
+                }
             } else {
                 keepLate(delivery);
             }
@@ -172,21 +196,67 @@ final class PullRequests {
         return deliveries;
     }
 
-    /** Notes a delivery this backend hands out, so that older copies of it are known stale. */
-    private Delivery handedOut(Delivery delivery) {
-        seen.merge(key(delivery), delivery.deliveredCount(), Math::max);
-        return delivery;
+    /**
+     * Notes that this backend gave back (nak'd) a delivery it had handed out, its retry due after {@code delay}; call
+     * before sending the nak.
+     */
+    void gaveBack(Delivery delivery, Duration delay) {
+        long now = System.nanoTime();
+        givenBack.put(key(delivery), new GivenBack(now, now + delay.toNanos()));
+    }
+
+    /**
+     * The delivery as handed out, its count less the counts the server made without sending them, and noted so that
+     * older copies are known stale; null when it is a stale copy.
+     */
+    private Delivery accept(Delivery delivery) {
+        String key = key(delivery);
+        synchronized (seen) {
+            Count last = seen.get(key);
+            GivenBack back = givenBack.get(key);
+            int server = delivery.deliveredCount();
+            int unsent = last == null ? 0 : last.unsent();
+            if (last != null && server <= last.server()) {
+                if (back == null || System.nanoTime() - back.due() < 0) {
+                    return null; // stale: an older copy of a delivery handed out, or of one whose retry is not due
+                }
+                server = last.server() + 1; // the server's resend of the redelivery it counted but never sent
+            } else if (last != null && back != null && server > last.server() + 1
+                    && unansweredSince(delivery, back.at())) {
+                unsent += server - last.server() - 1; // counts the server made when it dropped this consumer's pulls
+            }
+            seen.put(key, new Count(server, unsent));
+            givenBack.remove(key);
+            return delivery.counted(server - unsent);
+        }
     }
 
     private boolean stale(Delivery delivery) {
-        return seen.getOrDefault(key(delivery), 0) >= delivery.deliveredCount();
+        synchronized (seen) {
+            Count last = seen.get(key(delivery));
+            return last != null && last.server() >= delivery.deliveredCount() && !givenBack.containsKey(key(delivery));
+        }
+    }
+
+    private boolean unansweredSince(Delivery delivery, long since) {
+        Long at = unanswered.get(delivery.stream() + "." + delivery.consumer());
+        return at != null && at - since > 0;
+    }
+
+    private static <V> Map<String, V> lastSeen() {
+        return Collections.synchronizedMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > SEEN;
+            }
+        });
     }
 
     private static String key(Delivery delivery) {
         return delivery.stream() + "." + delivery.consumer() + "." + delivery.streamSequence();
     }
 
-    /** Keeps a delivery for the next pull of its consumer, unless a newer copy was handed out already. */
+    /** Keeps a delivery for the next pull of its consumer, unless it is a stale copy. */
     private void keepLate(Delivery delivery) {
         if (stale(delivery)) {
             return;
@@ -205,8 +275,9 @@ final class PullRequests {
         long now = System.nanoTime();
         Delivery delivery;
         while (taken.size() < batch && (delivery = waiting.poll()) != null) {
-            if (now - delivery.requestedAt() < lateFor && !stale(delivery)) {
-                taken.add(handedOut(delivery));
+            Delivery accepted = now - delivery.requestedAt() < lateFor ? accept(delivery) : null;
+            if (accepted != null) {
+                taken.add(accepted);
             }
         }
         return taken;

@@ -2,17 +2,11 @@ package dev.queuebench.nats;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
-import dev.queuebench.faults.ThrowawayServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import dev.queuebench.faults.ChildProcessServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@code nats-server} of its own with JetStream, a child of this JVM on a free loopback port, its file store in its
@@ -21,11 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * each client socket on its port with {@code ss -K}: the server sees its connections fail and the client a reset.
  * {@link NatsFaults} hands it to the chaos suite.
  */
-public final class ThrowawayNats extends ThrowawayServer {
-    private Process process;
-
+public final class ThrowawayNats extends ChildProcessServer {
     private ThrowawayNats() {
-        super("qb-chaos-nats-");
+        super("qb-chaos-nats-", "nats-server", Duration.ofSeconds(10));
     }
 
     /** Why a throwaway server cannot be started here, or empty when it can. */
@@ -58,18 +50,6 @@ public final class ThrowawayNats extends ThrowawayServer {
         return "throwaway nats-server (JetStream, file store) on 127.0.0.1:" + port + " in " + folder;
     }
 
-    @Override
-    public List<ProcessHandle> processes() {
-        return process == null ? List.of() : List.of(process.toHandle());
-    }
-
-    /** Stops the server (SIGTERM: it flushes its store) and starts it again on the same port and store. */
-    @Override
-    public void restart() {
-        stop();
-        launch();
-    }
-
     /**
      * Destroys, with {@code ss -K}, the server's side of every established connection on its port: every client of
      * this server, which only the run's backends reach. Returns how many; needs a kernel with socket destroy (and
@@ -82,55 +62,15 @@ public final class ThrowawayNats extends ThrowawayServer {
     }
 
     @Override
-    public void close() {
-        stop();
-        removeFolder();
-    }
-
-    @Override
     protected void launch() {
-        List<String> command = List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port), "-js",
-                "-sd", folder.resolve("store").toString(), "-l", folder.resolve("nats.log").toString());
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(folder.resolve("stdout").toFile()).start();
-        } catch (IOException e) {
-            throw new BackendUnavailableException("cannot start nats-server: " + e.getMessage(), e);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!sendsInfo()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new BackendUnavailableException(
-                        "throwaway nats-server on port " + port + " did not start (see " + folder + ")", null);
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
-    }
-
-    private void stop() {
-        if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        startProcess(List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port), "-js",
+                "-sd", folder.resolve("store").toString(), "-l", folder.resolve("nats.log").toString()), Map.of());
+        awaitReady(this::sendsInfo, Duration.ofSeconds(10), Duration.ofMillis(20),
+                "throwaway nats-server on port " + port + " did not start (see " + folder + ")");
     }
 
     /** True when the server greets a new connection with its INFO line (it enables JetStream before it listens). */
     private boolean sendsInfo() {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(1000);
-            InputStream in = socket.getInputStream();
-            byte[] greeting = new byte[5];
-            int n = in.readNBytes(greeting, 0, greeting.length);
-            return new String(greeting, 0, n, StandardCharsets.US_ASCII).equals("INFO ");
-        } catch (IOException e) {
-            return false;
-        }
+        return greeting(port, new byte[0], 5, Duration.ofSeconds(1)).equals("INFO ");
     }
 }

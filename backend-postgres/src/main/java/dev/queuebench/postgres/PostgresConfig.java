@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,12 @@ import org.postgresql.Driver;
  * The postgres backend's configuration, parsed and validated from a {@link BackendConfig}: an immutable value whose
  * {@link #toString()} never shows the password.
  *
+ * @param servers    every host and port the URL names, in its order: one server, or the nodes of a replicated cluster
+ *                   (pgjdbc tries them in turn; {@code targetServerType=primary} makes it pick the primary)
  * @param parameters further pgjdbc connection properties from the URL's query string, e.g. {@code sslmode}
  */
 record PostgresConfig(
-        String host,
-        int port,
+        List<Server> servers,
         String database,
         String user,
         String password,
@@ -48,7 +50,8 @@ record PostgresConfig(
     static final String VACUUM_NEVER = "never";
 
     private static final String URL_FORMS = "postgresql://user:password@host:port/database?param=value"
-            + " or jdbc:postgresql://host:port/database?user=...";
+            + " or jdbc:postgresql://host:port/database?user=... (several hosts: jdbc:postgresql://h1:p1,h2:p2/database"
+            + "?user=...&targetServerType=primary)";
 
     static final ConfigKey<String> URL = ConfigKey.text("url", "server: " + URL_FORMS,
             "postgresql://postgres@localhost:5432/test");
@@ -79,25 +82,43 @@ record PostgresConfig(
     }
 
     PostgresConfig {
+        servers = List.copyOf(servers);
         parameters = Map.copyOf(parameters);
+    }
+
+    /** One host and port of the URL. */
+    record Server(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
     }
 
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
     static PostgresConfig from(BackendConfig config, List<String> strategies) {
         Properties url = parseUrl(config.get(URL));
-        String host = url.getProperty("PGHOST", "localhost");
-        String portText = url.getProperty("PGPORT", "5432");
-        if (host.contains(",") || portText.contains(",")) {
-            throw new ConfigurationException("'" + URL.name() + "' must name one host, was '" + host + "'");
+        String[] hosts = url.getProperty("PGHOST", "localhost").split(",", -1);
+        String[] ports = url.getProperty("PGPORT", "5432").split(",", -1);
+        if (hosts.length != ports.length) {
+            throw new ConfigurationException("'" + URL.name() + "' names " + hosts.length + " host(s) and "
+                    + ports.length + " port(s)");
         }
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65535) {
-            throw new ConfigurationException("'" + URL.name() + "' has port '" + portText + "'; a port is 1 to 65535");
+        List<Server> servers = new ArrayList<>();
+        for (int i = 0; i < hosts.length; i++) {
+            int port;
+            try {
+                port = Integer.parseInt(ports[i]);
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new ConfigurationException("'" + URL.name() + "' has port '" + ports[i]
+                        + "'; a port is 1 to 65535");
+            }
+            if (hosts[i].isEmpty()) {
+                throw new ConfigurationException("'" + URL.name() + "' names an empty host");
+            }
+            servers.add(new Server(hosts[i], port));
         }
         String database = url.getProperty("PGDBNAME", "");
         String user = url.getProperty("user", "postgres");
@@ -109,8 +130,7 @@ record PostgresConfig(
             }
         }
         return new PostgresConfig(
-                host,
-                port,
+                servers,
                 database.isEmpty() ? "test" : database,
                 user,
                 password,
@@ -162,9 +182,9 @@ record PostgresConfig(
         }
     }
 
-    /** {@code host:port}, for messages. */
+    /** {@code host:port}, comma-separated when the URL names several, for messages. */
     String address() {
-        return host + ":" + port;
+        return String.join(",", servers.stream().map(Server::toString).toList());
     }
 
     /** The channel LISTEN/NOTIFY uses for this schema's queues; the payload is the queue name. */
@@ -212,7 +232,9 @@ record PostgresConfig(
                 }
             }
             if (uri.getHost() == null) {
-                throw badUrl(raw, "it names no host");
+                throw badUrl(raw, uri.getRawAuthority() != null && uri.getRawAuthority().contains(",")
+                        ? "several hosts need the form jdbc:postgresql://h1:p1,h2:p2/database?user=..."
+                        : "it names no host");
             }
             jdbcUrl = "jdbc:postgresql://" + uri.getRawAuthority().substring(uri.getRawAuthority().indexOf('@') + 1)
                     + (uri.getRawPath() == null ? "" : uri.getRawPath())

@@ -500,8 +500,8 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
                         + "', which pgjdbc does not know; see the pgjdbc connection properties", e);
             }
         });
-        ds.setServerNames(new String[] {config.host()});
-        ds.setPortNumbers(new int[] {config.port()});
+        ds.setServerNames(config.servers().stream().map(PostgresConfig.Server::host).toArray(String[]::new));
+        ds.setPortNumbers(config.servers().stream().mapToInt(PostgresConfig.Server::port).toArray());
         ds.setDatabaseName(config.database());
         ds.setUser(config.user());
         ds.setPassword(config.password());

@@ -47,6 +47,25 @@ class PostgresConfigTest {
     }
 
     @Test
+    void multiHostJdbcUrlListsEveryServerInOrderAndKeepsTargetServerType() {
+        PostgresConfig config = parse(Map.of("url",
+                "jdbc:postgresql://10.0.0.1:5433,10.0.0.2/jobs?user=app&targetServerType=primary"));
+
+        assertThat(config.servers()).containsExactly(new PostgresConfig.Server("10.0.0.1", 5433),
+                new PostgresConfig.Server("10.0.0.2", 5432));
+        assertThat(config.address()).isEqualTo("10.0.0.1:5433,10.0.0.2:5432");
+        assertThat(config.parameters()).containsEntry("targetServerType", "primary");
+        assertThat(PostgresQueueBackend.dataSource(config).getPortNumbers()).containsExactly(5433, 5432);
+    }
+
+    @Test
+    void multiHostPostgresqlUrlIsRefusedWithTheJdbcFormToUse() {
+        assertThatThrownBy(() -> parse(Map.of("url", "postgresql://app@h1:5432,h2:5432/jobs")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("several hosts need the form jdbc:postgresql://h1:p1,h2:p2");
+    }
+
+    @Test
     void jdbcUrlGivesTheSameFields() {
         PostgresConfig config =
                 parse(Map.of("url", "jdbc:postgresql://db.example:6543/jobs?user=app&password=hunter2"));

@@ -2,7 +2,7 @@ package dev.queuebench.redis;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
-import dev.queuebench.faults.ThrowawayServer;
+import dev.queuebench.faults.ChildProcessServer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,24 +10,22 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@code redis-server} of its own, a child of this JVM on a free loopback port, without persistence
  * ({@code --save "" --appendonly no}): a restart empties it, which is what VOLATILE durability declares. With a
  * password it requires one ({@code --requirepass}). {@link RedisFaults} hands it to the chaos suite.
  */
-public final class ThrowawayRedis extends ThrowawayServer {
+public final class ThrowawayRedis extends ChildProcessServer {
     private final String password;
-    private Process process;
 
     private ThrowawayRedis(String password) {
-        super("qb-chaos-redis-");
+        super("qb-chaos-redis-", "redis-server", Duration.ofSeconds(10));
         this.password = password;
     }
 
@@ -66,18 +64,6 @@ public final class ThrowawayRedis extends ThrowawayServer {
         return "throwaway redis-server (no persistence) on 127.0.0.1:" + port + " in " + folder;
     }
 
-    @Override
-    public List<ProcessHandle> processes() {
-        return process == null ? List.of() : List.of(process.toHandle());
-    }
-
-    /** Stops the server (SIGTERM; without persistence it keeps nothing) and starts it again on the same port. */
-    @Override
-    public void restart() {
-        stop();
-        launch();
-    }
-
     /**
      * {@code CLIENT KILL ID} for every connection with the CLIENT SETNAME the backend opened with {@code config} gives
      * its connections; returns how many.
@@ -98,12 +84,6 @@ public final class ThrowawayRedis extends ThrowawayServer {
     }
 
     @Override
-    public void close() {
-        stop();
-        removeFolder();
-    }
-
-    @Override
     protected void launch() {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
                 "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder.toString(), "--logfile",
@@ -111,35 +91,10 @@ public final class ThrowawayRedis extends ThrowawayServer {
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
-        try {
-            // the password is on this child's command line: visible to ps on this host, like any redis-server's
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(folder.resolve("stdout").toFile()).start();
-        } catch (IOException e) {
-            throw new BackendUnavailableException("cannot start redis-server: " + e.getMessage(), e);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!answersPing()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new BackendUnavailableException(
-                        "throwaway redis-server on port " + port + " did not start", null);
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
-    }
-
-    private void stop() {
-        if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        // the password is on this child's command line: visible to ps on this host, like any redis-server's
+        startProcess(command, Map.of());
+        awaitReady(this::answersPing, Duration.ofSeconds(10), Duration.ofMillis(20),
+                "throwaway redis-server on port " + port + " did not start");
     }
 
     /** Sends one command (authenticating first when there is a password); returns the reply's text. */
@@ -191,18 +146,8 @@ public final class ThrowawayRedis extends ThrowawayServer {
 
     /** True when the server answers PING (or asks for the password, which also means it is up). */
     private boolean answersPing() {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(1000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] answer = new byte[16];
-            int n = in.read(answer);
-            String text = n > 0 ? new String(answer, 0, n, StandardCharsets.US_ASCII) : "";
-            return text.startsWith("+PONG") || text.startsWith("-NOAUTH");
-        } catch (IOException e) {
-            return false;
-        }
+        String answer = greeting(port, "PING\r\n".getBytes(StandardCharsets.US_ASCII), 7,
+                Duration.ofSeconds(1));
+        return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
     }
 }

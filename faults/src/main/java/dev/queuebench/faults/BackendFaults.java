@@ -1,6 +1,7 @@
 package dev.queuebench.faults;
 
 import dev.queuebench.api.QueueBackendProvider;
+import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -13,7 +14,8 @@ import java.util.ServiceLoader;
  * <p>Which chaos cases apply follows from two declarations: {@link #hasServer()} (connection-kill, server-pause and
  * server-restart run on a server from {@link #startServer()}) and {@link #hasWriterCrash()} (sqlite-crash: a writer
  * process SIGKILLed mid-transaction, then the backend reopened on the same storage). A backend without faults gets
- * neither; the memory backend registers none.
+ * neither; the memory backend registers none. The failover case runs on each of {@link #clusterForms()} (none by
+ * default: the case then says the backend has no cluster form).
  */
 public interface BackendFaults {
     /** The {@link QueueBackendProvider#name()} these faults belong to. */
@@ -37,6 +39,27 @@ public interface BackendFaults {
      */
     default boolean hasWriterCrash() {
         return false;
+    }
+
+    /**
+     * The replicated configurations {@link #startCluster} can start, each with the loss it declares when the leader
+     * dies; none by default.
+     */
+    default List<ClusterForm> clusterForms() {
+        return List.of();
+    }
+
+    /** Why this host cannot start a throwaway cluster of this kind, or empty; by default {@link #unavailableReason}. */
+    default Optional<String> clusterUnavailableReason() {
+        return unavailableReason();
+    }
+
+    /**
+     * Starts a cluster in {@code form}, one of {@link #clusterForms()}, on free loopback ports in temporary folders;
+     * returns once it accepts writes and its replicas follow the leader.
+     */
+    default ThrowawayCluster startCluster(ClusterForm form) {
+        throw new UnsupportedOperationException("the " + backend() + " backend declares no cluster form");
     }
 
     /** The faults registered for {@code backend}, if its module offers any. */

@@ -30,10 +30,10 @@ public abstract class ThrowawayServer implements AutoCloseable {
     protected ThrowawayServer(String prefix) {
         try {
             this.folder = Files.createTempDirectory(prefix);
-            this.port = freePort();
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot make a folder for a throwaway server: " + e.getMessage(), e);
         }
+        this.port = freePort();
     }
 
     /**
@@ -83,6 +83,11 @@ public abstract class ThrowawayServer implements AutoCloseable {
         signal("-CONT", processes());
     }
 
+    /** SIGKILLs every process of the server at once, as a crash of its machine would. */
+    public void kill() {
+        signal("-KILL", processes());
+    }
+
     private static void signal(String signal, List<ProcessHandle> targets) {
         if (targets.isEmpty()) {
             throw new BackendUnavailableException("the throwaway server has no process to signal", null);
@@ -108,8 +113,15 @@ public abstract class ThrowawayServer implements AutoCloseable {
 
     /** Runs a command to its end; returns its output, or throws naming the command and its output. */
     protected static String run(List<String> command) {
+        return run(command, Map.of());
+    }
+
+    /** Runs a command with {@code environment} laid over this JVM's, as {@link #run(List)} does. */
+    protected static String run(List<String> command, Map<String, String> environment) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             process.getOutputStream().close();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -136,9 +148,12 @@ public abstract class ThrowawayServer implements AutoCloseable {
         return System.getProperty("user.name").equals("root");
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port that was free a moment ago; throws when none can be found. */
+    protected static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot find a free port: " + e.getMessage(), e);
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.Backoff;
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.Capabilities.Feature;
@@ -25,6 +26,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -126,19 +129,24 @@ public abstract class TckFixture {
     }
 
     /**
-     * Purges the test's queues and closes its backends in reverse order. Never throws: a clause that breaks
-     * {@code purge} or {@code close} fails its own test, not every test through the tear-down.
+     * Purges the test's queues and closes its backends in reverse order; the queues of a backend the test closed
+     * itself are purged through a fresh backend of the same strategy, so that no test leaves queues (tables,
+     * streams, AMQP queues) behind on a shared server. Never throws: a clause that breaks {@code purge} or
+     * {@code close} fails its own test, not every test through the tear-down.
      */
     @AfterEach
     void closeBackends() {
         List<QueueBackend> toClose = new ArrayList<>(opened);
         Collections.reverse(toClose);
+        Map<String, Set<String>> leftByStrategy = new TreeMap<>();
         for (QueueBackend backend : toClose) {
             for (String queue : queuesUsed.getOrDefault(backend, Set.of())) {
                 try {
                     backend.purge(queue);
+                } catch (BackendClosedException e) {
+                    leftByStrategy.computeIfAbsent(backend.strategy(), s -> new TreeSet<>()).add(queue);
                 } catch (RuntimeException e) {
-                    // closed on purpose by the test, or broken purge: that clause's own test says so
+                    // a broken purge: that clause's own test says so
                 }
             }
             try {
@@ -147,9 +155,18 @@ public abstract class TckFixture {
                 // a broken close fails closeIsIdempotentAndEveryLaterCallThrows
             }
         }
+        leftByStrategy.forEach(this::purgeThroughAFreshBackend);
         opened.clear();
         queuesUsed.clear();
         registries.clear();
+    }
+
+    private void purgeThroughAFreshBackend(String strategy, Set<String> queues) {
+        try (QueueBackend fresh = provider().create(baseConfig().with(QueueBackends.STRATEGY_KEY, strategy))) {
+            queues.forEach(fresh::purge);
+        } catch (RuntimeException e) {
+            // best effort: the server is unreachable, or purge is broken (its own clause says so)
+        }
     }
 
     /** Skips the calling clause, naming the feature, unless the backend declares it. */

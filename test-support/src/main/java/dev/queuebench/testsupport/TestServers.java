@@ -14,10 +14,10 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Finds a server for backend tests, in this order: a URL in the environment ({@code QUEUEBENCH_POSTGRES_URL},
- * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}, {@code QUEUEBENCH_NATS_URL}), a server on the
- * default local port, a Testcontainers container when Docker is available. Otherwise the calling test is skipped
- * with a reason that says how to provide one, or fails when {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are
- * started once per JVM and stopped when it exits.
+ * {@code QUEUEBENCH_REDIS_URL}, {@code QUEUEBENCH_MARIADB_URL}, {@code QUEUEBENCH_NATS_URL},
+ * {@code QUEUEBENCH_RABBITMQ_URL}), a server on the default local port, a Testcontainers container when Docker is
+ * available. Otherwise the calling test is skipped with a reason that says how to provide one, or fails when
+ * {@code QUEUEBENCH_REQUIRE_SERVERS=true}. Containers are started once per JVM and stopped when it exits.
  */
 public final class TestServers {
     public static final String REQUIRE_SERVERS = "QUEUEBENCH_REQUIRE_SERVERS";
@@ -43,6 +43,12 @@ public final class TestServers {
     /** A {@code nats://} URL of a server with JetStream for the {@code nats} backend's {@code url} key. */
     public static String natsUrl() {
         return find("NATS", "QUEUEBENCH_NATS_URL", "nats://127.0.0.1:4222", Containers::nats);
+    }
+
+    /** An {@code amqp://} URL of a RabbitMQ broker for the {@code rabbitmq} backend's {@code url} key. */
+    public static String rabbitmqUrl() {
+        return find("RabbitMQ", "QUEUEBENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/",
+                Containers::rabbitmq);
     }
 
     /** True when {@code QUEUEBENCH_REQUIRE_SERVERS=true}: a missing server fails instead of skipping. */
@@ -95,6 +101,7 @@ public final class TestServers {
         private static String redisUrl;
         private static String mariadbUrl;
         private static String natsUrl;
+        private static String rabbitmqUrl;
 
         static synchronized String postgres() {
             if (postgresUrl == null) {
@@ -133,6 +140,19 @@ public final class TestServers {
                 natsUrl = "nats://" + nats.getHost() + ":" + nats.getMappedPort(4222);
             }
             return natsUrl;
+        }
+
+        static synchronized String rabbitmq() {
+            if (rabbitmqUrl == null) {
+                // guest may only log in over loopback, which a mapped port is not: a user of its own
+                GenericContainer<?> rabbitmq = new GenericContainer<>("rabbitmq:3.13-alpine")
+                        .withEnv("RABBITMQ_DEFAULT_USER", "queuebench").withEnv("RABBITMQ_DEFAULT_PASS", "queuebench")
+                        .withExposedPorts(5672);
+                rabbitmq.start();
+                rabbitmqUrl = "amqp://queuebench:queuebench@" + rabbitmq.getHost() + ":" + rabbitmq.getMappedPort(5672)
+                        + "/";
+            }
+            return rabbitmqUrl;
         }
     }
 }

@@ -44,6 +44,43 @@ public abstract class ThrowawayServerKit {
         return Map.of();
     }
 
+    /**
+     * Paused: a claim hangs until the server answers again, then returns the job enqueued before; returns that
+     * claimed job. A backend whose calls do not all wait for a paused server overrides it with one that does.
+     */
+    protected ClaimedJob claimAcrossPause(ThrowawayServer server, QueueBackend backend) throws Exception {
+        String first = backend.enqueue("chaos", JobRequest.of(new byte[] {1}));
+        server.pause();
+        CompletableFuture<List<ClaimedJob>> claim =
+                CompletableFuture.supplyAsync(() -> backend.claim("chaos", 1, LEASE, ZERO));
+        await().pollDelay(ofMillis(500)).until(() -> true);
+        assertThat(claim).isNotDone();
+        server.resume();
+        ClaimedJob job = claim.get(30, TimeUnit.SECONDS).getFirst();
+        assertThat(job.id()).isEqualTo(first);
+        return job;
+    }
+
+    /**
+     * Killed connections: at most the call on a dead connection fails, the pool then reconnects and {@code job}, the
+     * lease claimed before, completes. A backend whose server ends leases with their connections overrides it.
+     */
+    protected void survivesKilledConnections(ThrowawayServer server, QueueBackend backend, ClaimedJob job) {
+        assertThat(server.killConnections(BackendConfig.of(server.config()))).isGreaterThanOrEqualTo(1);
+        await().atMost(ofSeconds(20)).ignoreExceptionsInstanceOf(QueueException.class)
+                .until(() -> backend.complete(job));
+    }
+
+    /** How long the backend may take to reach its restarted server again; 30 s by default. */
+    protected Duration restartWithin() {
+        return ofSeconds(30);
+    }
+
+    /** The lease the kit's claims ask for: long enough never to expire within the test. */
+    protected static Duration lease() {
+        return LEASE;
+    }
+
     @Test
     void backendRecoversFromPauseKilledConnectionsAndRestartOfItsOwnServer() throws Exception {
         BackendFaults faults = BackendFaults.of(backendName()).orElseThrow();
@@ -57,28 +94,14 @@ public abstract class ThrowawayServerKit {
                 QueueBackend backend = QueueBackends.open(backendName(), withOverrides(server))) {
             folder = Path.of(server.describe().substring(server.describe().lastIndexOf(" in ") + 4));
             assertThat(server.processes()).isNotEmpty();
-            String first = backend.enqueue("chaos", JobRequest.of(new byte[] {1}));
-
-            // Paused: a claim hangs until the server answers again, then returns the job.
-            server.pause();
-            CompletableFuture<List<ClaimedJob>> claim =
-                    CompletableFuture.supplyAsync(() -> backend.claim("chaos", 1, LEASE, ZERO));
-            await().pollDelay(ofMillis(500)).until(() -> true);
-            assertThat(claim).isNotDone();
-            server.resume();
-            ClaimedJob job = claim.get(30, TimeUnit.SECONDS).getFirst();
-            assertThat(job.id()).isEqualTo(first);
-
-            // Killed connections: at most the call on a dead connection fails, the pool then reconnects.
-            assertThat(server.killConnections(BackendConfig.of(server.config()))).isGreaterThanOrEqualTo(1);
-            await().atMost(ofSeconds(20)).ignoreExceptionsInstanceOf(QueueException.class)
-                    .until(() -> backend.complete(job));
+            ClaimedJob job = claimAcrossPause(server, backend);
+            survivesKilledConnections(server, backend, job);
 
             if (keepsJobsOverRestart(backend)) {
                 // Restarted: committed jobs survive (durability as declared), the pool reconnects.
                 String kept = backend.enqueue("chaos", JobRequest.of(new byte[] {2}));
                 server.restart();
-                List<ClaimedJob> after = await().atMost(ofSeconds(30))
+                List<ClaimedJob> after = await().atMost(restartWithin())
                         .ignoreExceptionsInstanceOf(QueueException.class)
                         .until(() -> backend.claim("chaos", 1, LEASE, ZERO), got -> !got.isEmpty());
                 assertThat(after).extracting(ClaimedJob::id).containsExactly(kept);
@@ -86,7 +109,7 @@ public abstract class ThrowawayServerKit {
             } else {
                 // Restarted: a server without persistence comes back empty, and the backend reconnects.
                 server.restart();
-                String after = await().atMost(ofSeconds(30)).ignoreExceptionsInstanceOf(QueueException.class)
+                String after = await().atMost(restartWithin()).ignoreExceptionsInstanceOf(QueueException.class)
                         .until(() -> backend.enqueue("chaos", JobRequest.of(new byte[] {2})), id -> id != null);
                 List<ClaimedJob> claimed = backend.claim("chaos", 1, LEASE, ZERO);
                 assertThat(claimed).extracting(ClaimedJob::id).containsExactly(after);

@@ -40,14 +40,14 @@ final class Acknowledger {
         }
     }
 
-    Acknowledger(JobConsumer backend, WorkerConfig config, JobEvents events) {
+    Acknowledger(JobConsumer backend, WorkerConfig config, JobEvents events, WorkerThreads threads) {
         this.backend = backend;
         this.events = events;
         this.maxBatch = config.ackBatch();
         this.maxDelayNanos = config.ackDelay().toNanos();
         config.queues().forEach(queue -> pending.put(queue, new Pending()));
         this.flusher = maxBatch > 1 && maxDelayNanos > 0
-                ? Thread.ofPlatform().name("queuebench-worker-acks").daemon(true).start(this::flushWhenDue)
+                ? threads.startHelper("acks", this::flushWhenDue)
                 : null;
     }
 

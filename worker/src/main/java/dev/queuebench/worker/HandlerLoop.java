@@ -41,8 +41,7 @@ final class HandlerLoop {
     }
 
     void start() {
-        Thread.Builder builder = worker.config.virtualThreads() ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true);
-        thread = builder.name("queuebench-worker-" + index).start(this::run);
+        thread = worker.threads.startLoop(index, this::run);
     }
 
     /** The thread running this loop now (a new one after a death). */

@@ -26,7 +26,8 @@ final class Heartbeat {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
 
-    Heartbeat(JobConsumer backend, WorkerConfig config, JobEvents events, List<HandlerLoop> loops) {
+    Heartbeat(JobConsumer backend, WorkerConfig config, JobEvents events, List<HandlerLoop> loops,
+            WorkerThreads threads) {
         this.backend = backend;
         this.events = events;
         this.loops = loops;
@@ -36,7 +37,7 @@ final class Heartbeat {
         this.interrupt = config.interruptOnLostLease();
         long tickNanos =
                 Math.clamp(extendAfterNanos / 4, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1));
-        this.thread = Thread.ofPlatform().name("queuebench-worker-heartbeat").daemon(true).start(() -> beat(tickNanos));
+        this.thread = threads.startHelper("heartbeat", () -> beat(tickNanos));
     }
 
     /** Stops extending; leases of jobs still held then run out by themselves. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,6 +32,7 @@ public final class QueueWorker implements AutoCloseable {
     final JobEvents events;
     final WorkerMeters meters;
     final Acknowledger acks;
+    final WorkerThreads threads;
     private final MeterRegistry registry;
     private final List<HandlerLoop> loops = new ArrayList<>();
     private final Heartbeat heartbeat;
@@ -46,11 +48,12 @@ public final class QueueWorker implements AutoCloseable {
         this.registry = b.registry;
         this.events = new JobEvents(b.listener);
         this.meters = new WorkerMeters(registry, backend.name(), config.queues());
-        this.acks = new Acknowledger(backend, config, events);
+        this.threads = new WorkerThreads(b.threadFactory, config.virtualThreads());
+        this.acks = new Acknowledger(backend, config, events, threads);
         for (int i = 0; i < config.concurrency(); i++) {
             loops.add(new HandlerLoop(this, i));
         }
-        this.heartbeat = config.extendsLeases() ? new Heartbeat(backend, config, events, loops) : null;
+        this.heartbeat = config.extendsLeases() ? new Heartbeat(backend, config, events, loops, threads) : null;
         loops.forEach(HandlerLoop::start);
     }
 
@@ -155,6 +158,7 @@ public final class QueueWorker implements AutoCloseable {
         private JobHandler handler;
         private WorkerListener listener = WorkerListener.NONE;
         private MeterRegistry registry;
+        private ThreadFactory threadFactory;
 
         private Builder(QueueBackend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
@@ -244,6 +248,15 @@ public final class QueueWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes every thread of the worker (handler loops, acknowledgement flusher, heartbeat) instead of the default
+         * platform daemon threads; not together with {@link #virtualThreads(boolean)}.
+         */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
         /** Where to record the {@link WorkerMeters} (default: a registry of the worker's own). */
         public Builder meterRegistry(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "meterRegistry");
@@ -261,6 +274,10 @@ public final class QueueWorker implements AutoCloseable {
             WorkerConfig config = config();
             if (handler == null) {
                 throw new IllegalArgumentException("handler: set the JobHandler that runs each job");
+            }
+            if (threadFactory != null && config.virtualThreads()) {
+                throw new IllegalArgumentException("threadFactory: virtualThreads(true) and a threadFactory exclude"
+                        + " each other; let the factory make virtual threads");
             }
             if (registry == null) {
                 registry = new SimpleMeterRegistry();

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -134,6 +135,32 @@ class QueueWorkerTest {
         assertThat(threads).filteredOn(Thread::isVirtual).hasSize(1);
         assertThat(threads).filteredOn(t -> !t.isVirtual()).singleElement()
                 .satisfies(t -> assertThat(t.isDaemon()).isTrue());
+    }
+
+    @Test
+    void everyThreadOfAWorkerComesFromItsThreadFactoryWhenOneIsGiven() {
+        enqueue("q", 20);
+        List<Thread> made = new CopyOnWriteArrayList<>();
+        List<Thread> ran = new CopyOnWriteArrayList<>();
+        ThreadFactory factory = work -> {
+            Thread thread = Thread.ofPlatform().name("app-" + made.size()).daemon(true).unstarted(work);
+            made.add(thread);
+            return thread;
+        };
+        RecordingListener events = new RecordingListener();
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").concurrency(3).claimBatch(4)
+                .ackDelay(ofMillis(5)).extendLeaseAfter(0.5).threadFactory(factory).listener(events).handler(job -> {
+                    ran.add(Thread.currentThread());
+                    return JobResult.done();
+                }));
+        await().until(() -> events.acknowledged().size() == 20);
+
+        assertThat(made).as("3 handler loops, the acknowledgement flusher, the heartbeat").hasSize(5);
+        assertThat(ran).isNotEmpty().allMatch(made::contains);
+        worker.close();
+        assertThat(made).noneMatch(Thread::isAlive);
+        assertThatThrownBy(() -> QueueWorker.builder(backend).queue("q").threadFactory(factory).virtualThreads(true)
+                .handler(job -> JobResult.done()).start()).hasMessageStartingWith("threadFactory");
     }
 
     @Test

@@ -60,7 +60,7 @@ final class ChaosReport implements SuiteReport {
             case CaseStatus.CouldNotRun failed -> notes.add(failed.reason());
             default -> { }
         }
-        for (String key : List.of("loss_note", "throwaway_server")) {
+        for (String key : List.of("failover", "loss_note", "throwaway_server")) {
             if (d.containsKey(key)) {
                 notes.add(String.valueOf(d.get(key)));
             }

@@ -1,6 +1,8 @@
 package dev.queuebench.suite.chaos;
 
 import dev.queuebench.api.QueueBackends;
+import dev.queuebench.faults.BackendFaults;
+import dev.queuebench.faults.ClusterForm;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.ResultRecord.Latency;
@@ -66,23 +68,54 @@ public final class ChaosSuite implements Suite {
         List<Supplier<ResultRecord>> cases = new ArrayList<>();
         for (String name : names) {
             boolean last = name.equals(names.getLast());
-            cases.add(() -> {
-                try {
-                    return runCase(target, ChaosCase.of(name), servers);
-                } finally {
-                    if (last) {
-                        servers.close();
+            List<Supplier<ResultRecord>> these = ChaosCase.of(name) == ChaosCase.FAILOVER
+                    ? failoverCases(target, servers)
+                    : List.of(() -> runCase(target, ChaosCase.of(name), servers));
+            for (int i = 0; i < these.size(); i++) {
+                Supplier<ResultRecord> body = these.get(i);
+                boolean closes = last && i == these.size() - 1;
+                cases.add(() -> {
+                    try {
+                        return body.get();
+                    } finally {
+                        if (closes) {
+                            servers.close();
+                        }
                     }
-                }
-            });
+                });
+            }
         }
         return cases;
     }
 
-    private ResultRecord runCase(BackendUnderTest target, ChaosCase chaosCase, ThrowawayServers servers) {
+    /**
+     * The failover case once per cluster form the backend's module declares, each named {@code failover:<form>} and
+     * on a cluster of its own; one skipped record when the backend has none or the host cannot start one.
+     */
+    private List<Supplier<ResultRecord>> failoverCases(BackendUnderTest target, ThrowawayServers servers) {
+        Optional<BackendFaults> faults = servers.faults();
+        Optional<String> skip = ChaosCase.FAILOVER.skipReason(target, faults);
+        if (skip.isPresent()) {
+            CaseSpec spec = spec(target, ChaosCase.FAILOVER.label, ChaosCase.FAILOVER.label);
+            return List.of(() -> target.runCase(spec, 1, () -> skipped(skip.get())));
+        }
+        List<Supplier<ResultRecord>> cases = new ArrayList<>();
+        for (ClusterForm form : faults.orElseThrow().clusterForms()) {
+            CaseSpec spec = spec(target, ChaosCase.FAILOVER.label + ":" + form.name(), ChaosCase.FAILOVER.label);
+            cases.add(() -> target.runCase(spec, 1, () -> ChaosCase.runFailover(target, faults.get(), form)));
+        }
+        return cases;
+    }
+
+    /** The spec of the case recorded as {@code name}, rerun by {@code -Dcases=<option>}. */
+    private CaseSpec spec(BackendUnderTest target, String name, String option) {
         int workers = target.options().singleWorkers();
-        CaseSpec spec = new CaseSpec(this, chaosCase.label, workers, 1, Task.IO.label(),
-                Map.of("cases", chaosCase.label, "workers", Integer.toString(workers)));
+        return new CaseSpec(this, name, workers, 1, Task.IO.label(),
+                Map.of("cases", option, "workers", Integer.toString(workers)));
+    }
+
+    private ResultRecord runCase(BackendUnderTest target, ChaosCase chaosCase, ThrowawayServers servers) {
+        CaseSpec spec = spec(target, chaosCase.label, chaosCase.label);
         Optional<String> skip = chaosCase.skipReason(target, servers.faults());
         if (skip.isPresent()) {
             return target.runCase(spec, 1, () -> skipped(skip.get()));

@@ -1,10 +1,12 @@
 package dev.queuebench.suite.chaos;
 
 import dev.queuebench.api.BackendConfig;
+import dev.queuebench.faults.ThrowawayCluster;
 import dev.queuebench.faults.ThrowawayServer;
 import dev.queuebench.suite.workers.Consumers;
 import dev.queuebench.suite.workers.WorkerProcesses;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
@@ -50,6 +52,18 @@ interface Fault {
         return consumers -> {
             server.restart();
             return Map.of("restarted", true);
+        };
+    }
+
+    /** SIGKILLs the cluster's leader, then promotes a replica as an operator would (at once, no detection delay). */
+    static Fault failover(ThrowawayCluster cluster) {
+        return consumers -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("killed", cluster.killLeader());
+            long promoting = System.nanoTime();
+            details.put("promoted", cluster.promote());
+            details.put("promote_ms", (System.nanoTime() - promoting) / 1_000_000);
+            return details;
         };
     }
 }

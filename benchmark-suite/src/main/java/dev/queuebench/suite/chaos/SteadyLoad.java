@@ -38,6 +38,8 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
     /** The cases' queue, before the run's tag ({@link BackendUnderTest#queue}). */
     private static final String QUEUE = "qb_chaos";
     private static final int POISON_MAX_ATTEMPTS = 3;
+    /** The failover case counts throughput as back at 90 % of its mean before the leader died. */
+    private static final double FAILOVER_RECOVERED_SHARE = 0.9;
 
     SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, Duration lease) {
         this(target, chaosCase, processes, lease, 0);
@@ -53,7 +55,8 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
         QueueBackend backend = target.backend();
         RunOptions options = target.options();
         int rate = rate(options.scenario());
-        Duration duration = Duration.ofSeconds(options.durationSeconds().orElse(seconds(options.scenario())));
+        Duration duration = Duration.ofSeconds(options.durationSeconds().orElse(chaosCase == ChaosCase.FAILOVER
+                ? failoverSeconds(options.scenario()) : seconds(options.scenario())));
         Duration faultAt = duration.dividedBy(4);
         int workers = options.singleWorkers();
         String queue = target.queue(QUEUE);
@@ -73,7 +76,9 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
                     ? WorkerProcesses.consume(target, List.of(queue), processes, workers, 1, Task.IO, lease, events)
                     : new WorkerPool(backend, List.of(queue), workers, 1, Task.IO, options.virtualThreads(), lease,
                             events);
-            RecoverySampler sampler = new RecoverySampler(ledger);
+            boolean failover = chaosCase == ChaosCase.FAILOVER;
+            RecoverySampler sampler = failover ? new RecoverySampler(ledger, FAILOVER_RECOVERED_SHARE)
+                    : new RecoverySampler(ledger);
             AtomicLong inFlight = new AtomicLong();
             OpenLoopProducer.Outcome produced;
             try (consumers) {
@@ -114,6 +119,12 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
                 details.put("in_flight_during_fault", inFlight.get());
                 details.put("recovery_ms", sampler.recoveryMillis());
             }
+            if (failover) {
+                details.put("no_progress_ms", sampler.longestStallMillis());
+                details.put("came_back_after_completion", ledger.cameBackCount());
+                details.put("overlapping_valid_leases", ledger.overlappingCount());
+                details.put("lost_never_delivered", ledger.neverStartedCount());
+            }
             details.put("duplicates_allowed", allowed);
             details.put("overlapping_runs", verdict.duplicated());
             details.put("stale_completes_refused", consumers.refusedCompletes());
@@ -143,8 +154,12 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
         if (consumers.staleCompletesAccepted() > 0) {
             return consumers.staleCompletesAccepted() + " complete(s) accepted after the lease had expired";
         }
+        if (chaosCase == ChaosCase.FAILOVER) {
+            return null; // what a failover may break depends on the cluster form: the case judges it
+        }
         if (verdict.duplicated() > 0) {
-            return verdict.duplicated() + " job(s) ran while an earlier lease was still valid";
+            return verdict.duplicated() + " job(s) ran again while an earlier lease was still valid or after they had"
+                    + " been completed";
         }
         if (chaosCase == ChaosCase.POISON && verdict.dead() != oddJobs) {
             return verdict.dead() + " dead job(s), expected the " + oddJobs + " poison job(s)";
@@ -170,6 +185,19 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
             case SMOKE -> 4;
             case QUICK -> 10;
             case DEFAULT -> 20;
+            case FULL -> 60;
+        };
+    }
+
+    /**
+     * Seconds of steady load in the failover case: long enough for a baseline before the leader dies (a quarter in)
+     * and for throughput to come back after a replica takes over.
+     */
+    private static int failoverSeconds(Scenario scenario) {
+        return switch (scenario) {
+            case SMOKE -> 12;
+            case QUICK -> 20;
+            case DEFAULT -> 30;
             case FULL -> 60;
         };
     }

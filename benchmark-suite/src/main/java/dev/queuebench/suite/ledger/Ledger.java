@@ -150,6 +150,9 @@ public final class Ledger {
                 if (!entry.enqueued) {
                     entry.enqueued = true;
                     enqueued.incrementAndGet();
+                    if (entry.completedAt != null || entry.dead || entry.goneEvidence != null) {
+                        countSettled(); // settled before its enqueue was recorded
+                    }
                 }
                 return null;
             }, null);
@@ -214,7 +217,7 @@ public final class Ledger {
             }
             entry.completedAt = now;
             entry.completedAttempt = job.attempt();
-            if (!entry.dead && entry.goneEvidence == null) {
+            if (!entry.dead && entry.goneEvidence == null && entry.enqueued) {
                 countSettled();
             }
             return entry;
@@ -234,7 +237,7 @@ public final class Ledger {
         withEntry(queue, id, entry -> {
             if (!entry.dead) {
                 entry.dead = true;
-                if (entry.completedAt == null && entry.goneEvidence == null) {
+                if (entry.completedAt == null && entry.goneEvidence == null && entry.enqueued) {
                     countSettled();
                 }
             }
@@ -283,7 +286,9 @@ public final class Ledger {
             if (!isSettled(entry) && last != null && last.attempt == job.attempt() && last.completeSentAt != null
                     && !last.completeRefused) {
                 entry.goneEvidence = evidence;
-                countSettled();
+                if (entry.enqueued) {
+                    countSettled();
+                }
             }
             return null;
         }, null);
@@ -316,7 +321,10 @@ public final class Ledger {
         return enqueued.get();
     }
 
-    /** Jobs completed or dead so far. */
+    /**
+     * Jobs recorded as enqueued that are completed or dead so far: a job whose enqueue failed yet was stored (an
+     * unconfirmed publish) does not count, or it would stand in for a job still on its way.
+     */
     public long settledCount() {
         return settled.get();
     }
@@ -402,6 +410,61 @@ public final class Ledger {
             }
         }
         return redelivered;
+    }
+
+    /**
+     * Jobs a handler started again after their {@code complete} had answered true: completions the backend
+     * acknowledged and then lost (a failover to a replica that never got them). Retired jobs brought back count.
+     */
+    public long cameBackCount() {
+        long back = 0;
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                Instant completedAt = entry.completedAt;
+                if (entry.revived || completedAt != null
+                        && entry.runs.stream().anyMatch(r -> r.startedAt.isAfter(completedAt))) {
+                    back++;
+                }
+            }
+        }
+        return back;
+    }
+
+    /**
+     * Jobs with a handler run that started while an earlier run's lease was still valid; unlike {@link #check()}'s
+     * duplicated count, a run after the job's completion is not counted (that is {@link #cameBackCount()}).
+     */
+    public long overlappingCount() {
+        long overlapping = 0;
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                List<Run> runs = new ArrayList<>(entry.runs);
+                runs.sort((a, b) -> a.startedAt.compareTo(b.startedAt));
+                boolean found = false;
+                for (int i = 1; i < runs.size() && !found; i++) {
+                    for (int j = 0; j < i && !found; j++) {
+                        found = runs.get(j).leaseEnd.isAfter(runs.get(i).startedAt);
+                    }
+                }
+                if (found) {
+                    overlapping++;
+                }
+            }
+        }
+        return overlapping;
+    }
+
+    /** Enqueued jobs that are neither settled nor ever started by a handler: acknowledged, never delivered. */
+    public long neverStartedCount() {
+        long never = 0;
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                if (entry.enqueued && !entry.retired && !isSettled(entry) && entry.runs.isEmpty()) {
+                    never++;
+                }
+            }
+        }
+        return never;
     }
 
     /** Jobs a handler holds right now: started, neither settled nor released since. */

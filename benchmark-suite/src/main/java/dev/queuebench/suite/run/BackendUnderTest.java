@@ -249,6 +249,12 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         if (r.status() instanceof CaseStatus.Skipped s) {
             return r.id().target() + " " + r.id().suite() + " " + r.id().caseName() + ": skipped, " + s.reason();
         }
+        if (r.setup().workers() == 0 && r.jobs().enqueued() == 0) { // a case that moves no jobs, e.g. a kit clause
+            String verdict = r.status() instanceof CaseStatus.Ran ran && ran.violation() != null
+                    ? "FAILED, " + ran.violation() : failed.isEmpty() ? "passed" : failed.strip();
+            return String.format(Locale.ROOT, "%s %s %s: %s (%,d ms)", r.id().target(), r.id().suite(),
+                    r.id().caseName(), verdict, r.throughput().durationMs());
+        }
         return String.format(Locale.ROOT,
                 "%s/%s %-11s %-28s W=%-2d batch=%-3d %,10.0f jobs/s (min %,.0f max %,.0f) p99 %.1f ms"
                         + "  lost %d dup %d%s",

@@ -76,7 +76,8 @@ public record RunOptions(
             "strategy", "one claim strategy instead of every strategy each backend declares",
             "processes", "consumer JVMs the workers are spread over (1 to 64, default 1: threads in this JVM)",
             "agents", "comma list of host:port of queuebench agents the consumers run on (one worker JVM each)",
-            "cases", "chaos cases, comma list of " + String.join(",", ChaosCase.labels()) + " (default all)",
+            "cases", "chaos cases, comma list of " + String.join(",", ChaosCase.labels())
+                    + " (default all but failover)",
             "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL); any <backend>.<key> sets that provider key",
             "redis.url", "Redis URL (or QUEUEBENCH_REDIS_URL)",
             "sqlite.path", "SQLite file (default target/queuebench-sqlite/<stamp>.db)",
@@ -163,7 +164,7 @@ public record RunOptions(
                 bool(given, "virtualThreads"),
                 given,
                 integer(given, "processes", 1, 1, 64),
-                words(given, "cases", ChaosCase.labels(), true, ChaosCase.labels()));
+                words(given, "cases", ChaosCase.labels(), true, ChaosCase.defaultLabels()));
     }
 
     /** True when each case is recorded by JDK Flight Recorder ({@code -Dprofile=true}). */

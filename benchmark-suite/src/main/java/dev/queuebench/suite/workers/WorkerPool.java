@@ -1,45 +1,56 @@
 package dev.queuebench.suite.workers;
 
-import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.FailResult;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.ledger.Ledger;
-import dev.queuebench.suite.ledger.UnansweredCompletes;
 import dev.queuebench.suite.run.Progress;
+import dev.queuebench.worker.Job;
+import dev.queuebench.worker.JobResult;
+import dev.queuebench.worker.QueueWorker;
+import dev.queuebench.worker.WorkerListener;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * N consumer threads (platform threads, or virtual ones) that claim jobs in batches of {@code batch}, run the task,
- * and settle each job: {@code complete} one at a time when {@code batch} is 1, one {@code completeAll} per claim
- * otherwise; jobs whose payload says so are failed instead. Every handler run and settlement goes to the
- * {@link Ledger}; every handler start to the {@link LatencyRecorder}. With several queues each worker goes round
- * them, starting at a different one. The same loop runs inside each worker process ({@link WorkerProcessMain}), where
- * the {@link Events} go to stdout instead.
+ * N consumers on the worker runtime applications embed ({@link QueueWorker}): {@code workers} handler loops (platform
+ * threads, or virtual ones) claiming up to {@code batch} jobs at once, running the task and acknowledging: each
+ * {@code complete} alone when {@code batch} is 1, else {@code completeAll} in batches of up to {@code batch} (or
+ * after {@link #ACK_DELAY}); jobs whose payload says so fail instead. Leases are not extended, so a slow handler's
+ * lease runs out as the chaos cases want. Every handler run and settlement goes to the {@link Events}, and so to the
+ * {@link Ledger}; every handler start to the {@link LatencyRecorder}. The same pool runs inside each worker process
+ * ({@link WorkerProcessMain}), where the {@link Events} go to stdout instead.
  */
 public final class WorkerPool implements Consumers {
     /** Long enough that no lease expires in a healthy case: a redelivery then means a real duplicate. */
     public static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration CLAIM_WAIT = Duration.ofMillis(50);
+    /** Longest a finished job waits for its acknowledgement batch to fill: the runtime's default. */
+    private static final Duration ACK_DELAY = Duration.ofMillis(5);
     /** Allowance for the harness and backend clocks when judging that a lease had expired. */
     public static final Duration STALE_SLACK = Duration.ofMillis(200);
 
-    private final QueueBackend backend;
-    private final List<String> queues;
-    private final int batch;
+    /**
+     * The runtime logs each failed backend call as a warning with its stack trace; the suite counts and reports them
+     * itself ({@link ConsumerCounts}), and under a fault they would bury the console, so only errors are logged.
+     */
+    private static final java.util.logging.Logger RUNTIME_LOG =
+            java.util.logging.Logger.getLogger(QueueWorker.class.getName());
+
+    static {
+        RUNTIME_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     private final Task task;
-    private final Duration lease;
     private final Events events;
-    private final List<Thread> threads = new ArrayList<>();
+    private final QueueWorker worker;
     private final ConsumerCounts counts = new ConsumerCounts();
     private final ThreadCosts costs = new ThreadCosts();
     private final AtomicLong sink = new AtomicLong();
-    private volatile boolean running = true;
 
     /**
      * Where a pool reports each handler run and settlement: the {@link Ledger} in this process, or the coordinator's
@@ -113,21 +124,21 @@ public final class WorkerPool implements Consumers {
         this(backend, queues, workers, batch, task, virtualThreads, LEASE, new LocalEvents(ledger, latency, progress));
     }
 
-    /** Starts {@code workers} threads on {@code queues} at once, claiming with {@code lease}. */
+    /** Starts {@code workers} handler loops on {@code queues} at once, claiming with {@code lease}. */
     public WorkerPool(QueueBackend backend, List<String> queues, int workers, int batch, Task task,
             boolean virtualThreads, Duration lease, Events events) {
-        this.backend = backend;
-        this.queues = List.copyOf(queues);
-        this.batch = batch;
         this.task = task;
-        this.lease = lease;
         this.events = events;
-        Thread.Builder builder = virtualThreads ? Thread.ofVirtual().name("qb-worker-", 0)
-                : Thread.ofPlatform().name("qb-worker-", 0).daemon(true);
-        for (int i = 0; i < workers; i++) {
-            int first = i % this.queues.size();
-            threads.add(builder.start(() -> work(first)));
-        }
+        QueueWorker.Builder builder = QueueWorker.builder(backend).concurrency(workers).claimBatch(batch).lease(lease)
+                .claimWait(queues.size() == 1 ? CLAIM_WAIT : Duration.ZERO)
+                .ackBatch(batch).ackDelay(batch == 1 ? Duration.ZERO : ACK_DELAY)
+                .withoutLeaseExtension()
+                .drainTimeout(lease.multipliedBy(2))
+                .threadFactory(counted(virtualThreads))
+                .listener(new Settlements())
+                .handler(this::run);
+        queues.forEach(builder::queue);
+        this.worker = builder.start();
     }
 
     @Override
@@ -135,27 +146,27 @@ public final class WorkerPool implements Consumers {
         return counts;
     }
 
-    /** Every worker thread's CPU time and allocations, added as each thread ends. */
+    /** Every thread's CPU time and allocations (handler loops, acknowledgement flusher), added as each thread ends. */
     @Override
     public ThreadCosts costs() {
         return costs;
     }
 
     /**
-     * Stops claiming, lets each worker settle what it holds, and waits for every thread to end, also when this thread
-     * is interrupted (the interrupt is kept): the ledger must not be judged while a worker still reports into it.
+     * Stops claiming, lets each handler loop settle what it holds (up to twice the lease), and waits for the
+     * runtime's threads to end, also when this thread is interrupted (the interrupt is kept): the ledger must not be
+     * judged while a worker still reports into it. The runtime's own close gives up waiting when interrupted, so it
+     * runs on a thread of its own.
      */
     @Override
     public void close() {
-        running = false;
+        Thread closing = Thread.ofPlatform().name("qb-worker-close").start(worker::close);
         boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+        while (closing.isAlive()) {
+            try {
+                closing.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
         if (interrupted) {
@@ -163,87 +174,41 @@ public final class WorkerPool implements Consumers {
         }
     }
 
-    /** One worker thread: its loop, then its CPU time and allocations into {@link #costs}. */
-    private void work(int first) {
-        ThreadCosts.Mark start = ThreadCosts.mark();
-        try {
-            loop(first);
-        } finally {
-            costs.addSince(start);
-        }
-    }
-
-    /**
-     * One worker's loop. An interrupt stops the worker once it has handled what it claimed (an interrupted call may
-     * throw: such a complete stays unanswered until {@link UnansweredCompletes} looks for the job); the other
-     * workers go on and take over its jobs when their leases end.
-     */
-    private void loop(int first) {
-        int index = first;
-        int emptyInARow = 0;
-        while (running) {
-            if (Thread.currentThread().isInterrupted()) {
-                error(Thread.currentThread().getName() + " was interrupted: it stopped claiming");
-                return;
-            }
-            String queue = queues.get(index);
+    /** The runtime's threads, each adding its CPU time and allocations to {@link #costs} when it ends. */
+    private ThreadFactory counted(boolean virtualThreads) {
+        ThreadFactory threads = (virtualThreads ? Thread.ofVirtual().name("qb-worker-", 0)
+                : Thread.ofPlatform().name("qb-worker-", 0).daemon(true)).factory();
+        return work -> threads.newThread(() -> {
+            ThreadCosts.Mark start = ThreadCosts.mark();
             try {
-                List<ClaimedJob> jobs =
-                        backend.claim(queue, batch, lease, queues.size() == 1 ? CLAIM_WAIT : Duration.ZERO);
-                if (jobs.isEmpty()) {
-                    index = (index + 1) % queues.size();
-                    if (++emptyInARow >= queues.size() && queues.size() > 1) {
-                        LockSupport.parkNanos(1_000_000); // every queue was empty: do not spin
-                        emptyInARow = 0;
-                    }
-                    continue;
-                }
-                emptyInARow = 0;
-                handle(jobs);
-            } catch (BackendClosedException e) {
-                return;
-            } catch (RuntimeException e) {
-                error(e.getMessage());
-                LockSupport.parkNanos(10_000_000); // a failing server: retry, but not in a hot loop
+                work.run();
+            } finally {
+                costs.addSince(start);
             }
-        }
+        });
     }
 
-    private void handle(List<ClaimedJob> jobs) {
-        List<ClaimedJob> toComplete = new ArrayList<>(jobs.size());
-        for (ClaimedJob job : jobs) {
-            long startNanos = System.nanoTime();
-            Payload payload = Payload.decode(job.payload());
-            events.started(job, payload, startNanos, Instant.now());
-            if (payload.behaviour() == Payload.Behaviour.SLOW_ONCE && job.attempt() == 1) {
-                sleepPast(job.leaseExpiresAt().plus(STALE_SLACK));
-            }
-            if (task.run() == 1) {
-                sink.incrementAndGet(); // uses the result, so the computation cannot be optimised away
-            }
-            boolean fails = switch (payload.behaviour()) {
-                case SUCCEED, SLOW_ONCE -> false;
-                case FAIL_ONCE -> job.attempt() == 1;
-                case FAIL_ALWAYS -> true;
-            };
-            if (fails) {
-                fail(job);
-            } else if (batch == 1) {
-                events.completing(job);
-                Instant before = Instant.now();
-                settle(job, backend.complete(job), before);
-            } else {
-                toComplete.add(job);
-            }
+    /** The handler: reports the start, runs the task, and fails the job when its payload says so. */
+    private JobResult run(Job job) {
+        long startNanos = System.nanoTime();
+        ClaimedJob claimed = job.claimed();
+        Payload payload = Payload.decode(claimed.payload());
+        events.started(claimed, payload, startNanos, Instant.now());
+        if (payload.behaviour() == Payload.Behaviour.SLOW_ONCE && job.attempt() == 1) {
+            sleepPast(claimed.leaseExpiresAt().plus(STALE_SLACK));
         }
-        if (!toComplete.isEmpty()) {
-            toComplete.forEach(events::completing);
-            Instant before = Instant.now();
-            List<Boolean> answers = backend.completeAll(toComplete);
-            for (int i = 0; i < toComplete.size(); i++) {
-                settle(toComplete.get(i), answers.get(i), before);
-            }
+        if (task.run() == 1) {
+            sink.incrementAndGet(); // uses the result, so the computation cannot be optimised away
         }
+        boolean fails = switch (payload.behaviour()) {
+            case SUCCEED, SLOW_ONCE -> false;
+            case FAIL_ONCE -> job.attempt() == 1;
+            case FAIL_ALWAYS -> true;
+        };
+        if (fails) {
+            throw new IllegalStateException("failed on purpose by the benchmark (attempt " + job.attempt() + ")");
+        }
+        return JobResult.done();
     }
 
     /** Waits (a slow handler) until {@code until} has passed on this clock. */
@@ -254,34 +219,57 @@ public final class WorkerPool implements Consumers {
         }
     }
 
-    private void fail(ClaimedJob job) {
-        Instant before = Instant.now();
-        FailResult result = backend.fail(job, "failed on purpose by the benchmark (attempt " + job.attempt() + ")");
-        switch (result.outcome()) {
-            case RETRY_SCHEDULED -> events.released(job, before);
-            case DEAD -> {
-                events.released(job, before);
-                events.dead(job);
-            }
-            case LEASE_LOST -> error("fail answered LEASE_LOST for job " + job.id());
+    /** What the runtime reports about each job, passed on to the {@link Events} and {@link #counts}. */
+    private final class Settlements implements WorkerListener {
+        @Override
+        public void acknowledging(ClaimedJob job) {
+            events.completing(job);
         }
-    }
 
-    /**
-     * Records a {@code complete} answer. {@code before} was taken just before the call: a true answer to a call made
-     * after the lease had expired (plus slack for the clocks) is a stale complete the backend should have refused.
-     */
-    private void settle(ClaimedJob job, boolean completed, Instant before) {
-        if (completed) {
-            events.completed(job);
-            if (before.isAfter(job.leaseExpiresAt().plus(STALE_SLACK))) {
-                counts.staleCompletesAccepted(1);
-                error("complete accepted after the lease of job " + job.id() + " had expired");
+        /**
+         * {@code before} was taken just before the call: a true answer to a call made after the lease had expired
+         * (plus slack for the clocks) is a stale complete the backend should have refused.
+         */
+        @Override
+        public void acknowledged(ClaimedJob job, boolean completed, Instant before) {
+            if (completed) {
+                events.completed(job);
+                if (before.isAfter(job.leaseExpiresAt().plus(STALE_SLACK))) {
+                    counts.staleCompletesAccepted(1);
+                    error("complete accepted after the lease of job " + job.id() + " had expired");
+                }
+            } else {
+                events.refused(job);
+                counts.refusedCompletes(1);
+                error("complete answered false (lease lost) for job " + job.id());
             }
-        } else {
-            events.refused(job);
-            counts.refusedCompletes(1);
-            error("complete answered false (lease lost) for job " + job.id());
+        }
+
+        @Override
+        public void failed(ClaimedJob job, FailResult result, Instant before) {
+            switch (result.outcome()) {
+                case RETRY_SCHEDULED -> events.released(job, before);
+                case DEAD -> {
+                    events.released(job, before);
+                    events.dead(job);
+                }
+                case LEASE_LOST -> error("fail answered LEASE_LOST for job " + job.id());
+            }
+        }
+
+        @Override
+        public void leaseLost(ClaimedJob job) {
+            error("the lease of job " + job.id() + " was lost");
+        }
+
+        @Override
+        public void abandoned(ClaimedJob job, String reason) {
+            error("job " + job.id() + " was left unsettled: " + reason);
+        }
+
+        @Override
+        public void backendError(String operation, Throwable error) {
+            error(operation + " threw: " + error.getMessage());
         }
     }
 

@@ -56,6 +56,19 @@ class ChaosSuiteTest {
     }
 
     @Test
+    void failoverRunsOnlyWhenNamedAndABackendWithoutAClusterFormSaysWhyInOneLine() throws IOException {
+        assertThat(ChaosCase.labels()).contains("failover");
+        assertThat(ChaosCase.defaultLabels()).doesNotContain("failover")
+                .containsExactlyElementsOf(ChaosCase.labels().stream().filter(l -> !l.equals("failover")).toList());
+
+        int status = run(Map.of("backend", "memory", "cases", "failover"));
+
+        assertThat(status).as(this::explain).isZero();
+        assertThat(record("memory", "failover").get("details").get(CaseStatus.SKIPPED).asText())
+                .contains("declares no cluster form").doesNotContain("\n");
+    }
+
+    @Test
     void aKilledWorkerProcessesJobsAndACrashedWritersCommittedJobsAreAllCompleted() throws IOException {
         int status = run(Map.of("backend", "sqlite", "cases", "kill-worker,sqlite-crash"));
 

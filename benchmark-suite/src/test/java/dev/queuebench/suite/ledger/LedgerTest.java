@@ -28,6 +28,19 @@ class LedgerTest {
     }
 
     @Test
+    void aCompletedJobWhoseEnqueueWasNeverRecordedDoesNotCountAsSettledUntilItIs() {
+        ledger.enqueued("q", List.of("1"));
+        ledger.completed(claim("stored-though-its-enqueue-failed", 1, T0));
+
+        assertThat(ledger.settledCount()).as("the stray completion stands in for no job").isZero();
+
+        ledger.completed(claim("2", 1, T0));
+        ledger.enqueued("q", List.of("2"));
+
+        assertThat(ledger.settledCount()).as("settled before its enqueue was recorded").isEqualTo(1);
+    }
+
+    @Test
     void theSameIdInTwoQueuesIsTwoJobs() {
         ledger.enqueued("a", List.of("1"));
         ledger.enqueued("b", List.of("1"));
