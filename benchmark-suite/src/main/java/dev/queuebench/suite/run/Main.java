@@ -7,12 +7,16 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
+import dev.queuebench.suite.lab.Lab;
+import dev.queuebench.suite.lab.LoopbackServers;
 import dev.queuebench.suite.report.ReportWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -48,7 +52,13 @@ public final class Main {
     public static int run(Map<String, String> options, PrintStream err) {
         boolean verbose = Boolean.parseBoolean(options.get("verbose"));
         try {
-            return new BenchmarkRunner(RunOptions.parse(options, System.getenv()), err).run();
+            RunOptions parsed = RunOptions.parse(options, System.getenv());
+            if (parsed.lab().isEmpty()) {
+                return new BenchmarkRunner(parsed, err).run();
+            }
+            try (Lab lab = Lab.up(parsed.lab().get(), labServers(parsed), err)) {
+                return new BenchmarkRunner(parsed.withLabAgents(lab.agents()), err).run();
+            }
         } catch (QueueException | UncheckedIOException e) {
             err.println("queuebench: " + e.getMessage());
             if (verbose) {
@@ -56,6 +66,12 @@ public final class Main {
             }
             return 1;
         }
+    }
+
+    /** The loopback servers every chosen backend's configuration names, which the lab relays into its namespaces. */
+    private static List<InetSocketAddress> labServers(RunOptions options) {
+        return options.backends().stream().flatMap(b -> LoopbackServers.of(b, options.backendValues(b),
+                QueueBackends.provider(b).configKeys()).stream()).distinct().toList();
     }
 
     /** Draws the charts and writes the reports of an existing run folder again from its JSON; returns 0 or 1. */

@@ -7,6 +7,7 @@ import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.suite.chaos.ChaosCase;
 import dev.queuebench.suite.chaos.ChaosSuite;
+import dev.queuebench.suite.lab.LabSpec;
 import dev.queuebench.suite.workers.Payload;
 import dev.queuebench.suite.workers.Task;
 import java.nio.file.Files;
@@ -76,6 +77,8 @@ public record RunOptions(
             "strategy", "one claim strategy instead of every strategy each backend declares",
             "processes", "consumer JVMs the workers are spread over (1 to 64, default 1: threads in this JVM)",
             "agents", "comma list of host:port of queuebench agents the consumers run on (one worker JVM each)",
+            "lab", "hosts=N,rtt=Xms: N network namespaces with that round trip to this host, an agent in each, used"
+                    + " as -Dagents (root only)",
             "cases", "chaos cases, comma list of " + String.join(",", ChaosCase.labels())
                     + " (default all but failover)",
             "postgres.url", "PostgreSQL URL (or QUEUEBENCH_POSTGRES_URL); any <backend>.<key> sets that provider key",
@@ -136,6 +139,10 @@ public record RunOptions(
         List<String> suites = words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES : SUITES);
         bool(given, "profile"); // checked here, read by profile()
         agents(given); // checked here, read by agents()
+        lab(given); // checked here, read by lab()
+        if (given.containsKey("lab") && given.containsKey("agents")) {
+            throw new ConfigurationException("option 'lab' starts its own agents; it cannot be given with 'agents'");
+        }
         if (given.containsKey("cases") && !suites.contains(ChaosSuite.NAME)) {
             throw new ConfigurationException(
                     "option 'cases' chooses chaos cases; it needs the chaos suite (-Dsuite=chaos)");
@@ -175,6 +182,27 @@ public record RunOptions(
     /** The agents the consumers run on ({@code -Dagents=h1:7000,h2:7000}), in order; empty: on this host. */
     public List<String> agents() {
         return agents(given);
+    }
+
+    /** The lab of namespaces the run makes ({@code -Dlab=hosts=3,rtt=1ms}), if asked for. */
+    public Optional<LabSpec> lab() {
+        return lab(given);
+    }
+
+    private static Optional<LabSpec> lab(Map<String, String> given) {
+        return Optional.ofNullable(given.get("lab")).map(LabSpec::parse);
+    }
+
+    /**
+     * These options with the consumers on {@code addresses} (a lab's agents); the command that reproduces the run
+     * still names the lab, not the addresses it happened to get.
+     */
+    public RunOptions withLabAgents(List<String> addresses) {
+        Map<String, String> withAgents = new TreeMap<>(given);
+        withAgents.put("agents", String.join(",", agents(Map.of("agents", String.join(",", addresses)))));
+        return new RunOptions(backends, suites, scenario, workers, jobs, batches, rates, durationSeconds, tasks,
+                payloadBytes, strategy, backendSettings, resultsDir, baseline, regressionThreshold, targetsFile, strict,
+                verbose, virtualThreads, withAgents, processes, chaosCases);
     }
 
     private static List<String> agents(Map<String, String> given) {
@@ -238,6 +266,11 @@ public record RunOptions(
 
     /** The command that reproduces this run from a fresh clone (secrets redacted). */
     public String reproduceCommand() {
+        if (given.containsKey("lab")) {
+            Map<String, String> withoutLabAgents = new TreeMap<>(given);
+            withoutLabAgents.remove("agents");
+            return command(withoutLabAgents);
+        }
         return command(given);
     }
 

@@ -55,6 +55,14 @@ public final class Agent {
      * @return 1 when the address cannot be listened on (said on stderr)
      */
     public static int listen(String hostPort, PrintStream out) {
+        return listen(hostPort, hostname(), out);
+    }
+
+    /**
+     * {@link #listen(String, PrintStream)}, telling coordinators it runs on {@code where} (e.g. the host and the lab
+     * namespace) instead of the bare hostname.
+     */
+    public static int listen(String hostPort, String where, PrintStream out) {
         int colon = hostPort.lastIndexOf(':');
         String host;
         int port;
@@ -68,12 +76,12 @@ public final class Agent {
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(host, port));
             out.println("queuebench agent listening on " + host + ":" + server.getLocalPort() + " (host "
-                    + hostname() + ")");
+                    + where + ")");
             out.flush();
             while (true) {
                 Socket connection = server.accept();
                 Thread.ofPlatform().name("qb-agent-" + connection.getRemoteSocketAddress()).daemon(true)
-                        .start(() -> serve(connection));
+                        .start(() -> serve(connection, where));
             }
         } catch (IOException e) {
             System.err.println("queuebench agent: cannot listen on " + hostPort + ": " + e.getMessage());
@@ -82,13 +90,13 @@ public final class Agent {
     }
 
     /** One coordinator connection: the handshake, one worker JVM, its report, its end. */
-    private static void serve(Socket connection) {
+    private static void serve(Socket connection, String where) {
         try (connection) {
             connection.setTcpNoDelay(true);
             BufferedReader in = new BufferedReader(
                     new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8));
             Writer out = new OutputStreamWriter(connection.getOutputStream(), StandardCharsets.UTF_8);
-            send(out, HELLO + "\t" + hostname());
+            send(out, HELLO + "\t" + where);
             while (true) {
                 String line = in.readLine();
                 if (line == null) {

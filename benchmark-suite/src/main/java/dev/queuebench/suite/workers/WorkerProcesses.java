@@ -470,7 +470,7 @@ public final class WorkerProcesses implements Consumers {
      * {@code exec:java}, where {@code java.class.path} is Maven's launcher), else {@code java.class.path} (the
      * shaded jar, or Surefire's).
      */
-    static String classPath() {
+    public static String classPath() {
         if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
             List<String> entries = new ArrayList<>();
             for (URL url : loader.getURLs()) {

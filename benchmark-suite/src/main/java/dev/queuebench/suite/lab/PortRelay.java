@@ -1,0 +1,122 @@
+package dev.queuebench.suite.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay: every connection accepted on {@code listen} is joined to a new connection to {@code target}, bytes
+ * copied both ways (Nagle off) until either side ends. The lab puts one on the host (veth address to loopback) and
+ * one in each namespace (loopback to the host's veth address) for every server port a backend's configuration names.
+ */
+public final class PortRelay implements AutoCloseable {
+    private static final int BUFFER = 64 * 1024;
+
+    private final ServerSocket server;
+    private final InetSocketAddress target;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+    private PortRelay(ServerSocket server, InetSocketAddress target) {
+        this.server = server;
+        this.target = target;
+    }
+
+    /**
+     * Listens on {@code listen} and relays to {@code target} on virtual threads until closed.
+     *
+     * @throws IOException when {@code listen} cannot be bound
+     */
+    public static PortRelay start(InetSocketAddress listen, InetSocketAddress target) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        try {
+            server.bind(listen, 512);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot relay " + listen + " to " + target + ": " + e.getMessage(), e);
+        }
+        PortRelay relay = new PortRelay(server, target);
+        Thread.ofPlatform().daemon(true).name("qb-relay-" + listen).start(relay::accept);
+        return relay;
+    }
+
+    /** The address it listens on. */
+    public InetSocketAddress listening() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Thread.ofVirtual().start(() -> join(client));
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void join(Socket client) {
+        Socket upstream = new Socket();
+        open.add(client);
+        open.add(upstream);
+        try {
+            upstream.connect(target, 5_000);
+            client.setTcpNoDelay(true);
+            upstream.setTcpNoDelay(true);
+            Thread back = Thread.ofVirtual().start(() -> copy(upstream, client));
+            copy(client, upstream);
+            back.join();
+        } catch (IOException e) {
+            // the target refused: the client sees its connection end
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(upstream);
+            closeQuietly(client);
+            open.remove(client);
+            open.remove(upstream);
+        }
+    }
+
+    /** Copies {@code from} to {@code to} until {@code from} ends, then ends {@code to}'s output. */
+    private static void copy(Socket from, Socket to) {
+        byte[] buffer = new byte[BUFFER];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+            to.shutdownOutput();
+        } catch (IOException e) {
+            closeQuietly(from);
+            closeQuietly(to);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    /** Stops accepting and cuts every relayed connection. */
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // already closed
+        }
+        open.forEach(PortRelay::closeQuietly);
+    }
+}
