@@ -32,9 +32,15 @@ import java.util.regex.Pattern;
  * host namespace by a veth pair on its own {@code 10.237.x.y/30} (host {@code .1}, namespace {@code .2}), half the
  * round trip of netem delay on each end, the host's loopback servers relayed into it ({@link PortRelay} on both
  * sides, so a configuration naming {@code localhost:5432} works unchanged inside), and a {@link NamespaceAgent} in
- * it. {@link #close()} (also a shutdown hook, should the JVM end first) stops the agents and removes the relays,
- * veths and namespaces; a later lab removes namespaces left by a lab whose JVM was killed (no process in them, older
- * than {@link #STALE}). Root only; it only ever addresses loopback and the addresses it created.
+ * it. Where the kernel has no netem ({@code CONFIG_NET_SCH_NETEM} unset: {@code tc} answers "qdisc kind is
+ * unknown"), the host's relays hold every chunk back half the round trip in each direction instead: then only
+ * client-server traffic carries the round trip, not the coordinator's connection to its agents. The round trip is
+ * measured the way a backend's client sees it: from inside the namespace, through the relays, to an echo on the
+ * host's loopback ({@link RoundTripEcho}).
+ *
+ * <p>{@link #close()} (also a shutdown hook, should the JVM end first) stops the agents and removes the relays,
+ * veths and namespaces; a later lab removes namespaces left by a lab whose JVM was killed (no process in them,
+ * older than {@link #STALE}). Root only; it only ever addresses loopback and the addresses it created.
  */
 public final class Lab implements AutoCloseable {
     /** A namespace of a lab with no process left in it, older than this, is left over from a killed coordinator. */
@@ -45,11 +51,22 @@ public final class Lab implements AutoCloseable {
 
     /** One namespace as the report shows it: its name, agent address, set and measured round trips. */
     public record Host(String namespace, String agent, String hostAddress, double setRttMillis,
-            double measuredRttMillis) {
-        /** One line for the progress output and the README's example. */
+            double measuredRttMillis, String delayedBy) {
+        /** One line for the progress output. */
         public String describe() {
-            return String.format(Locale.ROOT, "netns %s: agent %s (host side %s), RTT set %.3f ms, measured %.3f ms",
-                    namespace, agent, hostAddress, setRttMillis, measuredRttMillis);
+            return String.format(Locale.ROOT, "netns %s: agent %s (host side %s), RTT set %.3f ms (%s), measured"
+                    + " %.3f ms", namespace, agent, hostAddress, setRttMillis, delayedBy, measuredRttMillis);
+        }
+    }
+
+    /** How the round trip is added: netem on both veth ends, or the host's relays. */
+    private enum Delay {
+        NONE("no delay"), NETEM("netem on both veth ends"), RELAYS("the lab's relays: this kernel has no netem");
+
+        final String label;
+
+        Delay(String label) {
+            this.label = label;
         }
     }
 
@@ -59,7 +76,6 @@ public final class Lab implements AutoCloseable {
         final String hostVeth;
         final String hostAddress;
         final List<PortRelay> relays = new ArrayList<>();
-        RoundTripEcho echo;
         Process agent;
         Host host;
 
@@ -73,6 +89,8 @@ public final class Lab implements AutoCloseable {
     private final LabSpec spec;
     private final String run;
     private final List<Namespace> namespaces = new ArrayList<>();
+    private RoundTripEcho echo;
+    private Delay delay;
     private final Thread teardownOnExit = new Thread(this::teardown, "qb-lab-teardown");
     private boolean closed;
 
@@ -94,8 +112,11 @@ public final class Lab implements AutoCloseable {
         Lab lab = new Lab(spec, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
         Runtime.getRuntime().addShutdownHook(lab.teardownOnExit);
         try {
+            lab.echo = RoundTripEcho.start(new InetSocketAddress("127.0.0.1", 0));
+            List<InetSocketAddress> relayed = new ArrayList<>(servers);
+            relayed.add(InetSocketAddress.createUnresolved("127.0.0.1", lab.echo.address().getPort()));
             for (int i = 1; i <= spec.hosts(); i++) {
-                lab.addHost(i, servers);
+                lab.addHost(i, relayed);
             }
             for (Namespace ns : lab.namespaces) {
                 ns.host = lab.awaitAgent(ns);
@@ -143,23 +164,28 @@ public final class Lab implements AutoCloseable {
         ip("netns", "exec", name, "ip", "link", "set", "lo", "up");
         ip("netns", "exec", name, "ip", "addr", "add", nsAddress + "/30", "dev", nsVeth);
         ip("netns", "exec", name, "ip", "link", "set", nsVeth, "up");
-        if (spec.rttMicros() > 0) {
-            String half = (spec.rttMicros() / 2) + "us";
+        String half = (spec.rttMicros() / 2) + "us";
+        if (delay == null) {
+            delay = spec.rttMicros() == 0 ? Delay.NONE : netem(hostVeth, half);
+        } else if (delay == Delay.NETEM) {
             run("tc", "qdisc", "add", "dev", hostVeth, "root", "netem", "delay", half);
+        }
+        if (delay == Delay.NETEM) {
             ip("netns", "exec", name, "tc", "qdisc", "add", "dev", nsVeth, "root", "netem", "delay", half);
         }
+        Duration relayDelay = delay == Delay.RELAYS ? Duration.ofNanos(spec.rttMicros() * 1000 / 2) : Duration.ZERO;
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", WorkerProcesses.classPath(), NamespaceAgent.class.getName(), "--listen", nsAddress + ":0"));
         for (InetSocketAddress server : servers) {
             ns.relays.add(PortRelay.start(new InetSocketAddress(hostAddress, server.getPort()),
-                    new InetSocketAddress(server.getHostString(), server.getPort())));
+                    new InetSocketAddress(server.getHostString(), server.getPort()), relayDelay));
             command.addAll(List.of("--relay", server.getHostString() + ":" + server.getPort() + "=" + hostAddress + ":"
                     + server.getPort()));
         }
-        ns.echo = RoundTripEcho.start(new InetSocketAddress(hostAddress, 0));
-        command.addAll(List.of("--echo", hostAddress + ":" + ns.echo.address().getPort(), "--where",
-                hostname() + " netns " + name + ", lab RTT set " + RoundTripEcho.millis(spec.rttMicros())));
+        command.addAll(List.of("--echo", "127.0.0.1:" + echo.address().getPort(), "--where",
+                hostname() + " netns " + name + ", lab RTT set " + RoundTripEcho.millis(spec.rttMicros()) + " ("
+                        + delay.label + ")"));
         ns.agent = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
@@ -176,7 +202,8 @@ public final class Lab implements AutoCloseable {
                     }
                     Matcher listening = LISTENING.matcher(line);
                     if (listening.find()) {
-                        return new Host(ns.name, listening.group(1), ns.hostAddress, spec.rttMillis(), rtt / 1e3);
+                        return new Host(ns.name, listening.group(1), ns.hostAddress, spec.rttMillis(), rtt / 1e3,
+                                delay.label);
                     }
                 }
                 throw new IOException("the agent in " + ns.name + " exited before it listened (its stderr above)");
@@ -230,14 +257,27 @@ public final class Lab implements AutoCloseable {
             if (ns.agent != null) {
                 stop(ns.agent);
             }
-            if (ns.echo != null) {
-                ns.echo.close();
-            }
             for (int r = ns.relays.size() - 1; r >= 0; r--) {
                 ns.relays.get(r).close();
             }
             quietly("ip", "link", "del", ns.hostVeth);
             quietly("ip", "netns", "del", ns.name);
+        }
+        if (echo != null) {
+            echo.close();
+        }
+    }
+
+    /** Puts netem delay {@code half} on {@code device}: NETEM, or RELAYS when this kernel has no netem. */
+    private static Delay netem(String device, String half) throws IOException {
+        try {
+            run("tc", "qdisc", "add", "dev", device, "root", "netem", "delay", half);
+            return Delay.NETEM;
+        } catch (IOException e) {
+            if (e.getMessage().contains("kind is unknown")) {
+                return Delay.RELAYS;
+            }
+            throw e;
         }
     }
 

@@ -4,16 +4,18 @@ import dev.queuebench.suite.workers.Agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The process the lab starts in each namespace ({@code ip netns exec <ns> java ... NamespaceAgent ...}): it opens
- * the namespace's side of the server relays, measures the round trip to the host, and then is an {@link Agent} that
+ * the namespace's side of the server relays, measures the round trip to the host's echo (through its relay, the path
+ * a backend's client takes), and then is an {@link Agent} that
  * names its namespace and both round trips to every coordinator. It ends when its stdin closes (the coordinator that
  * started it is gone), killing the worker JVMs it started.
  *
- * <p>Arguments: {@code --listen ADDR:PORT --echo HOST_ADDR:PORT --where TEXT [--relay LOCAL:PORT=REMOTE:PORT]...}.
+ * <p>Arguments: {@code --listen ADDR:PORT --echo LOCAL:PORT --where TEXT [--relay LOCAL:PORT=REMOTE:PORT]...}.
  * It prints {@code queuebench lab rtt MICROS} and then the agent's {@code listening on} line.
  */
 public final class NamespaceAgent {
@@ -44,7 +46,7 @@ public final class NamespaceAgent {
         try {
             for (String relay : relays) {
                 String[] ends = relay.split("=", 2);
-                opened.add(PortRelay.start(address(ends[0]), address(ends[1])));
+                opened.add(PortRelay.start(address(ends[0]), address(ends[1]), Duration.ZERO));
             }
             rtt = RoundTripEcho.measure(address(echo));
         } catch (IOException | RuntimeException e) {

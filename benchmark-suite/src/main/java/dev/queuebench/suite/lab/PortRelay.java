@@ -6,32 +6,46 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP relay: every connection accepted on {@code listen} is joined to a new connection to {@code target}, bytes
- * copied both ways (Nagle off) until either side ends. The lab puts one on the host (veth address to loopback) and
- * one in each namespace (loopback to the host's veth address) for every server port a backend's configuration names.
+ * copied both ways (Nagle off) until either side ends, each chunk held back {@code delay} in each direction (0: sent
+ * at once). The lab puts one on the host (veth address to loopback) and one in each namespace (loopback to the
+ * host's veth address) for every server port a backend's configuration names; where the kernel has no netem, the
+ * host's relays carry the lab's round trip as that delay.
  */
 public final class PortRelay implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
 
     private final ServerSocket server;
     private final InetSocketAddress target;
+    private final long delayNanos;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
-    private PortRelay(ServerSocket server, InetSocketAddress target) {
+    /** Bytes read at {@code nanoTime}, to be written {@code delayNanos} later; null bytes: the end of the stream. */
+    private record Chunk(long due, byte[] bytes) {}
+
+    private PortRelay(ServerSocket server, InetSocketAddress target, long delayNanos) {
         this.server = server;
         this.target = target;
+        this.delayNanos = delayNanos;
     }
 
     /**
-     * Listens on {@code listen} and relays to {@code target} on virtual threads until closed.
+     * Listens on {@code listen} and relays to {@code target} on virtual threads until closed, each direction held
+     * back {@code delay}.
      *
      * @throws IOException when {@code listen} cannot be bound
      */
-    public static PortRelay start(InetSocketAddress listen, InetSocketAddress target) throws IOException {
+    public static PortRelay start(InetSocketAddress listen, InetSocketAddress target, Duration delay)
+            throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         try {
@@ -40,7 +54,7 @@ public final class PortRelay implements AutoCloseable {
             server.close();
             throw new IOException("cannot relay " + listen + " to " + target + ": " + e.getMessage(), e);
         }
-        PortRelay relay = new PortRelay(server, target);
+        PortRelay relay = new PortRelay(server, target, delay.toNanos());
         Thread.ofPlatform().daemon(true).name("qb-relay-" + listen).start(relay::accept);
         return relay;
     }
@@ -69,8 +83,8 @@ public final class PortRelay implements AutoCloseable {
             upstream.connect(target, 5_000);
             client.setTcpNoDelay(true);
             upstream.setTcpNoDelay(true);
-            Thread back = Thread.ofVirtual().start(() -> copy(upstream, client));
-            copy(client, upstream);
+            Thread back = Thread.ofVirtual().start(() -> copy(upstream, client, delayNanos));
+            copy(client, upstream, delayNanos);
             back.join();
         } catch (IOException e) {
             // the target refused: the client sees its connection end
@@ -84,8 +98,15 @@ public final class PortRelay implements AutoCloseable {
         }
     }
 
-    /** Copies {@code from} to {@code to} until {@code from} ends, then ends {@code to}'s output. */
-    private static void copy(Socket from, Socket to) {
+    /**
+     * Copies {@code from} to {@code to} until {@code from} ends, then ends {@code to}'s output; with a delay, through
+     * a queue whose writer sends each chunk (and the end) {@code delayNanos} after it was read.
+     */
+    private static void copy(Socket from, Socket to, long delayNanos) {
+        if (delayNanos > 0) {
+            copyDelayed(from, to, delayNanos);
+            return;
+        }
         byte[] buffer = new byte[BUFFER];
         try {
             InputStream in = from.getInputStream();
@@ -98,6 +119,50 @@ public final class PortRelay implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(from);
             closeQuietly(to);
+        }
+    }
+
+    private static void copyDelayed(Socket from, Socket to, long delayNanos) {
+        BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                OutputStream out = to.getOutputStream();
+                while (true) {
+                    Chunk chunk = queue.take();
+                    long wait = chunk.due() - System.nanoTime();
+                    while (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                        wait = chunk.due() - System.nanoTime();
+                    }
+                    if (chunk.bytes() == null) {
+                        to.shutdownOutput();
+                        return;
+                    }
+                    out.write(chunk.bytes());
+                    out.flush();
+                }
+            } catch (IOException e) {
+                closeQuietly(from);
+                closeQuietly(to);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        byte[] buffer = new byte[BUFFER];
+        try {
+            InputStream in = from.getInputStream();
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                queue.add(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
+            }
+            queue.add(new Chunk(System.nanoTime() + delayNanos, null));
+            writer.join();
+        } catch (IOException e) {
+            closeQuietly(from);
+            closeQuietly(to);
+            writer.interrupt();
+        } catch (InterruptedException e) {
+            writer.interrupt();
+            Thread.currentThread().interrupt();
         }
     }
 
