@@ -145,7 +145,8 @@ public final class ThrowawayRedis extends ChildProcessServer {
         command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", folder.toString(),
                 "--logfile", folder.resolve("redis.log").toString()));
         if (sentinelConf == null) {
-            command.addAll(List.of("--save", "", "--appendonly", "no"));
+            // a replica's full sync starts at once (Redis 7 waits 5 s by default for more replicas to join it)
+            command.addAll(List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"));
         }
         if (replicaOf != 0) {
             command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replicaOf)));
