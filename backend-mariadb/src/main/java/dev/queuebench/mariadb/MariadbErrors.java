@@ -68,13 +68,8 @@ final class MariadbErrors {
         return new QueueException("MariaDB at " + address + " failed while " + doing + ": " + detail, e);
     }
 
-    /** The exception for a pool that could not open its first connection. */
-    static QueueException openFailed(RuntimeException e, MariadbConfig config) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                return translate(sql, config, "connecting");
-            }
-        }
+    /** The exception for a pool that failed to open without any driver exception among its causes. */
+    static QueueException unreachable(RuntimeException e, MariadbConfig config) {
         return new BackendUnavailableException("cannot reach MariaDB at " + config.address() + ": "
                 + oneLine(e.getMessage()) + "; " + HINT, e);
     }

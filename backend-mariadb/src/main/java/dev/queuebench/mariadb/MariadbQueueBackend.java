@@ -2,7 +2,6 @@ package dev.queuebench.mariadb;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.queuebench.api.AbstractQueueBackend;
 import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.Capabilities.Feature;
 import dev.queuebench.api.Capabilities.Ordering;
@@ -14,6 +13,9 @@ import dev.queuebench.api.Footprint;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueStats;
+import dev.queuebench.jdbc.ConnectionPool;
+import dev.queuebench.jdbc.JdbcQueueBackend;
+import dev.queuebench.jdbc.QueueSignals;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,11 +37,11 @@ import org.mariadb.jdbc.MariaDbDataSource;
 
 /**
  * The mariadb backend: one InnoDB jobs table, a HikariCP pool of autocommit READ COMMITTED connections (every
- * operation is one statement, or two for the optimistic claim and the admin ones), and {@link WakeUps} for waiting
- * claims. The SQL of each operation is in the {@code .sql} resource named after it.
+ * operation is one statement, or two for the optimistic claim and the admin ones), and {@link QueueSignals} for waiting
+ * claims; the plumbing around the statements is {@link JdbcQueueBackend}'s. The SQL of each operation is in the
+ * {@code .sql} resource named after it.
  */
-final class MariadbQueueBackend extends AbstractQueueBackend {
-    /** Tries of an operation that meets a lock error (it rolled back, so trying again is safe). */
+final class MariadbQueueBackend extends JdbcQueueBackend {
     /** A lock-wait timeout is rolled back whole, so it is tried again, this many times in all. */
     private static final int LOCK_ERROR_TRIES = 3;
     /** A deadlock victim costs no wait, so it is tried more often, after a jittered pause. */
@@ -50,18 +52,16 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
     private final ClaimQuery claimQuery;
     private final HikariDataSource pool;
     private final ServerSettings server;
-    private final WakeUps wakeUps = new WakeUps();
+    /**
+     * Where waiting claims park. MariaDB has no LISTEN/NOTIFY, so only enqueues through this backend wake them; a
+     * job enqueued by another process is found at the waiter's next look, at most a poll interval later.
+     */
+    private final QueueSignals wakeUps = new QueueSignals();
     private final Capabilities capabilities;
-
-    /** A unit of work on one pooled connection. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
 
     private MariadbQueueBackend(MariadbConfig config, MeterRegistry registry, Sql sql, HikariDataSource pool,
             ServerSettings server) {
-        super(MariadbBackendProvider.NAME, config.strategy(), registry);
+        super(MariadbBackendProvider.NAME, config.strategy(), registry, pool);
         this.config = config;
         this.sql = sql;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
@@ -77,12 +77,8 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
      */
     static MariadbQueueBackend open(MariadbConfig config, MeterRegistry registry) {
         Sql sql = Sql.forTable(config.table());
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(poolConfig(config, dataSource(config)));
-        } catch (RuntimeException e) {
-            throw MariadbErrors.openFailed(e, config);
-        }
+        HikariDataSource pool = ConnectionPool.open(poolConfig(config, dataSource(config)),
+                e -> MariadbErrors.translate(e, config, "connecting"), e -> MariadbErrors.unreachable(e, config));
         try (Connection connection = pool.getConnection()) {
             ServerSettings server = ServerSettings.read(connection, sql, config);
             Schema.install(connection, sql, config);
@@ -208,32 +204,11 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
      */
     @Override
     protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
-        long deadline = System.nanoTime() + waitTimeout.toNanos();
         long leaseMicros = leaseDuration.toNanos() / 1_000;
-        while (true) {
-            long seen = wakeUps.generation(queue);
+        return claimUntil(queue, waitTimeout, config.pollInterval(), wakeUps, () -> {
             long token = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
-            ClaimQuery.Attempt attempt = withConnection(queue, "claiming",
-                    c -> claimQuery.claim(c, sql, queue, maxJobs, token, leaseMicros));
-            metrics.claimConflicts(queue, attempt.conflicts());
-            if (!attempt.jobs().isEmpty()) {
-                return attempt.jobs();
-            }
-            if (attempt.died() > 0 || attempt.conflicts() > 0) {
-                continue; // it met jobs, only not ones it could lease: others may be right behind them
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return List.of();
-            }
-            try {
-                wakeUps.await(queue, seen, min(Duration.ofNanos(remaining), config.pollInterval()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new QueueException("interrupted while waiting for a job on queue " + queue, e);
-            }
-            requireOpen();
-        }
+            return withConnection(queue, "claiming", c -> claimQuery.claim(c, sql, queue, maxJobs, token, leaseMicros));
+        });
     }
 
     /** Deletes the job if this claim's lease is still valid; one statement. */
@@ -285,11 +260,7 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
                         return deleted;
                     }
                 });
-        List<Boolean> answers = new ArrayList<>(jobs.size());
-        for (ClaimedJob job : jobs) {
-            answers.add(completed.remove(Lease.of(job))); // remove: a claim listed twice is completed once
-        }
-        return answers;
+        return answersInJobOrder(jobs, Lease::of, completed);
     }
 
     /** Schedules a retry after the configured backoff, or makes the job dead on its last attempt; one statement. */
@@ -430,31 +401,23 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
 
     // ---------------------------------------------------------------- plumbing
 
-    /**
-     * Runs {@code work} on a pooled connection; a lock error is counted and the work tried again (it rolled back),
-     * any other driver error becomes a {@link QueueException} naming the server.
-     */
-    private <T> T withConnection(String queue, String doing, Work<T> work) {
-        for (int tries = 1; ; tries++) {
-            requireOpen();
-            try (Connection connection = pool.getConnection()) {
-                return work.run(connection);
-            } catch (SQLException e) {
-                if (MariadbErrors.isLockError(e)) {
-                    metrics.lockError(queue == null ? "" : queue);
-                    if (tries < (MariadbErrors.isDeadlock(e) ? DEADLOCK_TRIES : LOCK_ERROR_TRIES)) {
-                        pauseBeforeRetry(tries);
-                        continue;
-                    }
-                }
-                requireOpen();
-                throw MariadbErrors.translate(e, config, doing);
-            }
+    /** Errors 1205 and 1213 (they rolled back): a lock-wait timeout is tried 3 times in all, a deadlock 8. */
+    @Override
+    protected int lockErrorTries(SQLException e) {
+        if (!MariadbErrors.isLockError(e)) {
+            return 0;
         }
+        return MariadbErrors.isDeadlock(e) ? DEADLOCK_TRIES : LOCK_ERROR_TRIES;
+    }
+
+    @Override
+    protected QueueException translate(SQLException e, String doing) {
+        return MariadbErrors.translate(e, config, doing);
     }
 
     /** A jittered pause that doubles per try (up to 64 ms), so transactions that deadlocked do not meet again. */
-    private static void pauseBeforeRetry(int tries) {
+    @Override
+    protected void pauseBeforeRetry(int tries) {
         long bound = 1L << Math.min(tries, 6);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(1, bound + 1)));
     }
@@ -487,22 +450,11 @@ final class MariadbQueueBackend extends AbstractQueueBackend {
     }
 
     private static HikariConfig poolConfig(MariadbConfig config, MariaDbDataSource connections) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setDataSource(connections);
-        hikari.setPoolName("queuebench-mariadb-" + config.table());
-        hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setAutoCommit(true);
+        HikariConfig hikari = ConnectionPool.settings(connections, "queuebench-mariadb-" + config.table(),
+                config.poolSize(), config.connectTimeout());
         // READ COMMITTED: a locking read then takes no gap locks, which would stall enqueues behind claims.
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        long timeoutMillis = config.connectTimeout().toMillis();
-        hikari.setConnectionTimeout(timeoutMillis);
-        hikari.setValidationTimeout(Math.max(250, timeoutMillis / 2));
-        hikari.setInitializationFailTimeout(1); // one try at startup, bounded by Connector/J's connectTimeout
         return hikari;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** A claim as the jobs table knows it: the job's id, queue and lease token; null when id or token is not ours. */

@@ -9,9 +9,11 @@ import dev.queuebench.api.Secrets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +23,8 @@ import java.util.stream.Stream;
  * @param user     {@code null} when neither the URL nor {@code user} names one
  * @param password {@code null} when neither the URL nor {@code password} carries one
  * @param prefix   first part of every stream and subject name, so that several users share one server
+ * @param moreServers {@code host:port} of the further servers of a cluster the URL lists after the first
+ * @param replicas copies of each stream the server(s) keep (JetStream's R)
  */
 record NatsConfig(
         String host,
@@ -35,9 +39,12 @@ record NatsConfig(
         Duration requestTimeout,
         int maxDeliver,
         int maxAckPending,
-        Backoff backoff) {
+        Backoff backoff,
+        List<String> moreServers,
+        int replicas) {
 
-    static final ConfigKey<String> URL = ConfigKey.text("url", "server: nats://user:password@host:port",
+    static final ConfigKey<String> URL = ConfigKey.text("url", "server: nats://user:password@host:port; a cluster's"
+            + " servers separated by commas (nats://user:password@host1:port,nats://host2:port,...)",
             "nats://127.0.0.1:4222");
     static final ConfigKey<String> USER = ConfigKey.text("user", "user name (overrides the URL's)", null);
     static final ConfigKey<String> PASSWORD =
@@ -65,17 +72,26 @@ record NatsConfig(
     static final ConfigKey<Integer> MAX_ACK_PENDING = ConfigKey.integer("maxAckPending",
             "the consumer's MaxAckPending: leased jobs (and retries waiting for their backoff) per queue at once",
             20_000, 1, 1_000_000);
+    static final ConfigKey<Integer> REPLICAS = ConfigKey.integer("replicas",
+            "copies of each stream the cluster keeps (JetStream R; 3 needs a cluster of 3 or more servers): a publish"
+                    + " is acknowledged once a majority of them stored it; applies to streams the backend creates",
+            1, 1, 5);
 
     /** Every key {@link #from} reads, for the provider's declaration. */
     static List<ConfigKey<?>> keys(List<String> strategies) {
         return Stream.concat(Stream.of(URL, USER, PASSWORD, PREFIX, ACK_WAIT, POLL_INTERVAL, CONNECT_TIMEOUT,
-                REQUEST_TIMEOUT, MAX_DELIVER, MAX_ACK_PENDING, QueueBackends.strategyKey(strategies)),
+                REQUEST_TIMEOUT, MAX_DELIVER, MAX_ACK_PENDING, REPLICAS, QueueBackends.strategyKey(strategies)),
                 Backoff.KEYS.stream()).toList();
     }
 
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
     static NatsConfig from(BackendConfig config, List<String> strategies) {
-        String raw = config.get(URL);
+        String[] listed = config.get(URL).split(",", -1);
+        String raw = listed[0].trim();
+        List<String> moreServers = new ArrayList<>();
+        for (int i = 1; i < listed.length; i++) {
+            moreServers.add(moreServer(config.get(URL), listed[i].trim()));
+        }
         URI uri;
         try {
             uri = new URI(raw);
@@ -110,7 +126,23 @@ record NatsConfig(
                 config.get(REQUEST_TIMEOUT),
                 config.get(MAX_DELIVER),
                 config.get(MAX_ACK_PENDING),
-                Backoff.from(config));
+                Backoff.from(config),
+                List.copyOf(moreServers),
+                config.get(REPLICAS));
+    }
+
+    /** {@code host:port} of a further server of the URL's list: nats://host[:port], its credentials the first's. */
+    private static String moreServer(String given, String server) {
+        try {
+            URI uri = new URI(server);
+            if ("nats".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getUserInfo() == null
+                    && uri.getPort() != 0 && uri.getPort() <= 65535) {
+                return uri.getHost() + ":" + (uri.getPort() == -1 ? 4222 : uri.getPort());
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw badUrl(given, "each further server of a list is nats://host:port (credentials go on the first only)");
     }
 
     /** {@code host:port}, for messages. */
@@ -118,15 +150,16 @@ record NatsConfig(
         return host + ":" + port;
     }
 
-    /** The server URL without credentials, for the client's options. */
-    String serverUrl() {
-        return "nats://" + address();
+    /** The server URLs without credentials, the first one first, for the client's options. */
+    String[] serverUrls() {
+        return Stream.concat(Stream.of(address()), moreServers.stream()).map(s -> "nats://" + s).toArray(String[]::new);
     }
 
     /** The URL with the password masked: safe for messages and reports. */
     String redactedUrl() {
         String userInfo = user == null ? "" : user + (password == null ? "" : ":" + Secrets.MASK) + "@";
-        return "nats://" + userInfo + address();
+        return "nats://" + userInfo + address() + moreServers.stream().map(s -> ",nats://" + s)
+                .collect(Collectors.joining());
     }
 
     @Override
@@ -134,7 +167,7 @@ record NatsConfig(
         return "NatsConfig[url=" + redactedUrl() + ", prefix=" + prefix + ", strategy=" + strategy + ", ackWait="
                 + ackWait + ", pollInterval=" + pollInterval + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + ", maxDeliver=" + maxDeliver + ", maxAckPending="
-                + maxAckPending + ", backoff=" + backoff + "]";
+                + maxAckPending + ", replicas=" + replicas + ", backoff=" + backoff + "]";
     }
 
     /** An error that shows the URL only with any password cut out, even from a URL too broken to parse. */

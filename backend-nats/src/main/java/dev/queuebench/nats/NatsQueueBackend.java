@@ -90,7 +90,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     /** Connects and checks that JetStream answers; fails within about {@code connectTimeout} otherwise. */
     static NatsQueueBackend open(NatsConfig config, MeterRegistry registry) {
         Options.Builder options = new Options.Builder()
-                .server(config.serverUrl())
+                .servers(config.serverUrls())
                 .connectionName("queuebench")
                 .connectionTimeout(config.connectTimeout())
                 .maxReconnects(-1)
@@ -124,7 +124,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     public Map<String, String> serverInfo() {
         var info = connection.getServerInfo();
         return Map.of("server_version", info.getVersion(), "max_payload", Long.toString(info.getMaxPayload()),
-                "ack_wait", config.ackWait().toString(), "storage", "file");
+                "ack_wait", config.ackWait().toString(), "storage", "file", "replicas",
+                Integer.toString(config.replicas()));
     }
 
     // ---------------------------------------------------------------- producer

@@ -17,8 +17,9 @@ import java.time.Duration;
  * jobs that may run now, read by the durable pull consumer {@code workers}), {@code delayed} (work-queue retention,
  * jobs whose run-at lies ahead, read by the consumer {@code mover}), {@code dead} (limits retention, the dead
  * letters, read by sequence) and {@code parts} (limits retention, large payloads in parts, see
- * {@link PayloadParts}). Queue names map onto stream names one to one: {@code _} becomes {@code _u} and {@code .}
- * becomes {@code _d}, and the suffixes start with {@code _x}, which no queue name produces.
+ * {@link PayloadParts}), each with the configured replicas (the consumers inherit them). Queue names map onto
+ * stream names one to one: {@code _} becomes {@code _u} and {@code .} becomes {@code _d}, and the suffixes start
+ * with {@code _x}, which no queue name produces.
  *
  * @param subject the first tokens of every subject of the queue: {@code <prefix>.<queue>}
  */
@@ -60,10 +61,11 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
 
     /** Creates the streams and consumers that do not exist yet; leaves existing ones as they are. */
     void create(JetStreamManagement jsm, NatsConfig config) throws IOException, JetStreamApiException {
-        addStream(jsm, stream(work, workSubject(), RetentionPolicy.WorkQueue));
-        addStream(jsm, stream(delayed, delayedSubject(), RetentionPolicy.WorkQueue));
-        addStream(jsm, stream(dead, deadSubject(), RetentionPolicy.Limits));
-        addStream(jsm, stream(parts, subject + ".parts.>", RetentionPolicy.Limits));
+        int replicas = config.replicas();
+        addStream(jsm, stream(work, workSubject(), RetentionPolicy.WorkQueue, replicas));
+        addStream(jsm, stream(delayed, delayedSubject(), RetentionPolicy.WorkQueue, replicas));
+        addStream(jsm, stream(dead, deadSubject(), RetentionPolicy.Limits, replicas));
+        addStream(jsm, stream(parts, subject + ".parts.>", RetentionPolicy.Limits, replicas));
         addConsumer(jsm, work, ConsumerConfiguration.builder()
                 .durable(WORKERS)
                 .ackPolicy(AckPolicy.Explicit)
@@ -83,7 +85,8 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
                 .build());
     }
 
-    private static StreamConfiguration stream(String name, String subject, RetentionPolicy retention) {
+    private static StreamConfiguration stream(String name, String subject, RetentionPolicy retention,
+            int replicas) {
         return StreamConfiguration.builder()
                 .name(name)
                 .subjects(subject)
@@ -91,7 +94,7 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
                 .storageType(StorageType.File)
                 .discardPolicy(DiscardPolicy.New)
                 .duplicateWindow(DUPLICATE_WINDOW)
-                .replicas(1)
+                .replicas(replicas)
                 .build();
     }
 

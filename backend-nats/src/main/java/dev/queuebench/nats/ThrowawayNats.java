@@ -4,20 +4,32 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.BackendUnavailableException;
 import dev.queuebench.faults.ChildProcessServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A {@code nats-server} of its own with JetStream, a child of this JVM on a free loopback port, its file store in its
  * own folder ({@code -js -sd}): a restart keeps every stream, as CRASH_SAFE declares. nats-server 2.9 has no way to
  * close one client's connection ({@code kick} came later), so {@link #killConnections} destroys the server's side of
  * each client socket on its port with {@code ss -K}: the server sees its connections fail and the client a reset.
+ * It may also be one node of a cluster ({@link #cluster}), as {@link ThrowawayNatsCluster} starts them.
  * {@link NatsFaults} hands it to the chaos suite.
  */
 public final class ThrowawayNats extends ChildProcessServer {
-    private ThrowawayNats() {
+    /** The node's server name in a cluster, or null for a server alone. */
+    private final String serverName;
+    /** The port the node's routes listen on, or 0 for a server alone. */
+    private final int clusterPort;
+    /** The route ports of every node of its cluster (its own included: nats-server skips it). */
+    private final List<Integer> routePorts = new ArrayList<>();
+
+    private ThrowawayNats(String serverName) {
         super("qb-chaos-nats-", "nats-server", Duration.ofSeconds(10));
+        this.serverName = serverName;
+        this.clusterPort = serverName == null ? 0 : freePort();
     }
 
     /** Why a throwaway server cannot be started here, or empty when it can. */
@@ -37,7 +49,41 @@ public final class ThrowawayNats extends ChildProcessServer {
 
     /** Starts a server with JetStream and a file store in a folder of its own. */
     public static ThrowawayNats start() {
-        return launched(new ThrowawayNats());
+        return launched(new ThrowawayNats(null));
+    }
+
+    /**
+     * Starts {@code size} servers named {@code <prefix>1...}, each with JetStream, its own store, and routes to all
+     * others (cluster {@code qb}); returns once each accepts clients (JetStream answers once they elected a meta
+     * leader). On failure stops the nodes that started and rethrows.
+     */
+    static List<ThrowawayNats> cluster(String prefix, int size) {
+        List<ThrowawayNats> nodes = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            nodes.add(new ThrowawayNats(prefix + i));
+        }
+        nodes.forEach(node -> nodes.forEach(other -> node.routePorts.add(other.clusterPort)));
+        List<ThrowawayNats> started = new ArrayList<>();
+        try {
+            for (ThrowawayNats node : nodes) {
+                started.add(launched(node));
+            }
+            return List.copyOf(started);
+        } catch (RuntimeException e) {
+            started.forEach(ThrowawayNats::close);
+            nodes.stream().filter(n -> !started.contains(n)).forEach(ThrowawayNats::removeFolder);
+            throw e;
+        }
+    }
+
+    /** The loopback port clients connect to. */
+    int port() {
+        return port;
+    }
+
+    /** The node's server name in its cluster (null for a server alone). */
+    String serverName() {
+        return serverName;
     }
 
     @Override
@@ -47,7 +93,8 @@ public final class ThrowawayNats extends ChildProcessServer {
 
     @Override
     public String describe() {
-        return "throwaway nats-server (JetStream, file store) on 127.0.0.1:" + port + " in " + folder;
+        return "throwaway nats-server " + (serverName == null ? "" : serverName + " ") + "(JetStream, file store) on"
+                + " 127.0.0.1:" + port + " in " + folder;
     }
 
     /**
@@ -63,8 +110,15 @@ public final class ThrowawayNats extends ChildProcessServer {
 
     @Override
     protected void launch() {
-        startProcess(List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port), "-js",
-                "-sd", folder.resolve("store").toString(), "-l", folder.resolve("nats.log").toString()), Map.of());
+        List<String> command = new ArrayList<>(List.of("nats-server", "-a", "127.0.0.1", "-p",
+                Integer.toString(port), "-js", "-sd", folder.resolve("store").toString(), "-l",
+                folder.resolve("nats.log").toString()));
+        if (serverName != null) {
+            command.addAll(List.of("-n", serverName, "--cluster_name", "qb", "--cluster",
+                    "nats://127.0.0.1:" + clusterPort, "--routes", routePorts.stream()
+                            .map(p -> "nats://127.0.0.1:" + p).collect(Collectors.joining(","))));
+        }
+        startProcess(command, Map.of());
         awaitReady(this::sendsInfo, Duration.ofSeconds(10), Duration.ofMillis(20),
                 "throwaway nats-server on port " + port + " did not start (see " + folder + ")");
     }

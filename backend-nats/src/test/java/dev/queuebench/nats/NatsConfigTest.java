@@ -42,6 +42,27 @@ class NatsConfigTest {
     }
 
     @Test
+    void serverListGivesEveryServerToTheClientAndTheCredentialsOnce() {
+        NatsConfig config = NatsConfig.from(BackendConfig.of(Map.of("url",
+                "nats://alice:hunter2@10.0.0.1:4222, nats://10.0.0.2:4223,nats://10.0.0.3", "replicas", "3")),
+                provider.strategies());
+
+        assertThat(config.serverUrls()).containsExactly("nats://10.0.0.1:4222", "nats://10.0.0.2:4223",
+                "nats://10.0.0.3:4222");
+        assertThat(config.replicas()).isEqualTo(3);
+        assertThat(config.redactedUrl())
+                .isEqualTo("nats://alice:****@10.0.0.1:4222,nats://10.0.0.2:4223,nats://10.0.0.3:4222");
+        for (String bad : new String[] {"nats://alice:hunter2@h1:1,", "nats://alice:hunter2@h1:1,http://h2:2",
+                "nats://alice:hunter2@h1:1,nats://bob:pw@h2:2"}) {
+            assertThatThrownBy(() -> NatsConfig.from(BackendConfig.of(Map.of("url", bad)), provider.strategies()))
+                    .as(bad).isInstanceOf(ConfigurationException.class).hasMessageContaining("'url'")
+                    .hasMessageNotContaining("hunter2");
+        }
+        assertThatThrownBy(() -> QueueBackends.validate(provider, BackendConfig.of(Map.of("replicas", "7"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'replicas'");
+    }
+
+    @Test
     void unreachableServerFailsFastNamingTheAddressWithoutThePassword() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

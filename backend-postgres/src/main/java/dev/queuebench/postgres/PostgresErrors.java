@@ -43,13 +43,8 @@ final class PostgresErrors {
         return new QueueException("PostgreSQL at " + address + " failed while " + doing + ": " + detail, e);
     }
 
-    /** The exception for a pool that could not open its first connection. */
-    static QueueException openFailed(RuntimeException e, PostgresConfig config) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                return translate(sql, config, "connecting");
-            }
-        }
+    /** The exception for a pool that failed to open without any driver exception among its causes. */
+    static QueueException unreachable(RuntimeException e, PostgresConfig config) {
         return new BackendUnavailableException("cannot reach PostgreSQL at " + config.address() + ": "
                 + Secrets.redact(e.getMessage()) + "; " + HINT, e);
     }

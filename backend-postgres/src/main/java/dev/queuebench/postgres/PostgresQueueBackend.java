@@ -2,7 +2,6 @@ package dev.queuebench.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.queuebench.api.AbstractQueueBackend;
 import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.Capabilities.Durability;
 import dev.queuebench.api.Capabilities.Feature;
@@ -15,6 +14,8 @@ import dev.queuebench.api.Footprint;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueStats;
+import dev.queuebench.jdbc.ConnectionPool;
+import dev.queuebench.jdbc.JdbcQueueBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,10 +38,11 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The postgres backend: one jobs table per schema, a HikariCP pool of autocommit connections (every operation is
- * one statement, or two for the admin ones), and a {@link WakeUpListener} for waiting claims. The SQL of each
- * operation is in the {@code .sql} resource named after it.
+ * one statement, or two for the admin ones), and a {@link WakeUpListener} for waiting claims; the plumbing around
+ * the statements is {@link JdbcQueueBackend}'s. The SQL of each operation is in the {@code .sql} resource named
+ * after it.
  */
-final class PostgresQueueBackend extends AbstractQueueBackend {
+final class PostgresQueueBackend extends JdbcQueueBackend {
     private static final int MAX_PAYLOAD_BYTES = 16 << 20;
     /** Tries of an operation that meets a lock error (it rolled back, so trying again is safe). */
     private static final int LOCK_ERROR_TRIES = 3;
@@ -56,15 +58,9 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
     private final TableVacuum vacuum;
     private final Capabilities capabilities;
 
-    /** A unit of work on one pooled connection. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     private PostgresQueueBackend(PostgresConfig config, MeterRegistry registry, HikariDataSource pool,
             WakeUpListener wakeUps, TableVacuum vacuum, Durability durability) {
-        super(PostgresBackendProvider.NAME, config.strategy(), registry);
+        super(PostgresBackendProvider.NAME, config.strategy(), registry, pool);
         this.config = config;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
         this.pool = pool;
@@ -81,12 +77,8 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
      */
     static PostgresQueueBackend open(PostgresConfig config, MeterRegistry registry) {
         PGSimpleDataSource connections = dataSource(config);
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(poolConfig(config, connections));
-        } catch (RuntimeException e) {
-            throw PostgresErrors.openFailed(e, config);
-        }
+        HikariDataSource pool = ConnectionPool.open(poolConfig(config, connections),
+                e -> PostgresErrors.translate(e, config, "connecting"), e -> PostgresErrors.unreachable(e, config));
         try {
             Map<String, String> settings;
             try (Connection connection = pool.getConnection()) {
@@ -207,32 +199,15 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
      */
     @Override
     protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
-        long deadline = System.nanoTime() + waitTimeout.toNanos();
         long leaseMicros = leaseDuration.toNanos() / 1_000;
-        while (true) {
-            long seen = wakeUps.generation(queue);
-            ClaimQuery.Attempt attempt = withConnection(queue, "claiming",
-                    c -> claimQuery.claim(c, queue, maxJobs, leaseMicros, config.asyncCommit().forClaims()));
-            metrics.claimConflicts(queue, attempt.conflicts());
-            if (!attempt.jobs().isEmpty()) {
-                return attempt.jobs();
-            }
-            if (attempt.died() > 0 || attempt.conflicts() > 0) {
-                continue; // it met jobs, only not ones it could lease: others may be right behind them
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return List.of();
-            }
-            Duration sleep = min(min(Duration.ofNanos(remaining), config.pollInterval()), untilNextDue(queue));
-            try {
-                wakeUps.await(queue, seen, sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new QueueException("interrupted while waiting for a job on queue " + queue, e);
-            }
-            requireOpen();
-        }
+        return claimUntil(queue, waitTimeout, config.pollInterval(), wakeUps.signals(), () -> withConnection(queue,
+                "claiming", c -> claimQuery.claim(c, queue, maxJobs, leaseMicros, config.asyncCommit().forClaims())));
+    }
+
+    /** A waiting claim also looks again when the queue's next job comes due or its next lease expires. */
+    @Override
+    protected Duration untilNextLook(String queue, Duration bound) {
+        return min(bound, untilNextDue(queue));
     }
 
     /** How long until the queue's next live job becomes claimable, at least {@link #MIN_WAIT}; long when none. */
@@ -302,11 +277,7 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
                         return deleted;
                     }
                 });
-        List<Boolean> answers = new ArrayList<>(jobs.size());
-        for (ClaimedJob job : jobs) {
-            answers.add(completed.remove(Lease.of(job))); // remove: a claim listed twice is completed once
-        }
-        return answers;
+        return answersInJobOrder(jobs, Lease::of, completed);
     }
 
     /** Schedules a retry after the configured backoff, or makes the job dead on its last attempt; one statement. */
@@ -444,26 +415,15 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
 
     // ---------------------------------------------------------------- plumbing
 
-    /**
-     * Runs {@code work} on a pooled connection; a lock error is counted and the work tried again (it rolled back),
-     * any other driver error becomes a {@link QueueException} naming the server.
-     */
-    private <T> T withConnection(String queue, String doing, Work<T> work) {
-        for (int tries = 1; ; tries++) {
-            requireOpen();
-            try (Connection connection = pool.getConnection()) {
-                return work.run(connection);
-            } catch (SQLException e) {
-                if (PostgresErrors.isLockError(e)) {
-                    metrics.lockError(queue == null ? "" : queue);
-                    if (tries < LOCK_ERROR_TRIES) {
-                        continue;
-                    }
-                }
-                requireOpen();
-                throw PostgresErrors.translate(e, config, doing);
-            }
-        }
+    /** SQLSTATE 40001, 40P01 and 55P03 (it rolled back): tried again, three times in all. */
+    @Override
+    protected int lockErrorTries(SQLException e) {
+        return PostgresErrors.isLockError(e) ? LOCK_ERROR_TRIES : 0;
+    }
+
+    @Override
+    protected QueueException translate(SQLException e, String doing) {
+        return PostgresErrors.translate(e, config, doing);
     }
 
     private static void reapExpired(Connection c, String queue) throws SQLException {
@@ -515,16 +475,8 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
     }
 
     private static HikariConfig poolConfig(PostgresConfig config, PGSimpleDataSource connections) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setDataSource(connections);
-        hikari.setPoolName("queuebench-postgres-" + config.schema());
-        hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setAutoCommit(true);
-        long timeoutMillis = config.connectTimeout().toMillis();
-        hikari.setConnectionTimeout(timeoutMillis);
-        hikari.setValidationTimeout(Math.max(250, timeoutMillis / 2));
-        hikari.setInitializationFailTimeout(1); // one try at startup, bounded by pgjdbc's connectTimeout
-        return hikari;
+        return ConnectionPool.settings(connections, "queuebench-postgres-" + config.schema(), config.poolSize(),
+                config.connectTimeout());
     }
 
     /** The server settings {@code server_info.sql} reads, by name. */
@@ -550,10 +502,6 @@ final class PostgresQueueBackend extends AbstractQueueBackend {
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** A claim as the jobs table knows it: the job's id, queue and lease token; null when id or token is not ours. */

@@ -246,9 +246,19 @@ final class RedisConnections implements AutoCloseable {
 
     /** The address, credentials, client name and command timeout of {@code config}'s server. */
     static RedisURI uri(RedisConfig config) {
-        RedisURI.Builder builder = RedisURI.builder()
-                .withHost(config.host())
-                .withPort(config.port())
+        RedisURI.Builder builder;
+        if (config.sentinel()) {
+            // the sentinels take no password here: the URL's credentials are the data nodes'
+            builder = RedisURI.Builder.sentinel(config.host(), config.port(), config.sentinelMaster());
+            for (String sentinel : config.sentinels().subList(1, config.sentinels().size())) {
+                int colon = sentinel.lastIndexOf(':');
+                builder = builder.withSentinel(sentinel.substring(0, colon),
+                        Integer.parseInt(sentinel.substring(colon + 1)));
+            }
+        } else {
+            builder = RedisURI.builder().withHost(config.host()).withPort(config.port());
+        }
+        builder = builder
                 .withSsl(config.tls())
                 .withDatabase(config.database())
                 .withClientName(config.clientName())

@@ -1,10 +1,16 @@
 package dev.queuebench.redis;
 
 import dev.queuebench.faults.BackendFaults;
+import dev.queuebench.faults.ClusterForm;
+import dev.queuebench.faults.ThrowawayCluster;
 import dev.queuebench.faults.ThrowawayServer;
+import java.util.List;
 import java.util.Optional;
 
-/** The chaos suite's hold on Redis: a {@link ThrowawayRedis} to pause, restart and kill connections on. */
+/**
+ * The chaos suite's hold on Redis: a {@link ThrowawayRedis} to pause, restart and kill connections on, and a
+ * {@link ThrowawayRedisPair} (primary + replica + sentinels, with or without WAIT) to fail over.
+ */
 public final class RedisFaults implements BackendFaults {
     @Override
     public String backend() {
@@ -19,5 +25,15 @@ public final class RedisFaults implements BackendFaults {
     @Override
     public ThrowawayServer startServer() {
         return ThrowawayRedis.start();
+    }
+
+    @Override
+    public List<ClusterForm> clusterForms() {
+        return List.of(ThrowawayRedisPair.WAIT, ThrowawayRedisPair.ASYNC);
+    }
+
+    @Override
+    public ThrowawayCluster startCluster(ClusterForm form) {
+        return ThrowawayRedisPair.start(form);
     }
 }

@@ -64,13 +64,19 @@ final class RedisQueueBackend extends AbstractQueueBackend {
         this.scripts = scripts;
         this.wakeUps = new WakeUps(connections);
         LuaClaim lua = new LuaClaim(scripts, connections);
-        this.claimer = config.strategy().equals("watch") ? new WatchClaim(lua, connections, metrics) : lua;
+        this.claimer = config.strategy().equals("watch")
+                ? new WatchClaim(lua, connections, metrics, ReplicaWait.of(config)) : lua;
         this.capabilities = new Capabilities(settings.durability(), Ordering.ORDER_STRICT, MAX_PAYLOAD_BYTES,
                 config.pollInterval(), Feature.all());
         Map<String, String> info = new LinkedHashMap<>(settings.info());
         info.put("strategy", config.strategy());
         info.put("prefix", config.prefix());
         info.put("cluster", Boolean.toString(config.cluster()));
+        if (config.sentinel()) {
+            info.put("sentinels", String.join(",", config.sentinels()));
+            info.put("sentinel_master", config.sentinelMaster());
+        }
+        info.put("wait_replicas", Integer.toString(config.waitReplicas()));
         this.serverInfo = Map.copyOf(info);
     }
 
@@ -79,7 +85,7 @@ final class RedisQueueBackend extends AbstractQueueBackend {
         RedisConnections connections = RedisConnections.open(config);
         try {
             ServerSettings settings = ServerSettings.read(connections, config);
-            Scripts scripts = new Scripts(connections.commands());
+            Scripts scripts = new Scripts(connections.commands(), ReplicaWait.of(config));
             connections.await(scripts.loadAll());
             return new RedisQueueBackend(config, connections, settings, scripts, registry);
         } catch (RuntimeException e) {

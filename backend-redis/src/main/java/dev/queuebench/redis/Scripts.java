@@ -23,30 +23,38 @@ import java.util.concurrent.CompletionStage;
 final class Scripts {
     /** One script per state change; the file header is its specification. */
     enum Script {
-        ENQUEUE("enqueue.lua"),
-        CLAIM("claim.lua"),
-        COMPLETE("complete.lua"),
-        FAIL("fail.lua"),
-        EXTEND("extend.lua"),
-        REQUEUE_DEAD("requeue_dead.lua"),
-        PURGE("purge.lua"),
-        STATS("stats.lua"),
-        DEAD_LETTERS("dead_letters.lua");
+        ENQUEUE("enqueue.lua", true),
+        CLAIM("claim.lua", true),
+        COMPLETE("complete.lua", true),
+        FAIL("fail.lua", true),
+        EXTEND("extend.lua", true),
+        REQUEUE_DEAD("requeue_dead.lua", true),
+        PURGE("purge.lua", true),
+        STATS("stats.lua", false),
+        DEAD_LETTERS("dead_letters.lua", false);
 
         private final String file;
+        /** True when the script may change data: with {@code waitReplicas} its call waits for replicas. */
+        private final boolean writes;
 
-        Script(String file) {
+        Script(String file, boolean writes) {
             this.file = file;
+            this.writes = writes;
         }
     }
 
     private final RedisClusterAsyncCommands<String, byte[]> commands;
+    private final ReplicaWait replicaWait;
     private final Map<Script, String> sources = new EnumMap<>(Script.class);
     private final Map<Script, String> digests = new EnumMap<>(Script.class);
 
-    /** Reads every script from the class path; nothing is sent to Redis yet. */
-    Scripts(RedisClusterAsyncCommands<String, byte[]> commands) {
+    /**
+     * Reads every script from the class path; nothing is sent to Redis yet. Writing scripts' calls complete only once
+     * {@code replicaWait} has its replicas' acknowledgement.
+     */
+    Scripts(RedisClusterAsyncCommands<String, byte[]> commands, ReplicaWait replicaWait) {
         this.commands = commands;
+        this.replicaWait = replicaWait;
         String common = resource("common.lua");
         for (Script script : Script.values()) {
             String source = common + "\n" + resource(script.file);
@@ -62,17 +70,23 @@ final class Scripts {
                 .toArray(CompletableFuture[]::new));
     }
 
-    /** Calls the script with the queue's KEYS and ARGV = [key base, args...]; reloads it once on NOSCRIPT. */
+    /**
+     * Calls the script with the queue's KEYS and ARGV = [key base, args...]; reloads it once on NOSCRIPT. A writing
+     * script's answer comes once the replicas {@link ReplicaWait} asks for have acknowledged it.
+     */
     CompletableFuture<List<Object>> run(Script script, Keys keys, byte[]... args) {
         byte[][] argv = new byte[args.length + 1][];
         argv[0] = keys.base();
         System.arraycopy(args, 0, argv, 1, args.length);
-        return evalsha(script, keys, argv).toCompletableFuture().exceptionallyCompose(failure -> {
-            if (unwrap(failure) instanceof RedisNoScriptException) {
-                return commands.scriptLoad(sources.get(script)).thenCompose(sha -> evalsha(script, keys, argv));
-            }
-            return CompletableFuture.failedFuture(failure);
-        });
+        CompletableFuture<List<Object>> answer = evalsha(script, keys, argv).toCompletableFuture()
+                .exceptionallyCompose(failure -> {
+                    if (unwrap(failure) instanceof RedisNoScriptException) {
+                        return commands.scriptLoad(sources.get(script))
+                                .thenCompose(sha -> evalsha(script, keys, argv));
+                    }
+                    return CompletableFuture.failedFuture(failure);
+                });
+        return script.writes ? replicaWait.after(answer, commands) : answer;
     }
 
     private CompletionStage<List<Object>> evalsha(Script script, Keys keys, byte[][] argv) {

@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +21,23 @@ import java.util.Optional;
 /**
  * A {@code redis-server} of its own, a child of this JVM on a free loopback port, without persistence
  * ({@code --save "" --appendonly no}): a restart empties it, which is what VOLATILE durability declares. With a
- * password it requires one ({@code --requirepass}). {@link RedisFaults} hands it to the chaos suite.
+ * password it requires one ({@code --requirepass}). It may also be a replica of another ({@link #replicaOf}) or a
+ * sentinel watching one ({@link #sentinel}), as {@link ThrowawayRedisPair} starts them. {@link RedisFaults} hands it
+ * to the chaos suite.
  */
 public final class ThrowawayRedis extends ChildProcessServer {
     private final String password;
+    /** The sentinel's configuration file's text (sentinel rewrites the file as it learns), or null for a server. */
+    private final String sentinelConf;
+    /** The port of the primary this server replicates, or 0 when it is a primary. */
+    private volatile int replicaOf;
 
-    private ThrowawayRedis(String password) {
-        super("qb-chaos-redis-", "redis-server", Duration.ofSeconds(10));
+    private ThrowawayRedis(String password, int replicaOf, String sentinelConf) {
+        super(sentinelConf == null ? "qb-chaos-redis-" : "qb-chaos-sentinel-", "redis-server",
+                Duration.ofSeconds(10));
         this.password = password;
+        this.replicaOf = replicaOf;
+        this.sentinelConf = sentinelConf;
     }
 
     /** Why a throwaway server cannot be started here, or empty when it can. */
@@ -46,7 +57,37 @@ public final class ThrowawayRedis extends ChildProcessServer {
 
     /** Starts a server that requires {@code password} (none when null). */
     public static ThrowawayRedis start(String password) {
-        return launched(new ThrowawayRedis(password));
+        return launched(new ThrowawayRedis(password, 0, null));
+    }
+
+    /** Starts a server without a password that replicates {@code primary} ({@code --replicaof}). */
+    static ThrowawayRedis replicaOf(ThrowawayRedis primary) {
+        return launched(new ThrowawayRedis(null, primary.port, null));
+    }
+
+    /**
+     * Starts a sentinel ({@code redis-server sentinel.conf --sentinel}) that monitors {@code primary} as
+     * {@code master}, judging it down after {@code downAfter} without an answer and failing over when
+     * {@code quorum} sentinels agree.
+     */
+    static ThrowawayRedis sentinel(String master, ThrowawayRedis primary, int quorum, Duration downAfter) {
+        String conf = String.join("\n",
+                "sentinel monitor " + master + " 127.0.0.1 " + primary.port + " " + quorum,
+                "sentinel down-after-milliseconds " + master + " " + downAfter.toMillis(),
+                "sentinel failover-timeout " + master + " 10000",
+                "sentinel parallel-syncs " + master + " 1", "");
+        return launched(new ThrowawayRedis(null, 0, conf));
+    }
+
+    /** The loopback port it listens on. */
+    int port() {
+        return port;
+    }
+
+    /** Starts it again (SIGKILLed or stopped) on the same port, empty, as a replica of the server on {@code of}. */
+    void restartAsReplicaOf(int of) {
+        replicaOf = of;
+        restart();
     }
 
     @Override
@@ -61,7 +102,11 @@ public final class ThrowawayRedis extends ChildProcessServer {
 
     @Override
     public String describe() {
-        return "throwaway redis-server (no persistence) on 127.0.0.1:" + port + " in " + folder;
+        if (sentinelConf != null) {
+            return "throwaway redis sentinel on 127.0.0.1:" + port + " in " + folder;
+        }
+        return "throwaway redis-server (no persistence" + (replicaOf == 0 ? "" : ", replica of 127.0.0.1:" + replicaOf)
+                + ") on 127.0.0.1:" + port + " in " + folder;
     }
 
     /**
@@ -85,9 +130,27 @@ public final class ThrowawayRedis extends ChildProcessServer {
 
     @Override
     protected void launch() {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder.toString(), "--logfile",
-                folder.resolve("redis.log").toString()));
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        if (sentinelConf != null) {
+            Path conf = folder.resolve("sentinel.conf");
+            try {
+                if (!Files.exists(conf)) {
+                    Files.writeString(conf, sentinelConf); // kept across restarts: sentinel rewrites it
+                }
+            } catch (IOException e) {
+                throw new BackendUnavailableException("cannot write " + conf + ": " + e.getMessage(), e);
+            }
+            command.addAll(List.of(conf.toString(), "--sentinel"));
+        }
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", folder.toString(),
+                "--logfile", folder.resolve("redis.log").toString()));
+        if (sentinelConf == null) {
+            // a replica's full sync starts at once (Redis 7 waits 5 s by default for more replicas to join it)
+            command.addAll(List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"));
+        }
+        if (replicaOf != 0) {
+            command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replicaOf)));
+        }
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
@@ -97,8 +160,11 @@ public final class ThrowawayRedis extends ChildProcessServer {
                 "throwaway redis-server on port " + port + " did not start");
     }
 
-    /** Sends one command (authenticating first when there is a password); returns the reply's text. */
-    private String command(String... words) {
+    /**
+     * Sends one command (authenticating first when there is a password); returns the reply's text (an error's
+     * without its '-', an array's first element); throws when the server cannot be reached.
+     */
+    String command(String... words) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
@@ -123,9 +189,12 @@ public final class ThrowawayRedis extends ChildProcessServer {
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reads a simple, integer, error or bulk reply. */
+    /** Reads a simple, integer, error or bulk reply, or the first element of an array (the rest is left unread). */
     private static String readReply(InputStream in) throws IOException {
         String header = readLine(in);
+        if (header.startsWith("*")) {
+            return header.equals("*0") || header.equals("*-1") ? "" : readReply(in);
+        }
         if (header.startsWith("$")) {
             int length = Integer.parseInt(header.substring(1));
             byte[] body = in.readNBytes(Math.max(0, length) + 2);

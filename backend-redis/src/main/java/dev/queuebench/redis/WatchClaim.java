@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Strategy {@code watch}: optimistic claims with WATCH/MULTI/EXEC, to show what they cost against {@code lua}.
@@ -34,11 +35,13 @@ final class WatchClaim implements Claimer {
     private final LuaClaim housekeeping;
     private final RedisConnections connections;
     private final QueueMetrics metrics;
+    private final ReplicaWait replicaWait;
 
-    WatchClaim(LuaClaim housekeeping, RedisConnections connections, QueueMetrics metrics) {
+    WatchClaim(LuaClaim housekeeping, RedisConnections connections, QueueMetrics metrics, ReplicaWait replicaWait) {
         this.housekeeping = housekeeping;
         this.connections = connections;
         this.metrics = metrics;
+        this.replicaWait = replicaWait;
     }
 
     @Override
@@ -110,7 +113,11 @@ final class WatchClaim implements Claimer {
                     Instant.ofEpochMilli(expires), ids.get(i) + "-" + claims)); // the token, as token() in common.lua
         }
         TransactionResult result = connections.await(redis.exec());
-        return result.wasDiscarded() ? null : new ClaimBatch(jobs, now, -1);
+        if (result.wasDiscarded()) {
+            return null;
+        }
+        connections.await(replicaWait.after(CompletableFuture.completedFuture(result), redis)); // on this connection
+        return new ClaimBatch(jobs, now, -1);
     }
 
     /** The id in a ready-set member: the 15 digits after the 15 digits of run-at (see common.lua). */

@@ -96,4 +96,50 @@ class RedisConfigTest {
         assertThat(ServerSettings.durability(Map.of("appendonly", "yes", "appendfsync", "always",
                 "maxmemory-policy", "allkeys-lru"))).isEqualTo(Durability.VOLATILE);
     }
+
+    @Test
+    void sentinelUrlListsEverySentinelAndTheMasterAndNeverShowsThePassword() {
+        RedisConfig config = RedisConfig.from(BackendConfig.of(Map.of(
+                "url", "redis-sentinel://:s%3Acret@10.0.0.1:26380,10.0.0.2,sentinel-3:26381/4#orders",
+                "waitReplicas", "1")));
+
+        assertThat(config.sentinel()).isTrue();
+        assertThat(config.sentinels()).containsExactly("10.0.0.1:26380", "10.0.0.2:26379", "sentinel-3:26381");
+        assertThat(config.sentinelMaster()).isEqualTo("orders");
+        assertThat(config.password()).isEqualTo("s:cret");
+        assertThat(config.database()).isEqualTo(4);
+        assertThat(config.waitReplicas()).isEqualTo(1);
+        assertThat(config.redactedUrl())
+                .isEqualTo("redis-sentinel://:****@10.0.0.1:26380,10.0.0.2:26379,sentinel-3:26381/4#orders");
+        assertThat(config.toString()).doesNotContain("cret");
+        assertThat(RedisConnections.uri(config).getSentinels()).hasSize(3);
+        assertThat(RedisConnections.uri(config).getSentinelMasterId()).isEqualTo("orders");
+    }
+
+    @Test
+    void badSentinelUrlsAreRejectedNamingTheKeyWithoutThePassword() {
+        for (String url : new String[] {"redis-sentinel://:hunter2@h:26379", "redis-sentinel://:hunter2@h:26379#",
+                "redis-sentinel://:hunter2@h:26379,#m", "redis-sentinel://:hunter2@h:99999#m",
+                "redis-sentinel://:hunter2@h:26379?timeout=1#m", "redis-sentinel://hunter2@h:26379#m",
+                "redis-sentinel://:hunter2@h:26379/x#m"}) {
+            assertThatThrownBy(() -> RedisConfig.from(BackendConfig.of(Map.of("url", url))))
+                    .as(url)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("'url'")
+                    .hasMessageContaining("redis-sentinel://")
+                    .hasMessageNotContaining("hunter2");
+        }
+    }
+
+    @Test
+    void waitReplicasIsRefusedOnACluster() {
+        assertThatThrownBy(() -> RedisConfig.from(BackendConfig.of(Map.of("url", "redis://h:7000", "cluster", "true",
+                "waitReplicas", "1"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'waitReplicas'");
+        assertThatThrownBy(() -> RedisConfig.from(BackendConfig.of(Map.of("url", "redis-sentinel://h#m",
+                "cluster", "true"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'cluster'");
+    }
 }

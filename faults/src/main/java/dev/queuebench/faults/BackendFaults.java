@@ -49,6 +49,14 @@ public interface BackendFaults {
         return List.of();
     }
 
+    /**
+     * One line on why the backend declares no cluster form although it has a server (what it would take, what is
+     * therefore not measured), for the failover case's skipped record; empty by default.
+     */
+    default Optional<String> noClusterFormReason() {
+        return Optional.empty();
+    }
+
     /** Why this host cannot start a throwaway cluster of this kind, or empty; by default {@link #unavailableReason}. */
     default Optional<String> clusterUnavailableReason() {
         return unavailableReason();

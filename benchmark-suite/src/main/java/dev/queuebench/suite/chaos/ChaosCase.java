@@ -85,7 +85,8 @@ public enum ChaosCase {
         if (this == FAILOVER) {
             if (faults.isEmpty() || faults.get().clusterForms().isEmpty()) {
                 return Optional.of("the " + backend + " backend declares no cluster form (a replicated configuration"
-                        + " the suite can start) to fail over");
+                        + " the suite can start) to fail over" + faults.flatMap(BackendFaults::noClusterFormReason)
+                        .map(why -> ": " + why).orElse(""));
             }
             return faults.get().clusterUnavailableReason();
         }

@@ -108,10 +108,21 @@ public record ResultRecord(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record OpLatency(long count, double p50, double p95, double p99, double max, double mean) {}
 
-    /** What the memory suite saw; {@code leak_verdict} states its rule. */
+    /**
+     * What the memory suite saw; {@code leak_verdict} states its rule. {@code heapGrowthBytesPerMin} is the slope of
+     * the heap after GC less the harness ledger's retired-job tables, {@code ledgerGrowthBytesPerMin} the slope of
+     * those tables alone; {@code serverRssGrowthBytesPerMin} the slope of the server processes' resident memory, null
+     * with {@code serverReason} when they could not be read.
+     *
+     * @param serverCovers which server processes were sampled
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Memory(long heapPeakBytes, double heapGrowthBytesPerMin, long rssPeakBytes, long gcCount,
-            long gcPauseMs, int threadsPeak, String leakVerdict, List<MemorySample> samples) {}
+            long gcPauseMs, int threadsPeak, String leakVerdict, List<MemorySample> samples,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double ledgerGrowthBytesPerMin,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double serverRssGrowthBytesPerMin,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String serverCovers,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String serverReason) {}
 
     /**
      * What 1,000 jobs of the median repetition cost over their whole life (enqueue, claim, handler, complete):
@@ -138,10 +149,23 @@ public record ResultRecord(
         }
     }
 
-    /** One sample of the memory suite, taken {@code t_ms} after the case started. */
+    /**
+     * One sample of the memory suite, taken {@code t_ms} after the case started: the client JVM's figures, the bytes
+     * of the ledger's retired-job tables ({@code ledgerBytes}, inside {@code heapBytes}), and the server processes'
+     * resident memory and CPU time since the case started (null where they cannot be read from this host).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record MemorySample(long tMs, long heapBytes, long rssBytes, int threads, long gcCount, long gcPauseMs,
-            Map<String, Long> footprint) {}
+            Map<String, Long> footprint, @JsonInclude(JsonInclude.Include.NON_NULL) Long ledgerBytes,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long serverRssBytes,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double serverCpuMs) {
+
+        /** The heap after GC less the ledger's retired-job tables: what the client holds besides the harness. */
+        @JsonIgnore
+        public long heapLessLedgerBytes() {
+            return heapBytes - (ledgerBytes == null ? 0 : ledgerBytes);
+        }
+    }
 
     /** A target checked against this record: {@code actual op value} passes, e.g. {@code 812 > 50}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -79,12 +79,17 @@ public final class LatencySuite implements Suite {
     /** One fixed-rate run: measured from intended enqueue time to handler start, after a warm-up. */
     static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
             String phase) {
+        return openLoop(target, rate, duration, workers, batch, phase, Ledger.retiringCompleted());
+    }
+
+    /** {@link #openLoop(BackendUnderTest, int, Duration, int, int, String)} keeping its book in {@code ledger}. */
+    static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
+            String phase, Ledger ledger) {
         QueueBackend backend = target.backend();
         Progress progress = target.progress();
         String queue = target.queue(QUEUE);
         backend.purge(queue);
         Duration warmUp = Duration.ofMillis(Math.min(1000, duration.toMillis() / 5));
-        Ledger ledger = Ledger.retiringCompleted();
         LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos());
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);

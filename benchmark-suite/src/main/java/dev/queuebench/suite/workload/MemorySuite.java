@@ -1,6 +1,9 @@
 package dev.queuebench.suite.workload;
 
 import dev.queuebench.api.QueueBackend;
+import dev.queuebench.suite.cost.ServerProcessMeter;
+import dev.queuebench.suite.cost.ServerUse;
+import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.ResultRecord.Memory;
 import dev.queuebench.suite.report.ResultRecord.MemorySample;
 import dev.queuebench.suite.report.ResultRecord;
@@ -26,21 +29,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Memory: a sustained open-loop run (producer at a fixed rate, W workers) sampled once a second: heap after a
  * {@code System.gc()} (acceptable for this suite only: it perturbs the run it measures), RSS from
- * {@code /proc/self/status}, GC count and pause, live threads, and the backend's own {@code footprint()}. Reports
- * the peaks, heap growth per minute (least-squares slope) and a leak verdict whose rule is {@link #LEAK_RULE}.
+ * {@code /proc/self/status}, GC count and pause, live threads, the backend's own {@code footprint()}, the bytes of
+ * the ledger's retired-job tables, and the server processes' resident memory and CPU time from {@code /proc}
+ * (through the backend module's {@code ServerProcesses}, when the server runs on this host). Reports the peaks, heap
+ * growth per minute (least-squares slope of the heap less the ledger's tables), the server's RSS growth, and a leak
+ * verdict whose rule is {@link #LEAK_RULE}.
  */
 public final class MemorySuite implements Suite {
     public static final String NAME = "memory";
     private static final int DEFAULT_RATE = 500;
     private static final int MIN_SAMPLES = 10;
     private static final double MIN_LEAK_SLOPE = 1 << 20;
-    static final String LEAK_RULE = "leak suspected when the least-squares slope of heap-after-GC over the samples"
-            + " after the first fifth exceeds both 1 MiB/min and 5 % of the mean heap per minute; needs " + MIN_SAMPLES
-            + " samples";
+    static final String LEAK_RULE = "leak suspected when the least-squares slope of heap-after-GC, less the ledger's"
+            + " retired-job tables, over the samples after the first fifth exceeds both 1 MiB/min and 5 % of the mean"
+            + " heap per minute; needs " + MIN_SAMPLES + " samples; the server's RSS growth, where it can be read,"
+            + " follows the verdict (same slope, not part of the rule)";
 
     @Override
     public String name() {
@@ -69,6 +77,9 @@ public final class MemorySuite implements Suite {
             String phase) {
         QueueBackend backend = target.backend();
         List<MemorySample> samples = new ArrayList<>();
+        Ledger ledger = Ledger.retiringCompleted();
+        ServerProcessMeter server = ServerProcessMeter.of(target.name(), target.config());
+        ServerProcessMeter.Reading serverAtStart = server.read();
         long start = System.nanoTime();
         long[] gcAtStart = gcTotals();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -77,14 +88,15 @@ public final class MemorySuite implements Suite {
             return t;
         });
         sampler.scheduleAtFixedRate(() -> {
-            MemorySample sample = sample(backend, start, gcAtStart);
+            MemorySample sample = sample(backend, start, gcAtStart, ledger,
+                    ServerProcessMeter.between(serverAtStart, server.read()));
             synchronized (samples) {
                 samples.add(sample);
             }
         }, 0, 1, TimeUnit.SECONDS);
         CaseOutcome run;
         try {
-            run = LatencySuite.openLoop(target, rate, duration, workers, 1, phase);
+            run = LatencySuite.openLoop(target, rate, duration, workers, 1, phase, ledger);
         } finally {
             sampler.shutdownNow();
             try {
@@ -97,7 +109,8 @@ public final class MemorySuite implements Suite {
         synchronized (samples) {
             taken = List.copyOf(samples);
         }
-        Memory memory = summarize(taken);
+        ServerUse serverUse = ServerProcessMeter.between(serverAtStart, server.read());
+        Memory memory = summarize(taken, serverUse.reason() == null ? serverUse.covers() : null, serverUse.reason());
         Map<String, Object> details = new LinkedHashMap<>(run.details());
         details.put("leak_rule", LEAK_RULE);
         details.put("gc_note", "gc_count and gc_pause_ms include the sampler's own System.gc() once a second");
@@ -106,15 +119,22 @@ public final class MemorySuite implements Suite {
                 run.clientCost(), null);
     }
 
-    /** Peaks, growth and the leak verdict of a series of samples. */
-    static Memory summarize(List<MemorySample> samples) {
+    /**
+     * Peaks, growth and the leak verdict of a series of samples; {@code serverCovers} says which server processes
+     * the samples read, {@code serverReason} why they read none (one of them is null).
+     */
+    static Memory summarize(List<MemorySample> samples, String serverCovers, String serverReason) {
         long heapPeak = samples.stream().mapToLong(MemorySample::heapBytes).max().orElse(0);
         long rssPeak = samples.stream().mapToLong(MemorySample::rssBytes).max().orElse(0);
         int threadsPeak = samples.stream().mapToInt(MemorySample::threads).max().orElse(0);
         MemorySample last = samples.isEmpty() ? null : samples.getLast();
         List<MemorySample> steady = samples.subList(samples.size() / 5, samples.size());
-        double slope = slopePerMinute(steady);
+        double slope = slopePerMinute(steady, MemorySample::heapLessLedgerBytes);
         double meanHeap = steady.stream().mapToLong(MemorySample::heapBytes).average().orElse(0);
+        List<MemorySample> withLedger = steady.stream().filter(s -> s.ledgerBytes() != null).toList();
+        Double ledgerSlope = withLedger.isEmpty() ? null : slopePerMinute(withLedger, MemorySample::ledgerBytes);
+        List<MemorySample> withServer = steady.stream().filter(s -> s.serverRssBytes() != null).toList();
+        Double serverSlope = withServer.size() < 2 ? null : slopePerMinute(withServer, MemorySample::serverRssBytes);
         String verdict;
         if (samples.size() < MIN_SAMPLES) {
             verdict = "inconclusive: " + samples.size() + " samples, the rule needs " + MIN_SAMPLES;
@@ -123,29 +143,37 @@ public final class MemorySuite implements Suite {
         } else {
             verdict = String.format(Locale.ROOT, "no leak: heap after GC grows %.2f MiB/min", slope / (1 << 20));
         }
+        if (serverSlope != null) {
+            verdict += String.format(Locale.ROOT, "; server RSS grows %.2f MiB/min (%s)", serverSlope / (1 << 20),
+                    serverCovers);
+        }
         return new Memory(heapPeak, Math.round(slope), rssPeak, last == null ? 0 : last.gcCount(),
-                last == null ? 0 : last.gcPauseMs(), threadsPeak, verdict, samples);
+                last == null ? 0 : last.gcPauseMs(), threadsPeak, verdict, samples,
+                ledgerSlope == null ? null : (double) Math.round(ledgerSlope),
+                serverSlope == null ? null : (double) Math.round(serverSlope),
+                serverSlope == null ? null : serverCovers, serverSlope == null ? serverReason : null);
     }
 
-    /** Least-squares slope of heap-after-GC against time, in bytes per minute; 0 with fewer than two samples. */
-    static double slopePerMinute(List<MemorySample> samples) {
+    /** Least-squares slope of {@code figure} against time, in units per minute; 0 with fewer than two samples. */
+    static double slopePerMinute(List<MemorySample> samples, ToDoubleFunction<MemorySample> figure) {
         int n = samples.size();
         if (n < 2) {
             return 0;
         }
         double meanT = samples.stream().mapToDouble(s -> s.tMs() / 60_000.0).average().orElse(0);
-        double meanH = samples.stream().mapToDouble(MemorySample::heapBytes).average().orElse(0);
+        double meanH = samples.stream().mapToDouble(figure).average().orElse(0);
         double num = 0;
         double den = 0;
         for (MemorySample s : samples) {
             double dt = s.tMs() / 60_000.0 - meanT;
-            num += dt * (s.heapBytes() - meanH);
+            num += dt * (figure.applyAsDouble(s) - meanH);
             den += dt * dt;
         }
         return den == 0 ? 0 : num / den;
     }
 
-    private static MemorySample sample(QueueBackend backend, long start, long[] gcAtStart) {
+    private static MemorySample sample(QueueBackend backend, long start, long[] gcAtStart, Ledger ledger,
+            ServerUse server) {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long[] gc = gcTotals();
@@ -157,7 +185,8 @@ public final class MemorySuite implements Suite {
         }
         return new MemorySample((System.nanoTime() - start) / 1_000_000, heap, rss(),
                 ManagementFactory.getThreadMXBean().getThreadCount(), gc[0] - gcAtStart[0], gc[1] - gcAtStart[1],
-                footprint);
+                footprint, ledger.retiredBytes(), server.rssBytes(),
+                server.cpuMs() == null ? null : Math.round(server.cpuMs() * 10) / 10.0);
     }
 
     /** Collections and their total time in ms, over every collector. */

@@ -61,9 +61,9 @@ public final class ThroughputSuite implements Suite {
         }
         List<Task> tasks = options.tasks().isEmpty() ? List.of(Task.values()) : options.tasks();
         for (Task task : tasks) {
-            int taskJobs = jobsFor(task, jobs);
             for (int workers : options.workersOr(scenario.throughputWorkers)) {
                 for (int batch : batches(options)) {
+                    int taskJobs = jobsFor(task, jobs, workers, batch);
                     String name = "drain_" + task.label() + (batch == 1 ? "_single" : "_batched");
                     Drain.Spec drain = new Drain.Spec(List.of(target.queue(QUEUE)), taskJobs, options.payloadBytes(), 0,
                             workers, batch, task, false);
@@ -79,12 +79,20 @@ public final class ThroughputSuite implements Suite {
         return cases;
     }
 
-    /** Jobs of a drain: {@code noop} as given, {@code cpu} a tenth, {@code io} a fiftieth (at least 20). */
-    static int jobsFor(Task task, int jobs) {
+    /**
+     * Jobs of a drain: {@code noop} as given, {@code cpu} a tenth (at least 20), {@code io} a fiftieth (at least 20)
+     * per worker, so an io drain lasts as long at every W, rounded up to whole claimed batches per worker, since a
+     * worker runs its batch one job after another and a last batch run alone would measure the split, not the backend.
+     */
+    static int jobsFor(Task task, int jobs, int workers, int batch) {
         return switch (task) {
             case NOOP -> jobs;
             case CPU -> Math.max(20, jobs / 10);
-            case IO -> Math.max(20, jobs / 50);
+            case IO -> {
+                int perRound = workers * batch;
+                int wanted = Math.max(20, jobs / 50) * workers;
+                yield (wanted + perRound - 1) / perRound * perRound;
+            }
         };
     }
 

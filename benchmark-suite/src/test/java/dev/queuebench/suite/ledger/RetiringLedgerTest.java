@@ -7,6 +7,7 @@ import dev.queuebench.api.ClaimedJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class RetiringLedgerTest {
     }
 
     @Test
-    void aJobThatFailedOnceOrHasANonNumericIdIsKeptWhole() {
+    void aJobThatFailedOnceIsKeptWholeAndANonNumericIdIsRetired() {
         ledger.enqueued("q", List.of("retried", "a-1"));
         ClaimedJob first = claim("retried", 1, T0.plusSeconds(30));
         ledger.started(first, T0);
@@ -66,7 +67,80 @@ class RetiringLedgerTest {
         completeAll();
 
         assertThat(ledger.fate("q", "retried").evidence()).isEqualTo("complete answered true (attempt 2)");
+        assertThat(ledger.keptCount()).as("'retried' and the second half").isEqualTo(JOBS / 2 + 1);
+        assertThat(ledger.fate("q", "a-1").fate()).isEqualTo(Ledger.Fate.COMPLETED);
         assertThat(ledger.check().completed()).isEqualTo(JOBS + 2);
+    }
+
+    @Test
+    void aRunOfUuidIdsIsRetiredAndStaysCompletedSettledAndNotLost() {
+        List<String> ids = completeAll(uuids(JOBS));
+
+        Ledger.Verdict verdict = ledger.check();
+
+        assertThat(ledger.keptCount()).as("the first half was completed long enough ago").isEqualTo(JOBS / 2);
+        assertThat(ledger.retiredCount()).isEqualTo(JOBS / 2);
+        assertThat(verdict.completed()).isEqualTo(JOBS);
+        assertThat(verdict.lost()).isZero();
+        assertThat(verdict.duplicated()).isZero();
+        assertThat(ledger.isSettled("q", ids.getFirst())).isTrue();
+        assertThat(ledger.fate("q", ids.getFirst())).isEqualTo(new Ledger.JobFate("q/" + ids.getFirst(),
+                Ledger.Fate.COMPLETED, "complete answered true (attempt 1)"));
+        assertThat(ledger.fate("q", UUID.randomUUID().toString())).as("an id never enqueued").isNull();
+        assertThat(ledger.inFlightCount()).isZero();
+    }
+
+    @Test
+    void aLateRunAndCompletionOfARetiredUuidIdIsADuplicateAndARedelivery() {
+        List<String> ids = completeAll(uuids(JOBS));
+        now.set(now.get().plusSeconds(1));
+
+        ledger.started(claim(ids.getFirst(), 2, now.get().plusSeconds(30)), now.get());
+        ledger.completing(claim(ids.getFirst(), 2, now.get().plusSeconds(30)));
+        ledger.completed(claim(ids.getFirst(), 2, now.get().plusSeconds(30)));
+
+        Ledger.Verdict verdict = ledger.check();
+        assertThat(verdict.duplicated()).isEqualTo(1);
+        assertThat(verdict.completed()).isEqualTo(JOBS);
+        assertThat(verdict.lost()).isZero();
+        assertThat(ledger.redeliveredCount()).isEqualTo(1);
+        assertThat(ledger.cameBackCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aUuidIdEnqueuedButNeverCompletedIsLostBesideRetiredOnes() {
+        List<String> ids = completeAll(uuids(JOBS));
+        String neverRun = UUID.randomUUID().toString();
+        ledger.enqueued("q", List.of(neverRun));
+
+        Ledger.Verdict verdict = ledger.check();
+
+        assertThat(ids).doesNotContain(neverRun);
+        assertThat(verdict.lost()).isEqualTo(1);
+        assertThat(verdict.lostSample()).containsExactly("q/" + neverRun);
+    }
+
+    @Test
+    void theBookOfRetiredUuidIdsTakesAtMostTwentyTwoBytesAJobAndKeepsNoEntryForThem() {
+        int jobs = 50_000;
+        List<String> ids = uuids(jobs);
+        ledger.enqueued("q", ids);
+        for (String id : ids) {
+            ledger.started(claim(id, 1, now.get().plusSeconds(30)), now.get());
+            ledger.completed(claim(id, 1, now.get().plusSeconds(30)));
+        }
+        now.set(now.get().plusSeconds(3));
+        String last = UUID.randomUUID().toString();
+        for (int i = 0; i < 64; i++) { // enough completions for one more look for jobs to retire
+            ledger.enqueued("q", List.of(last + i));
+            ledger.started(claim(last + i, 1, now.get().plusSeconds(30)), now.get());
+            ledger.completed(claim(last + i, 1, now.get().plusSeconds(30)));
+        }
+
+        assertThat(ledger.retiredCount()).isEqualTo(jobs);
+        assertThat(ledger.keptCount()).isEqualTo(64);
+        assertThat(ledger.retiredBytes()).isBetween(8L * jobs, 22L * jobs + 64 * 1024);
+        assertThat(ledger.check().completed()).isEqualTo(jobs + 64);
     }
 
     @Test
@@ -76,16 +150,24 @@ class RetiringLedgerTest {
 
     /** Enqueues, runs and completes ids 1 … JOBS, then lets the clock pass the retirement delay and one more job. */
     private List<String> completeAll() {
-        List<String> ids = IntStream.rangeClosed(1, JOBS).mapToObj(Integer::toString).toList();
+        return completeAll(IntStream.rangeClosed(1, JOBS).mapToObj(Integer::toString).toList());
+    }
+
+    /** Enqueues, runs and completes {@code ids}, the clock passing the retirement delay after the first half. */
+    private List<String> completeAll(List<String> ids) {
         ledger.enqueued("q", ids);
         for (String id : ids) {
             ledger.started(claim(id, 1, now.get().plusSeconds(30)), now.get());
             ledger.completed(claim(id, 1, now.get().plusSeconds(30)));
-            if (id.equals(Integer.toString(JOBS / 2))) {
+            if (id.equals(ids.get(ids.size() / 2 - 1))) {
                 now.set(now.get().plusSeconds(3));
             }
         }
         return ids;
+    }
+
+    private static List<String> uuids(int count) {
+        return IntStream.range(0, count).mapToObj(i -> UUID.randomUUID().toString()).toList();
     }
 
     private static ClaimedJob claim(String id, int attempt, Instant leaseExpiresAt) {

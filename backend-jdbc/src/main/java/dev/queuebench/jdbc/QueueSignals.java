@@ -1,4 +1,4 @@
-package dev.queuebench.mariadb;
+package dev.queuebench.jdbc;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,11 +6,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Where waiting claims park. MariaDB has no LISTEN/NOTIFY, so only enqueues through this backend wake them
- * ({@link #wake}); a job enqueued by another process is found at the waiter's next look, at most a poll interval
- * later. Waiters always wake after at most their timeout.
+ * Where waiting claims park, per queue: a wake-up counter and the condition its waiters wait on. Whoever learns of
+ * new work (an enqueue through the same backend, a notification from the server) calls {@link #wake}; waiters always
+ * return after at most their timeout, so a wake-up that never comes costs at most that timeout.
  */
-final class WakeUps {
+public final class QueueSignals {
     private final ConcurrentHashMap<String, Signal> signals = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -22,7 +22,7 @@ final class WakeUps {
     }
 
     /** The queue's wake-up count; read it before looking for jobs, then pass it to {@link #await}. */
-    long generation(String queue) {
+    public long generation(String queue) {
         Signal signal = signal(queue);
         signal.lock.lock();
         try {
@@ -33,11 +33,11 @@ final class WakeUps {
     }
 
     /**
-     * Returns once the queue has been woken since {@code seenGeneration} was read, the backend closed, or
+     * Returns once the queue has been woken since {@code seenGeneration} was read, these signals closed, or
      * {@code timeout} passed, whichever is first. A wake-up between reading the generation and calling this is not
      * lost.
      */
-    void await(String queue, long seenGeneration, Duration timeout) throws InterruptedException {
+    public void await(String queue, long seenGeneration, Duration timeout) throws InterruptedException {
         Signal signal = signal(queue);
         long remaining = timeout.toNanos();
         signal.lock.lock();
@@ -51,7 +51,7 @@ final class WakeUps {
     }
 
     /** Wakes the waiters of one queue; a no-op when nobody ever waited on it. */
-    void wake(String queue) {
+    public void wake(String queue) {
         Signal signal = signals.get(queue);
         if (signal != null) {
             signal.lock.lock();
@@ -64,10 +64,15 @@ final class WakeUps {
         }
     }
 
-    /** Wakes every waiter for good: later waits return at once. */
-    void close() {
-        closed = true;
+    /** Wakes the waiters of every queue anyone ever waited on (after wake-ups may have been missed). */
+    public void wakeAll() {
         signals.keySet().forEach(this::wake);
+    }
+
+    /** Wakes every waiter for good: later waits return at once; idempotent. */
+    public void close() {
+        closed = true;
+        wakeAll();
     }
 
     private Signal signal(String queue) {

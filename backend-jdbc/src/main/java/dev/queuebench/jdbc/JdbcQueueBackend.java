@@ -1,0 +1,129 @@
+package dev.queuebench.jdbc;
+
+import dev.queuebench.api.AbstractQueueBackend;
+import dev.queuebench.api.ClaimedJob;
+import dev.queuebench.api.QueueException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * What a backend on a pool of SQL connections does around its statements, written once: lending a connection per
+ * unit of work (retrying the work after a lock error, which rolled it back), the claim loop that waits on
+ * {@link QueueSignals} between attempts, and answering a batch completion in the jobs' order. The statements, the
+ * error codes and the waiting policy stay the dialect's.
+ */
+public abstract class JdbcQueueBackend extends AbstractQueueBackend {
+    private final DataSource pool;
+
+    /** A unit of work on one pooled connection. */
+    @FunctionalInterface
+    protected interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    protected JdbcQueueBackend(String name, String strategy, MeterRegistry registry, DataSource pool) {
+        super(name, strategy, registry);
+        this.pool = pool;
+    }
+
+    /** How many tries in all a unit of work gets when it meets {@code e}; 0 when {@code e} is no lock error. */
+    protected abstract int lockErrorTries(SQLException e);
+
+    /** The exception to throw for a driver failure while {@code doing} something, naming the server. */
+    protected abstract QueueException translate(SQLException e, String doing);
+
+    /** Called before try {@code tries + 1} of a unit of work that met a lock error; by default does not wait. */
+    protected void pauseBeforeRetry(int tries) {}
+
+    /**
+     * How long a claim that found nothing may wait before its next look, given that it may wait at most
+     * {@code bound}; by default all of it.
+     */
+    protected Duration untilNextLook(String queue, Duration bound) {
+        return bound;
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection; a lock error is counted and the work tried again (it rolled back),
+     * any other driver error becomes the dialect's {@link #translate translation}.
+     */
+    protected final <T> T withConnection(String queue, String doing, Work<T> work) {
+        for (int tries = 1; ; tries++) {
+            requireOpen();
+            try (Connection connection = pool.getConnection()) {
+                return work.run(connection);
+            } catch (SQLException e) {
+                int allowed = lockErrorTries(e);
+                if (allowed > 0) {
+                    metrics.lockError(queue == null ? "" : queue);
+                    if (tries < allowed) {
+                        pauseBeforeRetry(tries);
+                        continue;
+                    }
+                }
+                requireOpen();
+                throw translate(e, doing);
+            }
+        }
+    }
+
+    /**
+     * Makes claim attempts until one leases jobs or {@code waitTimeout} is over. After an attempt that met no job at
+     * all it waits on {@code signals} for a wake-up of the queue, at most {@code pollInterval} (and at most
+     * {@link #untilNextLook}); after one that met jobs it could not lease it tries again at once, since others may
+     * be right behind them.
+     */
+    protected final List<ClaimedJob> claimUntil(String queue, Duration waitTimeout, Duration pollInterval,
+            QueueSignals signals, Supplier<ClaimAttempt> attempt) {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        while (true) {
+            long seen = signals.generation(queue);
+            ClaimAttempt result = attempt.get();
+            metrics.claimConflicts(queue, result.conflicts());
+            if (!result.jobs().isEmpty()) {
+                return result.jobs();
+            }
+            if (result.died() > 0 || result.conflicts() > 0) {
+                continue;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return List.of();
+            }
+            Duration sleep = untilNextLook(queue, min(Duration.ofNanos(remaining), pollInterval));
+            try {
+                signals.await(queue, seen, sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueException("interrupted while waiting for a job on queue " + queue, e);
+            }
+            requireOpen();
+        }
+    }
+
+    /**
+     * The answer of a batch completion for each job, in the jobs' order: true for a job whose lease is among
+     * {@code completed}; a claim listed twice is answered true once.
+     */
+    protected static <L> List<Boolean> answersInJobOrder(List<ClaimedJob> jobs, Function<ClaimedJob, L> leaseOf,
+            Set<L> completed) {
+        List<Boolean> answers = new ArrayList<>(jobs.size());
+        for (ClaimedJob job : jobs) {
+            answers.add(completed.remove(leaseOf.apply(job)));
+        }
+        return answers;
+    }
+
+    /** The shorter of two durations. */
+    protected static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
