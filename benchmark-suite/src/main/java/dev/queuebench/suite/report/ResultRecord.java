@@ -1,5 +1,6 @@
 package dev.queuebench.suite.report;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -33,7 +34,9 @@ public record ResultRecord(
         Latency latencyMs,
         @JsonUnwrapped Contention contention,
         @JsonInclude(JsonInclude.Include.NON_NULL) Memory memory,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Cost costPer1kJobs,
+        // the naming strategy would write cost_per1k_jobs; runs written before the name was fixed still read
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("cost_per_1k_jobs") @JsonAlias("cost_per1k_jobs")
+        Cost costPer1kJobs,
         List<TargetResult> targets,
         Map<String, OpLatency> operationsMs,
         Map<String, String> parameters,
