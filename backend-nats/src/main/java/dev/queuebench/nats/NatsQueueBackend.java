@@ -171,8 +171,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
 
     @Override
     protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
+        long deadline = System.nanoTime() + waitTimeout.toNanos(); // the wait includes creating a new queue's streams
         QueueStreams queueStreams = streams(queue);
-        long deadline = System.nanoTime() + waitTimeout.toNanos();
         while (true) {
             moveDueJobs(queueStreams);
             long now = System.nanoTime();
