@@ -48,6 +48,8 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
     private final Capabilities capabilities;
     /** Queues whose work queue this backend declared. */
     private final Map<String, AmqpQueues> declared = new ConcurrentHashMap<>();
+    /** Held while declaring a work queue. */
+    private final Object declaring = new Object();
     /** Holding and dead queues this backend declared: made on first use, as most queues never need them. */
     private final Set<String> declaredSide = ConcurrentHashMap.newKeySet();
     /** Enqueues by this backend per queue: a waiting claim here wakes on them without its poll. */
@@ -469,20 +471,30 @@ final class RabbitmqQueueBackend extends AbstractQueueBackend {
         return AmqpQueues.of(config.prefix(), config.strategy(), queue);
     }
 
-    /** The queue's AMQP queues, declared on first use by this backend. */
+    /**
+     * The queue's AMQP queues, declared on first use by this backend, one thread at a time: RabbitMQ answers a
+     * second, concurrent declare of a new quorum queue before its leader runs, and a basic.get in that gap closes
+     * the connection ("noproc"), failing every other thread's calls on it.
+     */
     private AmqpQueues queues(String queue) {
         AmqpQueues known = declared.get(queue);
         if (known != null) {
             return known;
         }
-        AmqpQueues queues = AmqpQueues.of(config.prefix(), config.strategy(), queue);
-        link.admin("declaring the work queue of '" + queue + "'", channel -> {
-            channel.queueDeclare(queues.work(), true, false, false,
-                    Map.of("x-queue-type", config.quorum() ? "quorum" : "classic"));
-            return null;
-        });
-        declared.put(queue, queues);
-        return queues;
+        synchronized (declaring) {
+            known = declared.get(queue);
+            if (known != null) {
+                return known;
+            }
+            AmqpQueues queues = AmqpQueues.of(config.prefix(), config.strategy(), queue);
+            link.admin("declaring the work queue of '" + queue + "'", channel -> {
+                channel.queueDeclare(queues.work(), true, false, false,
+                        Map.of("x-queue-type", config.quorum() ? "quorum" : "classic"));
+                return null;
+            });
+            declared.put(queue, queues);
+            return queues;
+        }
     }
 
     /** Declares a holding or the dead queue of {@code queues} before its first use by this backend. */
