@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The chaos suite's hold on Redis: a {@link ThrowawayRedis} to pause, restart and kill connections on, and a
- * {@link ThrowawayRedisPair} (primary + replica + sentinels, with or without WAIT) to fail over.
+ * {@link ThrowawayRedisPair} (primary + replica + sentinels, with or without WAIT) and a
+ * {@link ThrowawayRedisCluster} (3 primaries, 1 replica each) to fail over.
  */
 public final class RedisFaults implements BackendFaults {
     @Override
@@ -29,11 +30,12 @@ public final class RedisFaults implements BackendFaults {
 
     @Override
     public List<ClusterForm> clusterForms() {
-        return List.of(ThrowawayRedisPair.WAIT, ThrowawayRedisPair.ASYNC);
+        return List.of(ThrowawayRedisPair.WAIT, ThrowawayRedisPair.ASYNC, ThrowawayRedisCluster.CLUSTER);
     }
 
     @Override
     public ThrowawayCluster startCluster(ClusterForm form) {
-        return ThrowawayRedisPair.start(form);
+        return form.equals(ThrowawayRedisCluster.CLUSTER) ? ThrowawayRedisCluster.start(form)
+                : ThrowawayRedisPair.start(form);
     }
 }

@@ -31,13 +31,19 @@ public final class ThrowawayRedis extends ChildProcessServer {
     private final String sentinelConf;
     /** The port of the primary this server replicates, or 0 when it is a primary. */
     private volatile int replicaOf;
+    /** The Redis Cluster bus port of a cluster node ({@code --cluster-port}), or 0 when it is not one. */
+    private final int busPort;
+    /** How long a cluster node waits for a silent peer before judging it failed; null when it is not one. */
+    private final Duration nodeTimeout;
 
-    private ThrowawayRedis(String password, int replicaOf, String sentinelConf) {
+    private ThrowawayRedis(String password, int replicaOf, String sentinelConf, Duration nodeTimeout) {
         super(sentinelConf == null ? "qb-chaos-redis-" : "qb-chaos-sentinel-", "redis-server",
                 Duration.ofSeconds(10));
         this.password = password;
         this.replicaOf = replicaOf;
         this.sentinelConf = sentinelConf;
+        this.nodeTimeout = nodeTimeout;
+        this.busPort = nodeTimeout == null ? 0 : freePort();
     }
 
     /** Why a throwaway server cannot be started here, or empty when it can. */
@@ -57,12 +63,21 @@ public final class ThrowawayRedis extends ChildProcessServer {
 
     /** Starts a server that requires {@code password} (none when null). */
     public static ThrowawayRedis start(String password) {
-        return launched(new ThrowawayRedis(password, 0, null));
+        return launched(new ThrowawayRedis(password, 0, null, null));
+    }
+
+    /**
+     * Starts a Redis Cluster node without a password, its bus on a free port of its own and its node table
+     * ({@code nodes.conf}) kept in its folder across restarts, judging a silent peer failed after
+     * {@code nodeTimeout}; {@link ThrowawayRedisCluster} joins such nodes into a cluster.
+     */
+    static ThrowawayRedis clusterNode(Duration nodeTimeout) {
+        return launched(new ThrowawayRedis(null, 0, null, nodeTimeout));
     }
 
     /** Starts a server without a password that replicates {@code primary} ({@code --replicaof}). */
     static ThrowawayRedis replicaOf(ThrowawayRedis primary) {
-        return launched(new ThrowawayRedis(null, primary.port, null));
+        return launched(new ThrowawayRedis(null, primary.port, null, null));
     }
 
     /**
@@ -76,7 +91,14 @@ public final class ThrowawayRedis extends ChildProcessServer {
                 "sentinel down-after-milliseconds " + master + " " + downAfter.toMillis(),
                 "sentinel failover-timeout " + master + " 10000",
                 "sentinel parallel-syncs " + master + " 1", "");
-        return launched(new ThrowawayRedis(null, 0, conf));
+        return launched(new ThrowawayRedis(null, 0, conf, null));
+    }
+
+    /** Runs {@code redis-cli} with {@code arguments}; returns its output, or throws naming what it printed. */
+    static String redisCli(List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of("redis-cli"));
+        command.addAll(arguments);
+        return run(command);
     }
 
     /** The loopback port it listens on. */
@@ -106,6 +128,7 @@ public final class ThrowawayRedis extends ChildProcessServer {
             return "throwaway redis sentinel on 127.0.0.1:" + port + " in " + folder;
         }
         return "throwaway redis-server (no persistence" + (replicaOf == 0 ? "" : ", replica of 127.0.0.1:" + replicaOf)
+                + (nodeTimeout == null ? "" : ", cluster node, bus on " + busPort)
                 + ") on 127.0.0.1:" + port + " in " + folder;
     }
 
@@ -147,6 +170,11 @@ public final class ThrowawayRedis extends ChildProcessServer {
         if (sentinelConf == null) {
             // a replica's full sync starts at once (Redis 7 waits 5 s by default for more replicas to join it)
             command.addAll(List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"));
+        }
+        if (nodeTimeout != null) {
+            command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--cluster-port", Integer.toString(busPort), "--cluster-node-timeout",
+                    Long.toString(nodeTimeout.toMillis())));
         }
         if (replicaOf != 0) {
             command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replicaOf)));
