@@ -1,5 +1,7 @@
 package dev.queuebench.suite;
 
+import dev.queuebench.suite.chaos.ChaosSuite;
+import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.ResultRecord.CaseId;
 import dev.queuebench.suite.report.ResultRecord.Contention;
 import dev.queuebench.suite.report.ResultRecord.JobCounts;
@@ -11,6 +13,7 @@ import dev.queuebench.suite.report.ResultRecord;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.LatencySuite;
 import dev.queuebench.suite.workload.StressSuite;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +56,18 @@ public final class Records {
                 new JobCounts(1000, 1000 - lost, 0, lost, 0), new Throughput(durationMs, 1000, 1000, 1000, 1, 250),
                 Latency.NONE, new Contention(0, 0, 0, 0), null, null, List.of(), Map.of(), Map.of(), "", Map.of(),
                 List.of(), List.of());
+    }
+
+    /** A failover case in cluster form {@code form} that lost {@code lost} jobs and made no progress for a while. */
+    public static ResultRecord withFailover(String target, String form, boolean lossAllowed, long lost,
+            long noProgressMs) {
+        String[] parts = target.split("/");
+        Map<String, Object> details = new HashMap<>(Map.of("cluster_form", form, "no_progress_ms", noProgressMs));
+        new CaseStatus.Ran(lossAllowed, null).writeTo(details, true);
+        return new ResultRecord(new CaseId(parts[0], parts[1], ChaosSuite.NAME, "failover:" + form),
+                new Setup(4, 1, "noop"), new JobCounts(1000, 1000 - lost, 0, lost, 0),
+                new Throughput(10_000, 100, 100, 100, 1, 25), Latency.NONE, new Contention(0, 0, 0, 0), null, null,
+                List.of(), Map.of(), Map.of(), "", details, List.of(), List.of());
     }
 
     private static ResultRecord record(String target, String suite, String caseName, int workers, double median,

@@ -162,7 +162,7 @@ public enum ChaosCase {
         }
         details.remove(CaseStatus.VIOLATION);
         new CaseStatus.Ran(form.lossAllowed(), violation).writeTo(details, true);
-        details.put("cluster_form", form.name());
+        details.put(ChaosReport.FORM, form.name());
         details.put("loss_note", form.lossNote());
         details.put("failover", String.format(Locale.ROOT, "%s; lost %d (%d never delivered); %d completed job(s)"
                 + " came back; %.2f s without progress; %s s to 90 %% throughput; %s, then %s (%s ms)",

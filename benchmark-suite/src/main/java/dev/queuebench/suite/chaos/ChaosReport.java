@@ -2,8 +2,11 @@ package dev.queuebench.suite.chaos;
 
 import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.ResultRecord;
+import dev.queuebench.suite.report.SelectionSummary;
+import dev.queuebench.suite.report.SelectionSummary.Dimension;
 import dev.queuebench.suite.report.SuiteReport;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +16,8 @@ import java.util.Map;
  * the jobs a fault lost or duplicated, so they do not warn against a pick of the selection summary.
  */
 final class ChaosReport implements SuiteReport {
+    static final String LEADER_LOST = "survives losing its leader";
+    static final String FORM = "cluster_form";
 
     /** The section's lines, or none when the run has no chaos records. */
     @Override
@@ -66,6 +71,39 @@ final class ChaosReport implements SuiteReport {
             }
         }
         return notes;
+    }
+
+    /**
+     * "Survives losing its leader": per target, the acknowledged jobs lost in its best failover form that declares
+     * none lost (a target with only forms that allow loss is listed apart, with what they lost), and the longest
+     * stall of its best form.
+     */
+    @Override
+    public List<Dimension> dimensions(SelectionSummary summary, List<ResultRecord> mine) {
+        List<ResultRecord> failovers = mine.stream()
+                .filter(r -> r.details().containsKey(FORM) && r.status() instanceof CaseStatus.Ran)
+                .toList();
+        if (failovers.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> onlyLossy = new LinkedHashMap<>();
+        for (String target : summary.targets()) {
+            List<ResultRecord> forms = failovers.stream().filter(r -> r.id().target().equals(target)).toList();
+            if (!forms.isEmpty() && forms.stream().allMatch(r -> r.status().lossExpected())) {
+                onlyLossy.put(target, "only forms that allow loss: " + String.join(", ", forms.stream()
+                        .map(r -> r.details().get(FORM) + " lost " + r.jobs().lost()).toList()));
+            }
+        }
+        Map<String, Double> lost = summary.perTarget(failovers, m -> SelectionSummary.min(m,
+                r -> !r.status().lossExpected(), r -> r.jobs().lost()));
+        Map<String, Double> stall = summary.perTarget(failovers, m -> SelectionSummary.min(m,
+                r -> r.details().get("no_progress_ms") instanceof Number, r -> ((Number) r.details()
+                        .get("no_progress_ms")).doubleValue() / 1000.0));
+        return List.of(new Dimension(LEADER_LOST, "acknowledged jobs lost when the leader is SIGKILLed under load"
+                        + " and a replica takes over, in the target's best failover form that declares none lost",
+                        "jobs", false, lost, onlyLossy),
+                new Dimension("stall when the leader dies", "longest time without a completed job in the failover"
+                        + " case, the target's best form", "s", false, stall));
     }
 
     @Override

@@ -63,6 +63,20 @@ class SelectionSummaryTest {
                 "**redis/lua (5,000 jobs/s, VOLATILE)** — but it lost 3 and duplicated 0 jobs in this run");
     }
 
+    @Test
+    void survivingTheLeadersDeathCountsOnlyFormsThatDeclareNoLossAndListsTheOthersApart() {
+        String md = summary(List.of(
+                Records.withFailover("pg/skip", "sync-standby", false, 0, 3200),
+                Records.withFailover("pg/skip", "async-standby", true, 12, 2100),
+                Records.withFailover("pg/optimistic", "sync-standby", false, 2, 4000),
+                Records.withFailover("redis/lua", "cluster-async", true, 5, 3000)));
+
+        assertThat(md).contains("| survives losing its leader | **pg/skip** 0.00 jobs | 2.00 jobs less than"
+                        + " pg/optimistic (2.00 jobs) | pg/skip 0.00 jobs · pg/optimistic 2.00 jobs · redis/lua"
+                        + " **only forms that allow loss: cluster-async lost 5** |",
+                "| stall when the leader dies | **pg/skip** 2.10 s | 1.43× lower than redis/lua |");
+    }
+
     private static String summary(List<ResultRecord> records) {
         Map<String, Declared> capabilities = Map.of(
                 "redis/lua", new Declared(Durability.VOLATILE, Ordering.ORDER_STRICT, true, 1, true),
