@@ -10,14 +10,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One of the worker's {@link WorkerConfig#concurrency()} loops, on a thread of its own: claim up to
  * {@code claimBatch} jobs from the next queue in turn, run their handlers one after another, settle each (hand it to
  * the {@link Acknowledger}, or {@code fail} it), repeat. It claims again only once its batch is done, which is the
- * worker's back-pressure. If its thread dies of an {@link Error}, the jobs it held are let go and a new thread takes
- * its place.
+ * worker's back-pressure; with {@link WorkerConfig#claimAhead()}, while the batch's last job runs, on a thread of its
+ * own, and the jobs it took join the held ones at once so the heartbeat extends their leases. If its thread dies of
+ * an {@link Error}, the jobs it held are let go and a new thread takes its place.
  */
 final class HandlerLoop {
     private static final System.Logger LOG = System.getLogger(QueueWorker.class.getName());
@@ -33,11 +35,16 @@ final class HandlerLoop {
     private final List<String> queues;
     private volatile List<Claim> held = List.of();
     private volatile Thread thread;
+    /** The claim ahead in flight, if any: it completes with the claims it added to {@link #held}. */
+    private volatile CompletableFuture<List<Claim>> ahead;
+    /** The queue this loop claims from next (loop thread only). */
+    private int next;
 
     HandlerLoop(QueueWorker worker, int index) {
         this.worker = worker;
         this.index = index;
         this.queues = worker.config.queues();
+        this.next = index % queues.size();
     }
 
     void start() {
@@ -72,6 +79,11 @@ final class HandlerLoop {
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "a worker thread died; the jobs it held are left to lease expiry", t);
             String reason = "the worker's thread died: " + t;
+            CompletableFuture<List<Claim>> inFlight = ahead;
+            if (inFlight != null) {
+                inFlight.join(); // its claims join held, let go below
+                ahead = null;
+            }
             lock.lock();
             try {
                 held.stream().filter(c -> !c.handedOver).forEach(c -> worker.events.abandoned(c, reason));
@@ -86,13 +98,20 @@ final class HandlerLoop {
         }
     }
 
-    /** Claims and runs batches, visiting the queues round-robin, until the worker stops or the backend closes. */
+    /**
+     * Claims and runs batches, visiting the queues round-robin, until the worker stops or the backend closes; a batch
+     * claimed ahead is run even when the worker is stopping, as a batch in hand is.
+     */
     private void work() {
         WorkerConfig config = worker.config;
-        int next = index % queues.size();
         int emptyInARow = 0;
         int errorsInARow = 0;
-        while (!worker.stopping()) {
+        List<Claim> claimedAhead = List.of();
+        while (!claimedAhead.isEmpty() || !worker.stopping()) {
+            if (!claimedAhead.isEmpty()) {
+                claimedAhead = runBatch(claimedAhead);
+                continue;
+            }
             Thread.interrupted(); // an interrupt meant for a handler that has returned is not for the next claim
             String queue = queues.get(next);
             next = (next + 1) % queues.size();
@@ -118,22 +137,67 @@ final class HandlerLoop {
                 continue;
             }
             emptyInARow = 0;
-            runBatch(jobs, sentNanos);
+            List<Claim> claims = claims(jobs, sentNanos);
+            held = claims; // from here the heartbeat extends their leases
+            claimedAhead = runBatch(claims);
         }
     }
 
-    private void runBatch(List<ClaimedJob> jobs, long sentNanos) {
+    private List<Claim> claims(List<ClaimedJob> jobs, long sentNanos) {
         List<Claim> claims = new ArrayList<>(jobs.size());
         for (ClaimedJob job : jobs) {
             Claim claim = new Claim(job, worker.meters.queue(job.queue()), sentNanos);
             claims.add(claim);
             worker.events.claimed(claim);
         }
-        held = claims; // from here the heartbeat extends their leases
-        for (Claim claim : claims) {
-            runOne(claim);
+        return claims;
+    }
+
+    /** Runs the batch, which {@link #held} holds; returns the claims taken ahead meanwhile, held now instead. */
+    private List<Claim> runBatch(List<Claim> claims) {
+        for (int i = 0; i < claims.size(); i++) {
+            if (i == claims.size() - 1 && worker.config.claimAhead() && !worker.stopping()) {
+                ahead = claimAhead(queues.get(next));
+                next = (next + 1) % queues.size();
+            }
+            runOne(claims.get(i));
         }
-        held = List.of();
+        CompletableFuture<List<Claim>> inFlight = ahead;
+        ahead = null;
+        List<Claim> taken = inFlight == null ? List.of() : inFlight.join();
+        held = taken;
+        return taken;
+    }
+
+    /**
+     * Claims a batch from {@code queue} without waiting, on a thread of its own; its claims join {@link #held} as
+     * soon as they arrive. A failed claim ahead counts as an error and takes nothing.
+     */
+    private CompletableFuture<List<Claim>> claimAhead(String queue) {
+        CompletableFuture<List<Claim>> taken = new CompletableFuture<>();
+        worker.threads.startTask("ahead-" + index, () -> {
+            List<Claim> claims = List.of();
+            try {
+                long sentNanos = System.nanoTime();
+                claims = claims(worker.backend.claim(queue, worker.config.claimBatch(), worker.config.lease(),
+                        Duration.ZERO), sentNanos);
+                lock.lock();
+                try {
+                    List<Claim> both = new ArrayList<>(held);
+                    both.addAll(claims);
+                    held = both;
+                } finally {
+                    lock.unlock();
+                }
+            } catch (BackendClosedException e) {
+                // the application closed the backend: the loop finds out on its next claim
+            } catch (RuntimeException e) {
+                worker.events.backendError(worker.meters.queue(queue), Op.CLAIM, e);
+            } finally {
+                taken.complete(claims);
+            }
+        });
+        return taken;
     }
 
     private void runOne(Claim claim) {

@@ -147,6 +147,7 @@ public final class QueueWorker implements AutoCloseable {
         private final List<String> queues = new ArrayList<>();
         private int concurrency = WorkerConfig.DEFAULT_CONCURRENCY;
         private int claimBatch = WorkerConfig.DEFAULT_CLAIM_BATCH;
+        private boolean claimAhead;
         private Duration lease = WorkerConfig.DEFAULT_LEASE;
         private Duration claimWait = WorkerConfig.DEFAULT_CLAIM_WAIT;
         private int ackBatch = WorkerConfig.DEFAULT_ACK_BATCH;
@@ -179,6 +180,16 @@ public final class QueueWorker implements AutoCloseable {
         /** Jobs a loop claims at once and then runs one after another (default 1). */
         public Builder claimBatch(int claimBatch) {
             this.claimBatch = claimBatch;
+            return this;
+        }
+
+        /**
+         * Claim the next batch, without waiting, while the last job of the batch runs (default false): handlers do
+         * not wait for a claim's round trip, at the price of holding one batch more per loop, whose leases run (and
+         * are extended) from its claim.
+         */
+        public Builder claimAhead(boolean claimAhead) {
+            this.claimAhead = claimAhead;
             return this;
         }
 
@@ -265,7 +276,7 @@ public final class QueueWorker implements AutoCloseable {
 
         /** The settings as they stand, checked. */
         public WorkerConfig config() {
-            return new WorkerConfig(queues, concurrency, claimBatch, lease, claimWait, ackBatch, ackDelay,
+            return new WorkerConfig(queues, concurrency, claimBatch, claimAhead, lease, claimWait, ackBatch, ackDelay,
                     extendLeaseAfter, virtualThreads, interruptOnLostLease, drainTimeout);
         }
 

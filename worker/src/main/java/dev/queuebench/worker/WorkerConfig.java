@@ -11,6 +11,7 @@ import java.util.List;
  * @param queues              the queues, visited round-robin, one claim at a time
  * @param concurrency         handler loops, so at most this many handlers run at once
  * @param claimBatch          jobs one loop claims at once and then runs one after another
+ * @param claimAhead          a loop claims its next batch (without waiting) while the last job of its batch runs
  * @param lease               the lease each claim asks for, and each extension renews
  * @param claimWait           how long a claim waits for a job once every queue came up empty; 0: poll, pausing 1 ms
  * @param ackBatch            acknowledgements of one queue sent together with {@code completeAll}, at most
@@ -24,6 +25,7 @@ public record WorkerConfig(
         List<String> queues,
         int concurrency,
         int claimBatch,
+        boolean claimAhead,
         Duration lease,
         Duration claimWait,
         int ackBatch,

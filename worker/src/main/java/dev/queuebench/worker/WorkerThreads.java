@@ -3,9 +3,10 @@ package dev.queuebench.worker;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Makes the worker's threads: its handler loops, the acknowledgement flusher and the heartbeat. By default platform
- * daemon threads named {@code queuebench-worker-*} (handler loops on virtual threads when asked); with an
- * application's {@link ThreadFactory}, every one of them comes from it, e.g. to account for their CPU time.
+ * Makes the worker's threads: its handler loops, the acknowledgement flusher, the heartbeat and the claims ahead. By
+ * default platform daemon threads named {@code queuebench-worker-*} (handler loops on virtual threads when asked,
+ * claims ahead always on virtual threads); with an application's {@link ThreadFactory}, every one of them comes from
+ * it, e.g. to account for their CPU time.
  */
 final class WorkerThreads {
     private final ThreadFactory factory;
@@ -31,6 +32,14 @@ final class WorkerThreads {
             return start(work);
         }
         return Thread.ofPlatform().name("queuebench-worker-" + role).daemon(true).start(work);
+    }
+
+    /** Starts a short-lived thread for one task of a loop, e.g. a claim ahead: a virtual one by default. */
+    Thread startTask(String name, Runnable work) {
+        if (factory != null) {
+            return start(work);
+        }
+        return Thread.ofVirtual().name("queuebench-worker-" + name).start(work);
     }
 
     private Thread start(Runnable work) {

@@ -225,6 +225,61 @@ class QueueWorkerTest {
     }
 
     @Test
+    void claimAheadTakesTheNextBatchWhileTheLastJobOfTheBatchRuns() {
+        List<String> names = enqueue("q", 5);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").claimBatch(2).claimAhead(true)
+                .handler(job -> {
+                    ran.add(new String(job.payload(), StandardCharsets.UTF_8));
+                    if (ran.size() == 2) {
+                        release.await(); // the batch's last job: the next batch is claimed meanwhile
+                    }
+                    return JobResult.done();
+                }));
+        await().until(() -> worker.inFlight() == 3);
+        assertThat(backend.stats("q").leased()).as("the running job and the batch claimed ahead").isEqualTo(3);
+
+        release.countDown();
+        await().until(() -> backend.stats("q").leased() == 0 && backend.stats("q").ready() == 0);
+        assertThat(ran).containsExactlyElementsOf(names);
+    }
+
+    @Test
+    void withoutClaimAheadALoopHoldsOnlyItsBatch() {
+        enqueue("q", 5);
+        CountDownLatch release = new CountDownLatch(1);
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").claimBatch(2).handler(job -> {
+            release.await();
+            return JobResult.done();
+        }));
+        await().until(() -> worker.inFlight() == 2);
+        await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> backend.stats("q").leased() == 2);
+        release.countDown();
+    }
+
+    @Test
+    void jobsClaimedAheadHaveTheirLeasesExtendedWhileTheyWait() {
+        enqueue("q", 2);
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        List<Boolean> lost = new CopyOnWriteArrayList<>();
+        start(QueueWorker.builder(backend).queue("q").claimBatch(1).claimAhead(true).lease(ofMillis(400))
+                .extendLeaseAfter(0.5).handler(job -> {
+                    attempts.add(job.attempt());
+                    if (attempts.size() == 1) {
+                        new CountDownLatch(1).await(1200, TimeUnit.MILLISECONDS); // three leases long
+                    }
+                    lost.add(job.leaseLost());
+                    return JobResult.done();
+                }));
+        await().atMost(ofSeconds(10)).until(() -> attempts.size() == 2 && backend.stats("q").leased() == 0
+                && backend.stats("q").ready() == 0);
+        assertThat(attempts).as("the job claimed ahead waited three leases and was not redelivered")
+                .containsExactly(1, 1);
+        assertThat(lost).containsExactly(false, false);
+    }
+
+    @Test
     void aSecondCloseReturnsAtOnceEvenWhileTheFirstIsStillDraining() throws Exception {
         enqueue("q", 1);
         CountDownLatch started = new CountDownLatch(1);
