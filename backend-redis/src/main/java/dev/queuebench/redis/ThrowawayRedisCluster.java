@@ -72,7 +72,7 @@ final class ThrowawayRedisCluster implements ThrowawayCluster {
         return CLUSTER;
     }
 
-    /** Every node's address as the URL's seeds, and {@code cluster=true}. */
+    /** One node as the URL's seed (the client learns the others from it), and {@code cluster=true}. */
     @Override
     public Map<String, String> config() {
         return Map.of(RedisConfig.URL.name(), "redis://127.0.0.1:" + nodes.getFirst().port(),
@@ -169,7 +169,7 @@ final class ThrowawayRedisCluster implements ThrowawayCluster {
     }
 
     private static boolean clusterOk(ThrowawayRedis node) {
-        return info(node, "cluster").contains("cluster_state:ok");
+        return answer(node, "CLUSTER", "INFO").contains("cluster_state:ok");
     }
 
     private static long keys(ThrowawayRedis node) {
@@ -181,19 +181,19 @@ final class ThrowawayRedisCluster implements ThrowawayCluster {
     }
 
     private static String nodesTable(ThrowawayRedis node) {
-        try {
-            return node.command("CLUSTER", "NODES");
-        } catch (BackendUnavailableException e) {
-            return "";
-        }
+        return answer(node, "CLUSTER", "NODES");
     }
 
     private static String info(ThrowawayRedis node, String section) {
+        return answer(node, "INFO", section);
+    }
+
+    /** The node's reply, or "" when it is not up (yet, or any more). */
+    private static String answer(ThrowawayRedis node, String... command) {
         try {
-            return node.command(section.equals("cluster") ? "CLUSTER" : "INFO", section.equals("cluster")
-                    ? "INFO" : section);
+            return node.command(command);
         } catch (BackendUnavailableException e) {
-            return ""; // not up (yet, or any more)
+            return "";
         }
     }
 
