@@ -14,6 +14,7 @@ import dev.queuebench.api.Footprint;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueStats;
+import dev.queuebench.api.ServerUrl;
 import dev.queuebench.jdbc.ConnectionPool;
 import dev.queuebench.jdbc.JdbcQueueBackend;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -460,8 +461,8 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
                         + "', which pgjdbc does not know; see the pgjdbc connection properties", e);
             }
         });
-        ds.setServerNames(config.servers().stream().map(PostgresConfig.Server::host).toArray(String[]::new));
-        ds.setPortNumbers(config.servers().stream().mapToInt(PostgresConfig.Server::port).toArray());
+        ds.setServerNames(config.servers().stream().map(ServerUrl.Server::host).toArray(String[]::new));
+        ds.setPortNumbers(config.servers().stream().mapToInt(ServerUrl.Server::port).toArray());
         ds.setDatabaseName(config.database());
         ds.setUser(config.user());
         ds.setPassword(config.password());
