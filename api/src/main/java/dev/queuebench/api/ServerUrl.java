@@ -74,8 +74,11 @@ public record ServerUrl(String scheme, String user, String password, List<Server
             throw invalid(raw, form, "it is not a valid URI (percent-encode special characters in the password)");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!form.schemes().contains(scheme) || uri.getRawAuthority() == null) {
-            throw invalid(raw, form, "use " + form.usage());
+        if (!form.schemes().contains(scheme)) {
+            throw invalid(raw, form, "the scheme must be " + String.join(" or ", form.schemes()));
+        }
+        if (uri.getRawAuthority() == null) {
+            throw invalid(raw, form, "it names no server after " + scheme + "://");
         }
         String userInfo;
         List<Server> servers = new ArrayList<>();
@@ -89,8 +92,7 @@ public record ServerUrl(String scheme, String user, String password, List<Server
             for (String address : authority.substring(at + 1).split(",", -1)) {
                 var hostPort = HOST_PORT.matcher(address);
                 if (!hostPort.matches()) {
-                    throw invalid(raw, form, "it names no host or a bad port (each server is host or host:port,"
-                            + " separated by commas)");
+                    throw invalid(raw, form, "it names no host or a bad port");
                 }
                 servers.add(new Server(hostPort.group(1),
                         port(hostPort.group(2) == null ? -1 : Integer.parseInt(hostPort.group(2)), form)));
@@ -126,12 +128,12 @@ public record ServerUrl(String scheme, String user, String password, List<Server
     }
 
     /**
-     * The error for a URL of the wrong form: {@code 'url' is not <kind>: '<url, password masked>'; <why>}. The URL
-     * is masked even when it is too broken to parse.
+     * The error for a URL of the wrong form: {@code 'url' is not <kind>: '<url, password masked>'; <why>; use
+     * <usage>}. The URL is masked even when it is too broken to parse.
      */
     public static ConfigurationException invalid(String raw, Form form, String why) {
         return new ConfigurationException("'" + OPTION + "' is not " + form.kind() + ": '" + redact(raw) + "'; "
-                + why);
+                + why + "; use " + form.usage());
     }
 
     /** The URL with the password masked, safe for messages and reports: the parameters named like secrets too. */
@@ -149,19 +151,26 @@ public record ServerUrl(String scheme, String user, String password, List<Server
         return redacted();
     }
 
-    /** {@code raw} with whatever follows the first ':' of its user-info masked, even when it does not parse. */
+    /**
+     * {@code raw} with its user-info masked, even when it does not parse: all of it when it has no colon (it may be a
+     * password written alone), else what follows the first colon.
+     */
     private static String redact(String raw) {
-        int at = raw.lastIndexOf('@');
         int scheme = raw.indexOf("://");
-        String shown = at > scheme && scheme >= 0 && raw.substring(scheme + 3, at).contains(":")
-                ? raw.substring(0, raw.indexOf(':', scheme + 3)) + ":" + Secrets.MASK + raw.substring(at)
-                : raw;
-        return Secrets.redact(shown);
+        int at = raw.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return Secrets.redact(raw);
+        }
+        String userInfo = raw.substring(scheme + 3, at);
+        int colon = userInfo.indexOf(':');
+        return Secrets.redact(raw.substring(0, scheme + 3)
+                + (colon < 0 ? Secrets.MASK : userInfo.substring(0, colon) + ":" + Secrets.MASK) + raw.substring(at));
     }
 
     private static int port(int port, Form form) {
         if (port == 0 || port > 65535) {
-            throw new ConfigurationException("'" + OPTION + "' has port '" + port + "'; a port is 1 to 65535");
+            throw new ConfigurationException("'" + OPTION + "' has port '" + port + "'; a port is 1 to 65535; use "
+                    + form.usage());
         }
         return port == -1 ? form.defaultPort() : port;
     }

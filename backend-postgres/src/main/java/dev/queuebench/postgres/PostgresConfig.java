@@ -202,7 +202,7 @@ record PostgresConfig(
         if (raw.startsWith("jdbc:postgresql:")) {
             Properties parsed = Driver.parseURL(raw, new Properties());
             if (parsed == null) {
-                throw ServerUrl.invalid(raw, FORM, "use " + FORM.usage());
+                throw ServerUrl.invalid(raw, FORM, "the PostgreSQL driver cannot read it");
             }
             return parsed;
         }

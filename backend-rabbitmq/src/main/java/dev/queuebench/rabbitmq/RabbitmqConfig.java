@@ -71,7 +71,7 @@ record RabbitmqConfig(
     static RabbitmqConfig from(BackendConfig config, List<String> strategies) {
         String raw = config.get(URL);
         ServerUrl url = ServerUrl.parse(raw, FORM);
-        ServerUrl.Server server = url.onlyServer(raw, FORM, "use " + FORM.usage());
+        ServerUrl.Server server = url.onlyServer(raw, FORM, "it must name one host");
         String vhost = url.path().isEmpty() || url.path().equals("/") ? "/" : url.path().substring(1);
         return new RabbitmqConfig(
                 server.host(),
