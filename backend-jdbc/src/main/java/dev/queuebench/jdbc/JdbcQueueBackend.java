@@ -5,6 +5,8 @@ import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +29,18 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
     @FunctionalInterface
     protected interface Work<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /** Sets a statement's parameters. */
+    @FunctionalInterface
+    protected interface Parameters {
+        void set(PreparedStatement statement) throws SQLException;
+    }
+
+    /** Reads what a query returned. */
+    @FunctionalInterface
+    protected interface Rows<T> {
+        T read(ResultSet rows) throws SQLException;
     }
 
     protected JdbcQueueBackend(String name, String strategy, MeterRegistry registry, DataSource pool) {
@@ -71,6 +85,25 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
                 }
                 requireOpen();
                 throw translate(e, doing);
+            }
+        }
+    }
+
+    /** Runs one data-changing statement on {@code connection}; returns how many rows it changed. */
+    protected static int update(Connection connection, String sql, Parameters parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            parameters.set(statement);
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Runs one query on {@code connection} and returns what {@code rows} reads from its result. */
+    protected static <T> T query(Connection connection, String sql, Parameters parameters, Rows<T> rows)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            parameters.set(statement);
+            try (ResultSet result = statement.executeQuery()) {
+                return rows.read(result);
             }
         }
     }

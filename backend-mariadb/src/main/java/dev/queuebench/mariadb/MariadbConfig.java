@@ -5,14 +5,9 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigKey;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackends;
-import dev.queuebench.api.Secrets;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.queuebench.api.ServerUrl;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -41,11 +36,10 @@ record MariadbConfig(
         int lockWaitTimeoutSeconds,
         Backoff backoff) {
 
-    private static final String URL_FORMS = "mariadb://user:password@host:port/database?option=value"
-            + " (or mysql://, jdbc:mariadb://, jdbc:mysql://)";
-    private static final List<String> SCHEMES = List.of("mariadb", "mysql");
+    private static final ServerUrl.Form FORM = new ServerUrl.Form("a MariaDB URL", List.of("mariadb", "mysql"), 3306,
+            "mariadb://user:password@host:port/database?option=value (or mysql://, jdbc:mariadb://, jdbc:mysql://)");
 
-    static final ConfigKey<String> URL = ConfigKey.text("url", "server: " + URL_FORMS,
+    static final ConfigKey<String> URL = ConfigKey.text("url", "server: " + FORM.usage(),
             "mariadb://root@localhost:3306/test");
     /** Lower-case SQL identifiers, short enough to leave room for the version table's suffix. */
     static final ConfigKey<String> TABLE = ConfigKey.matching("table",
@@ -77,37 +71,20 @@ record MariadbConfig(
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
     static MariadbConfig from(BackendConfig config, List<String> strategies) {
         String raw = config.get(URL);
-        URI uri = parse(raw);
-        String user = "root";
-        String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String[] userInfo = uri.getRawUserInfo().split(":", 2);
-            user = decode(userInfo[0]);
-            password = userInfo.length == 2 ? decode(userInfo[1]) : null;
-        }
-        Map<String, String> parameters = new TreeMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                String[] kv = pair.split("=", 2);
-                String name = decode(kv[0]);
-                String value = kv.length == 2 ? decode(kv[1]) : "";
-                switch (name) {
-                    case "user" -> user = value;
-                    case "password" -> password = value;
-                    default -> parameters.put(name, value);
-                }
-            }
-        }
-        String path = uri.getRawPath() == null ? "" : decode(uri.getRawPath());
-        String database = path.startsWith("/") ? path.substring(1) : path;
+        ServerUrl url = ServerUrl.parse(raw.startsWith("jdbc:") ? raw.substring("jdbc:".length()) : raw, FORM);
+        ServerUrl.Server server = url.onlyServer(raw, FORM, "it must name one host");
+        Map<String, String> parameters = new TreeMap<>(url.parameters());
+        String user = parameters.containsKey("user") ? parameters.remove("user") : url.user();
+        String password = parameters.containsKey("password") ? parameters.remove("password") : url.password();
+        String database = url.path().startsWith("/") ? url.path().substring(1) : url.path();
         if (database.contains("/")) {
-            throw badUrl(raw, "the path names one database");
+            throw ServerUrl.invalid(raw, FORM, "the path names one database");
         }
         return new MariadbConfig(
-                uri.getHost(),
-                uri.getPort() == -1 ? 3306 : uri.getPort(),
+                server.host(),
+                server.port(),
                 database.isEmpty() ? "test" : database,
-                user,
+                user == null ? "root" : user,
                 password,
                 parameters,
                 config.get(TABLE),
@@ -131,9 +108,8 @@ record MariadbConfig(
 
     /** The URL with the password masked: safe for messages and reports. */
     String redactedUrl() {
-        return "mariadb://" + user + (password == null ? "" : ":" + Secrets.MASK) + "@" + address() + "/" + database
-                + (parameters.isEmpty() ? "" : "?" + Secrets.redact(String.join("&",
-                        parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
+        return new ServerUrl("mariadb", user, password, List.of(new ServerUrl.Server(host, port)), "/" + database,
+                parameters, null).redacted();
     }
 
     @Override
@@ -141,44 +117,5 @@ record MariadbConfig(
         return "MariadbConfig[url=" + redactedUrl() + ", table=" + table + ", strategy=" + strategy + ", poolSize="
                 + poolSize + ", pollInterval=" + pollInterval + ", connectTimeout=" + connectTimeout
                 + ", lockWaitTimeout=" + lockWaitTimeoutSeconds + "s, backoff=" + backoff + "]";
-    }
-
-    /** Every accepted form as a URI with scheme mariadb or mysql, a host, and a valid port. */
-    private static URI parse(String raw) {
-        String text = raw.startsWith("jdbc:") ? raw.substring("jdbc:".length()) : raw;
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw badUrl(raw, "it is not a valid URI (percent-encode special characters in the password)");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!SCHEMES.contains(scheme) || uri.getRawAuthority() == null) {
-            throw badUrl(raw, "use " + URL_FORMS);
-        }
-        if (uri.getHost() == null) {
-            String authority = uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1);
-            throw badUrl(raw, authority.contains(",") ? "it must name one host" : "it names no host or a bad port");
-        }
-        if (uri.getPort() == 0 || uri.getPort() > 65535) {
-            throw new ConfigurationException("'" + URL.name() + "' has port '" + uri.getPort()
-                    + "'; a port is 1 to 65535");
-        }
-        return uri;
-    }
-
-    private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    /** An error that shows the URL only with any password cut out, even from a URL too broken to parse. */
-    private static ConfigurationException badUrl(String raw, String why) {
-        int at = raw.lastIndexOf('@');
-        int scheme = raw.indexOf("://");
-        String shown = at > scheme && scheme >= 0 && raw.substring(scheme + 3, at).contains(":")
-                ? raw.substring(0, raw.indexOf(':', scheme + 3)) + ":" + Secrets.MASK + raw.substring(at)
-                : raw;
-        return new ConfigurationException("'" + URL.name() + "' is not a MariaDB URL: '" + Secrets.redact(shown)
-                + "'; " + why);
     }
 }

@@ -15,6 +15,7 @@ import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueStats;
 import dev.queuebench.jdbc.ConnectionPool;
 import dev.queuebench.jdbc.JdbcQueueBackend;
+import dev.queuebench.jdbc.JobLease;
 import dev.queuebench.jdbc.QueueSignals;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -214,18 +215,9 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     /** Deletes the job if this claim's lease is still valid; one statement. */
     @Override
     protected boolean doComplete(ClaimedJob job) {
-        Lease lease = Lease.of(job);
-        if (lease == null) {
-            return false;
-        }
-        return withConnection(job.queue(), "completing a job", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.complete())) {
-                ps.setLong(1, lease.id());
-                ps.setString(2, lease.queue());
-                ps.setLong(3, lease.token());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        JobLease<Long> lease = lease(job);
+        return lease != null && withConnection(job.queue(), "completing a job",
+                c -> update(c, sql.complete(), ps -> lease.bind(ps, 1)) == 1);
     }
 
     /**
@@ -235,76 +227,61 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     @Override
     protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
         // Rows are locked in id order, the order the optimistic claim locks them in too.
-        List<Lease> leases = jobs.stream()
-                .map(Lease::of)
+        List<JobLease<Long>> leases = jobs.stream()
+                .map(MariadbQueueBackend::lease)
                 .filter(Objects::nonNull)
                 .distinct()
-                .sorted(Comparator.comparingLong(Lease::id))
+                .sorted(Comparator.comparingLong(JobLease::id))
                 .toList();
         String queue = jobs.getFirst().queue();
-        Set<Lease> completed = leases.isEmpty() ? new HashSet<>()
-                : withConnection(queue, "completing a batch", c -> {
-                    try (PreparedStatement ps = c.prepareStatement(Sql.repeated(sql.completeAll(), leases.size()))) {
-                        int p = 1;
-                        for (Lease lease : leases) {
-                            ps.setLong(p++, lease.id());
-                            ps.setString(p++, lease.queue());
-                            ps.setLong(p++, lease.token());
-                        }
-                        Set<Lease> deleted = new HashSet<>();
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                deleted.add(new Lease(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+        Set<JobLease<Long>> completed = leases.isEmpty() ? new HashSet<>()
+                : withConnection(queue, "completing a batch", c -> query(c,
+                        Sql.repeated(sql.completeAll(), leases.size()),
+                        ps -> {
+                            int p = 1;
+                            for (JobLease<Long> lease : leases) {
+                                p = lease.bind(ps, p);
                             }
-                        }
-                        return deleted;
-                    }
-                });
-        return answersInJobOrder(jobs, Lease::of, completed);
+                        },
+                        rs -> {
+                            Set<JobLease<Long>> deleted = new HashSet<>();
+                            while (rs.next()) {
+                                deleted.add(new JobLease<>(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+                            }
+                            return deleted;
+                        }));
+        return answersInJobOrder(jobs, MariadbQueueBackend::lease, completed);
     }
 
     /** Schedules a retry after the configured backoff, or makes the job dead on its last attempt; one statement. */
     @Override
     protected FailResult doFail(ClaimedJob job, String error) {
-        Lease lease = Lease.of(job);
+        JobLease<Long> lease = lease(job);
         if (lease == null) {
             return FailResult.leaseLost();
         }
         long backoffMicros = config.backoff().delayAfter(job.attempt()).toNanos() / 1_000;
-        return withConnection(job.queue(), "failing a job", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.fail())) {
-                ps.setLong(1, lease.id());
-                ps.setString(2, lease.queue());
-                ps.setLong(3, lease.token());
-                ps.setString(4, error);
-                ps.setLong(5, backoffMicros);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return FailResult.leaseLost();
-                    }
-                    return rs.getBoolean("dead") ? FailResult.dead()
-                            : FailResult.retryAt(UtcTimes.instant(rs, "run_at"));
-                }
+        return withConnection(job.queue(), "failing a job", c -> query(c, sql.fail(), ps -> {
+            lease.bind(ps, 1);
+            ps.setString(4, error);
+            ps.setLong(5, backoffMicros);
+        }, rs -> {
+            if (!rs.next()) {
+                return FailResult.leaseLost();
             }
-        });
+            return rs.getBoolean("dead") ? FailResult.dead() : FailResult.retryAt(UtcTimes.instant(rs, "run_at"));
+        }));
     }
 
     /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
     @Override
     protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
-        Lease lease = Lease.of(job);
-        if (lease == null) {
-            return false;
-        }
-        return withConnection(job.queue(), "extending a lease", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.extendLease())) {
-                ps.setLong(1, leaseDuration.toNanos() / 1_000);
-                ps.setLong(2, lease.id());
-                ps.setString(3, lease.queue());
-                ps.setLong(4, lease.token());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        JobLease<Long> lease = lease(job);
+        return lease != null && withConnection(job.queue(), "extending a lease", c -> update(c, sql.extendLease(),
+                ps -> {
+                    ps.setLong(1, leaseDuration.toNanos() / 1_000);
+                    lease.bind(ps, 2);
+                }) == 1);
     }
 
     // ---------------------------------------------------------------- admin
@@ -314,13 +291,10 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     protected QueueStats doStats(String queue) {
         return withConnection(queue, "counting jobs", c -> {
             reapExpired(c, queue);
-            try (PreparedStatement ps = c.prepareStatement(sql.stats())) {
-                ps.setString(1, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-                }
-            }
+            return query(c, sql.stats(), ps -> ps.setString(1, queue), rs -> {
+                rs.next();
+                return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            });
         });
     }
 
@@ -329,19 +303,17 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     protected List<DeadJob> doDeadLetters(String queue, int limit) {
         return withConnection(queue, "reading dead letters", c -> {
             reapExpired(c, queue);
-            try (PreparedStatement ps = c.prepareStatement(sql.deadLetters())) {
+            return query(c, sql.deadLetters(), ps -> {
                 ps.setString(1, queue);
                 ps.setInt(2, limit);
+            }, rs -> {
                 List<DeadJob> dead = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        dead.add(new DeadJob(Long.toString(rs.getLong("id")), queue, rs.getBytes("payload"),
-                                rs.getInt("attempt"), rs.getString("last_error"),
-                                UtcTimes.instant(rs, "enqueued_at")));
-                    }
+                while (rs.next()) {
+                    dead.add(new DeadJob(Long.toString(rs.getLong("id")), queue, rs.getBytes("payload"),
+                            rs.getInt("attempt"), rs.getString("last_error"), UtcTimes.instant(rs, "enqueued_at")));
                 }
                 return dead;
-            }
+            });
         });
     }
 
@@ -350,10 +322,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     protected long doRequeueDead(String queue) {
         long requeued = withConnection(queue, "requeueing dead jobs", c -> {
             reapExpired(c, queue);
-            try (PreparedStatement ps = c.prepareStatement(sql.requeueDead())) {
-                ps.setString(1, queue);
-                return (long) ps.executeUpdate();
-            }
+            return (long) update(c, sql.requeueDead(), ps -> ps.setString(1, queue));
         });
         wakeUps.wake(queue);
         return requeued;
@@ -362,21 +331,14 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     /** Deletes every job of the queue in one statement; returns how many. */
     @Override
     protected long doPurge(String queue) {
-        return withConnection(queue, "purging", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.purge())) {
-                ps.setString(1, queue);
-                return (long) ps.executeUpdate();
-            }
-        });
+        return withConnection(queue, "purging", c -> (long) update(c, sql.purge(), ps -> ps.setString(1, queue)));
     }
 
     /** The jobs table's data, index and free bytes and estimated rows, and the server's history list length. */
     @Override
     protected Footprint doFootprint() {
-        return withConnection(null, "measuring the footprint", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.footprint())) {
-                ps.setString(1, config.table());
-                try (ResultSet rs = ps.executeQuery()) {
+        return withConnection(null, "measuring the footprint", c -> query(c, sql.footprint(),
+                ps -> ps.setString(1, config.table()), rs -> {
                     if (!rs.next()) {
                         throw new QueueException("table '" + config.table() + "' is missing from database '"
                                 + config.database() + "' on MariaDB at " + config.address());
@@ -387,9 +349,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
                             "free_bytes", rs.getLong(3),
                             "rows_estimate", rs.getLong(4),
                             "history_list_length", rs.getLong(5)));
-                }
-            }
-        });
+                }));
     }
 
     /** Wakes every waiting claim, then closes the pool. */
@@ -457,16 +417,8 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
         return hikari;
     }
 
-    /** A claim as the jobs table knows it: the job's id, queue and lease token; null when id or token is not ours. */
-    private record Lease(long id, String queue, long token) {
-        static Lease of(ClaimedJob job) {
-            try {
-                String token = job.leaseToken();
-                return token == null ? null : new Lease(Long.parseLong(job.id()), job.queue(),
-                        Long.parseLong(token));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
+    /** The lease {@code job} holds in the jobs table (its token a number); null when it is not one of ours. */
+    private static JobLease<Long> lease(ClaimedJob job) {
+        return JobLease.of(job, Long::valueOf);
     }
 }

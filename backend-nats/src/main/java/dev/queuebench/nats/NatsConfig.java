@@ -5,13 +5,11 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigKey;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackends;
-import dev.queuebench.api.Secrets;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.queuebench.api.ServerUrl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -46,6 +44,8 @@ record NatsConfig(
     static final ConfigKey<String> URL = ConfigKey.text("url", "server: nats://user:password@host:port; a cluster's"
             + " servers separated by commas (nats://user:password@host1:port,nats://host2:port,...)",
             "nats://127.0.0.1:4222");
+    private static final ServerUrl.Form FORM = new ServerUrl.Form("a NATS URL", List.of("nats"), 4222,
+            "nats://host:port or nats://user:password@host:port");
     static final ConfigKey<String> USER = ConfigKey.text("user", "user name (overrides the URL's)", null);
     static final ConfigKey<String> PASSWORD =
             ConfigKey.text("password", "password (overrides the URL's)", null).secret();
@@ -88,36 +88,17 @@ record NatsConfig(
     static NatsConfig from(BackendConfig config, List<String> strategies) {
         String[] listed = config.get(URL).split(",", -1);
         String raw = listed[0].trim();
+        ServerUrl url = ServerUrl.parse(raw, FORM);
+        ServerUrl.Server first = url.servers().getFirst();
         List<String> moreServers = new ArrayList<>();
         for (int i = 1; i < listed.length; i++) {
             moreServers.add(moreServer(config.get(URL), listed[i].trim()));
         }
-        URI uri;
-        try {
-            uri = new URI(raw);
-        } catch (URISyntaxException e) {
-            throw badUrl(raw, "it is not a valid URI (percent-encode special characters in the password)");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("nats") || uri.getHost() == null) {
-            throw badUrl(raw, "use nats://host:port or nats://user:password@host:port");
-        }
-        if (uri.getPort() == 0 || uri.getPort() > 65535) {
-            throw new ConfigurationException("'" + URL.name() + "' has port '" + uri.getPort()
-                    + "'; a port is 1 to 65535");
-        }
-        String user = null;
-        String password = null;
-        if (uri.getUserInfo() != null) {
-            String[] userInfo = uri.getUserInfo().split(":", 2);
-            user = userInfo[0];
-            password = userInfo.length == 2 ? userInfo[1] : null;
-        }
         return new NatsConfig(
-                uri.getHost(),
-                uri.getPort() == -1 ? 4222 : uri.getPort(),
-                config.given(USER).orElse(user),
-                config.given(PASSWORD).orElse(password),
+                first.host(),
+                first.port(),
+                config.given(USER).orElse(url.user()),
+                config.given(PASSWORD).orElse(url.password()),
                 config.get(PREFIX),
                 config.get(QueueBackends.strategyKey(strategies)),
                 config.get(ACK_WAIT),
@@ -134,15 +115,15 @@ record NatsConfig(
     /** {@code host:port} of a further server of the URL's list: nats://host[:port], its credentials the first's. */
     private static String moreServer(String given, String server) {
         try {
-            URI uri = new URI(server);
-            if ("nats".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getUserInfo() == null
-                    && uri.getPort() != 0 && uri.getPort() <= 65535) {
-                return uri.getHost() + ":" + (uri.getPort() == -1 ? 4222 : uri.getPort());
+            ServerUrl url = ServerUrl.parse(server, FORM);
+            if (url.user() == null) {
+                return url.servers().getFirst().toString();
             }
-        } catch (URISyntaxException e) {
-            // reported below
+        } catch (ConfigurationException e) {
+            // reported below, with the whole list
         }
-        throw badUrl(given, "each further server of a list is nats://host:port (credentials go on the first only)");
+        throw ServerUrl.invalid(given, FORM,
+                "each further server of a list is nats://host:port (credentials go on the first only)");
     }
 
     /** {@code host:port}, for messages. */
@@ -157,9 +138,8 @@ record NatsConfig(
 
     /** The URL with the password masked: safe for messages and reports. */
     String redactedUrl() {
-        String userInfo = user == null ? "" : user + (password == null ? "" : ":" + Secrets.MASK) + "@";
-        return "nats://" + userInfo + address() + moreServers.stream().map(s -> ",nats://" + s)
-                .collect(Collectors.joining());
+        return new ServerUrl("nats", user, password, List.of(new ServerUrl.Server(host, port)), "", Map.of(), null)
+                .redacted() + moreServers.stream().map(s -> ",nats://" + s).collect(Collectors.joining());
     }
 
     @Override
@@ -168,16 +148,5 @@ record NatsConfig(
                 + ackWait + ", pollInterval=" + pollInterval + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + ", maxDeliver=" + maxDeliver + ", maxAckPending="
                 + maxAckPending + ", replicas=" + replicas + ", backoff=" + backoff + "]";
-    }
-
-    /** An error that shows the URL only with any password cut out, even from a URL too broken to parse. */
-    private static ConfigurationException badUrl(String raw, String why) {
-        int at = raw.lastIndexOf('@');
-        int scheme = raw.indexOf("://");
-        String shown = at > scheme && scheme >= 0 && raw.substring(scheme + 3, at).contains(":")
-                ? raw.substring(0, raw.indexOf(':', scheme + 3)) + ":" + Secrets.MASK + raw.substring(at)
-                : raw;
-        return new ConfigurationException("'" + URL.name() + "' is not a NATS URL: '" + Secrets.redact(shown) + "'; "
-                + why);
     }
 }

@@ -5,11 +5,7 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigKey;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackends;
-import dev.queuebench.api.Secrets;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.queuebench.api.ServerUrl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +26,7 @@ import org.postgresql.Driver;
  * @param parameters further pgjdbc connection properties from the URL's query string, e.g. {@code sslmode}
  */
 record PostgresConfig(
-        List<Server> servers,
+        List<ServerUrl.Server> servers,
         String database,
         String user,
         String password,
@@ -49,11 +45,11 @@ record PostgresConfig(
     static final String VACUUM_ALWAYS = "always";
     static final String VACUUM_NEVER = "never";
 
-    private static final String URL_FORMS = "postgresql://user:password@host:port/database?param=value"
-            + " or jdbc:postgresql://host:port/database?user=... (several hosts: jdbc:postgresql://h1:p1,h2:p2/database"
-            + "?user=...&targetServerType=primary)";
+    private static final ServerUrl.Form FORM = new ServerUrl.Form("a PostgreSQL URL", List.of("postgresql", "postgres"),
+            5432, "postgresql://user:password@host:port/database?param=value or jdbc:postgresql://host:port/database"
+            + "?user=... (several hosts: jdbc:postgresql://h1:p1,h2:p2/database?user=...&targetServerType=primary)");
 
-    static final ConfigKey<String> URL = ConfigKey.text("url", "server: " + URL_FORMS,
+    static final ConfigKey<String> URL = ConfigKey.text("url", "server: " + FORM.usage(),
             "postgresql://postgres@localhost:5432/test");
     /** Lower-case SQL identifiers, short enough to leave room for the notification channel's prefix. */
     static final ConfigKey<String> SCHEMA = ConfigKey.matching("schema",
@@ -86,14 +82,6 @@ record PostgresConfig(
         parameters = Map.copyOf(parameters);
     }
 
-    /** One host and port of the URL. */
-    record Server(String host, int port) {
-        @Override
-        public String toString() {
-            return host + ":" + port;
-        }
-    }
-
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
     static PostgresConfig from(BackendConfig config, List<String> strategies) {
         Properties url = parseUrl(config.get(URL));
@@ -103,7 +91,7 @@ record PostgresConfig(
             throw new ConfigurationException("'" + URL.name() + "' names " + hosts.length + " host(s) and "
                     + ports.length + " port(s)");
         }
-        List<Server> servers = new ArrayList<>();
+        List<ServerUrl.Server> servers = new ArrayList<>();
         for (int i = 0; i < hosts.length; i++) {
             int port;
             try {
@@ -118,7 +106,7 @@ record PostgresConfig(
             if (hosts[i].isEmpty()) {
                 throw new ConfigurationException("'" + URL.name() + "' names an empty host");
             }
-            servers.add(new Server(hosts[i], port));
+            servers.add(new ServerUrl.Server(hosts[i], port));
         }
         String database = url.getProperty("PGDBNAME", "");
         String user = url.getProperty("user", "postgres");
@@ -184,7 +172,7 @@ record PostgresConfig(
 
     /** {@code host:port}, comma-separated when the URL names several, for messages. */
     String address() {
-        return String.join(",", servers.stream().map(Server::toString).toList());
+        return String.join(",", servers.stream().map(ServerUrl.Server::toString).toList());
     }
 
     /** The channel LISTEN/NOTIFY uses for this schema's queues; the payload is the queue name. */
@@ -194,9 +182,7 @@ record PostgresConfig(
 
     /** The URL with the password masked: safe for messages and reports. */
     String redactedUrl() {
-        return "postgresql://" + user + (password == null ? "" : ":" + Secrets.MASK) + "@" + address() + "/" + database
-                + (parameters.isEmpty() ? "" : "?" + Secrets.redact(String.join("&",
-                        parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
+        return new ServerUrl("postgresql", user, password, servers, "/" + database, parameters, null).redacted();
     }
 
     @Override
@@ -210,56 +196,30 @@ record PostgresConfig(
     /**
      * Both URL forms as pgjdbc connection properties ({@code PGHOST}, {@code PGPORT}, {@code PGDBNAME}, {@code user},
      * {@code password} and the query parameters). A {@code postgresql://} URL's user and password come from its
-     * user-info part, percent-decoded.
+     * user-info part, percent-decoded; {@code user} and {@code password} parameters win over them, as in pgjdbc.
      */
     private static Properties parseUrl(String raw) {
-        String jdbcUrl;
-        Properties credentials = new Properties();
         if (raw.startsWith("jdbc:postgresql:")) {
-            jdbcUrl = raw;
-        } else if (raw.startsWith("postgresql://") || raw.startsWith("postgres://")) {
-            URI uri;
-            try {
-                uri = new URI(raw);
-            } catch (URISyntaxException e) {
-                throw badUrl(raw, "it is not a valid URI (percent-encode special characters in the password)");
+            Properties parsed = Driver.parseURL(raw, new Properties());
+            if (parsed == null) {
+                throw ServerUrl.invalid(raw, FORM, "the PostgreSQL driver cannot read it");
             }
-            if (uri.getRawUserInfo() != null) {
-                String[] userInfo = uri.getRawUserInfo().split(":", 2);
-                credentials.setProperty("user", decode(userInfo[0]));
-                if (userInfo.length == 2) {
-                    credentials.setProperty("password", decode(userInfo[1]));
-                }
-            }
-            if (uri.getHost() == null) {
-                throw badUrl(raw, uri.getRawAuthority() != null && uri.getRawAuthority().contains(",")
-                        ? "several hosts need the form jdbc:postgresql://h1:p1,h2:p2/database?user=..."
-                        : "it names no host");
-            }
-            jdbcUrl = "jdbc:postgresql://" + uri.getRawAuthority().substring(uri.getRawAuthority().indexOf('@') + 1)
-                    + (uri.getRawPath() == null ? "" : uri.getRawPath())
-                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        } else {
-            throw badUrl(raw, "use " + URL_FORMS);
+            return parsed;
         }
-        Properties parsed = Driver.parseURL(jdbcUrl, credentials);
-        if (parsed == null) {
-            throw badUrl(raw, "use " + URL_FORMS);
+        ServerUrl url = ServerUrl.parse(raw, FORM);
+        ServerUrl.Server server = url.onlyServer(raw, FORM,
+                "several hosts need the form jdbc:postgresql://h1:p1,h2:p2/database?user=...");
+        Properties properties = new Properties();
+        if (url.user() != null) {
+            properties.setProperty("user", url.user());
         }
-        return parsed;
-    }
-
-    private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    /** An error that shows the URL only with any password cut out, even from a URL too broken to parse. */
-    private static ConfigurationException badUrl(String raw, String why) {
-        int at = raw.lastIndexOf('@');
-        int scheme = raw.indexOf("://");
-        String shown = at > scheme && scheme >= 0 && raw.substring(scheme + 3, at).contains(":")
-                ? raw.substring(0, raw.indexOf(':', scheme + 3)) + ":" + Secrets.MASK + raw.substring(at)
-                : raw;
-        return new ConfigurationException("'" + URL.name() + "' is not a PostgreSQL URL: '" + shown + "'; " + why);
+        if (url.password() != null) {
+            properties.setProperty("password", url.password());
+        }
+        url.parameters().forEach(properties::setProperty);
+        properties.setProperty("PGHOST", server.host());
+        properties.setProperty("PGPORT", Integer.toString(server.port()));
+        properties.setProperty("PGDBNAME", url.path().startsWith("/") ? url.path().substring(1) : url.path());
+        return properties;
     }
 }

@@ -14,8 +14,10 @@ import dev.queuebench.api.Footprint;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueStats;
+import dev.queuebench.api.ServerUrl;
 import dev.queuebench.jdbc.ConnectionPool;
 import dev.queuebench.jdbc.JdbcQueueBackend;
+import dev.queuebench.jdbc.JobLease;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -232,19 +234,11 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     /** Deletes the job if this claim's lease is still valid; one statement. */
     @Override
     protected boolean doComplete(ClaimedJob job) {
-        Lease lease = Lease.of(job);
-        if (lease == null) {
-            return false;
-        }
-        return withConnection(job.queue(), "completing a job", c -> {
-            try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE)) {
-                ps.setLong(1, lease.id());
-                ps.setString(2, lease.queue());
-                ps.setObject(3, lease.token());
-                ps.setString(4, config.asyncCommit().forCompletions());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        JobLease<UUID> lease = lease(job);
+        return lease != null && withConnection(job.queue(), "completing a job", c -> update(c, Sql.COMPLETE, ps -> {
+            lease.bind(ps, 1);
+            ps.setString(4, config.asyncCommit().forCompletions());
+        }) == 1);
     }
 
     /**
@@ -254,73 +248,58 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     @Override
     protected List<Boolean> doCompleteAll(List<ClaimedJob> jobs) {
         // Rows are locked in id order, the order every other multi-row statement here locks them in.
-        List<Lease> leases = jobs.stream()
-                .map(Lease::of)
+        List<JobLease<UUID>> leases = jobs.stream()
+                .map(PostgresQueueBackend::lease)
                 .filter(Objects::nonNull)
-                .sorted(Comparator.comparingLong(Lease::id))
+                .sorted(Comparator.comparingLong(JobLease::id))
                 .toList();
         String queue = jobs.getFirst().queue();
-        Set<Lease> completed = leases.isEmpty() ? new HashSet<>()
-                : withConnection(queue, "completing a batch", c -> {
-                    try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE_ALL)) {
-                        ps.setArray(1, c.createArrayOf("bigint", leases.stream().map(Lease::id).toArray(Long[]::new)));
-                        ps.setArray(2, c.createArrayOf("text",
-                                leases.stream().map(Lease::queue).toArray(String[]::new)));
-                        ps.setArray(3, c.createArrayOf("uuid", leases.stream().map(Lease::token).toArray(UUID[]::new)));
-                        ps.setString(4, config.asyncCommit().forCompletions());
-                        Set<Lease> deleted = new HashSet<>();
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                deleted.add(new Lease(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class)));
-                            }
-                        }
-                        return deleted;
+        Set<JobLease<UUID>> completed = leases.isEmpty() ? new HashSet<>()
+                : withConnection(queue, "completing a batch", c -> query(c, Sql.COMPLETE_ALL, ps -> {
+                    ps.setArray(1, c.createArrayOf("bigint", leases.stream().map(JobLease::id).toArray(Long[]::new)));
+                    ps.setArray(2, c.createArrayOf("text",
+                            leases.stream().map(JobLease::queue).toArray(String[]::new)));
+                    ps.setArray(3, c.createArrayOf("uuid", leases.stream().map(JobLease::token).toArray(UUID[]::new)));
+                    ps.setString(4, config.asyncCommit().forCompletions());
+                }, rs -> {
+                    Set<JobLease<UUID>> deleted = new HashSet<>();
+                    while (rs.next()) {
+                        deleted.add(new JobLease<>(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class)));
                     }
-                });
-        return answersInJobOrder(jobs, Lease::of, completed);
+                    return deleted;
+                }));
+        return answersInJobOrder(jobs, PostgresQueueBackend::lease, completed);
     }
 
     /** Schedules a retry after the configured backoff, or makes the job dead on its last attempt; one statement. */
     @Override
     protected FailResult doFail(ClaimedJob job, String error) {
-        Lease lease = Lease.of(job);
+        JobLease<UUID> lease = lease(job);
         if (lease == null) {
             return FailResult.leaseLost();
         }
         long backoffMicros = config.backoff().delayAfter(job.attempt()).toNanos() / 1_000;
-        return withConnection(job.queue(), "failing a job", c -> {
-            try (PreparedStatement ps = c.prepareStatement(Sql.FAIL)) {
-                ps.setString(1, error);
-                ps.setLong(2, backoffMicros);
-                ps.setLong(3, lease.id());
-                ps.setString(4, lease.queue());
-                ps.setObject(5, lease.token());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return FailResult.leaseLost();
-                    }
-                    return rs.getBoolean(1) ? FailResult.dead() : FailResult.retryAt(instant(rs, 2));
-                }
+        return withConnection(job.queue(), "failing a job", c -> query(c, Sql.FAIL, ps -> {
+            ps.setString(1, error);
+            ps.setLong(2, backoffMicros);
+            lease.bind(ps, 3);
+        }, rs -> {
+            if (!rs.next()) {
+                return FailResult.leaseLost();
             }
-        });
+            return rs.getBoolean(1) ? FailResult.dead() : FailResult.retryAt(instant(rs, 2));
+        }));
     }
 
     /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
     @Override
     protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
-        Lease lease = Lease.of(job);
-        if (lease == null) {
-            return false;
-        }
-        return withConnection(job.queue(), "extending a lease", c -> {
-            try (PreparedStatement ps = c.prepareStatement(Sql.EXTEND_LEASE)) {
-                ps.setLong(1, leaseDuration.toNanos() / 1_000);
-                ps.setLong(2, lease.id());
-                ps.setString(3, lease.queue());
-                ps.setObject(4, lease.token());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        JobLease<UUID> lease = lease(job);
+        return lease != null && withConnection(job.queue(), "extending a lease", c -> update(c, Sql.EXTEND_LEASE,
+                ps -> {
+                    ps.setLong(1, leaseDuration.toNanos() / 1_000);
+                    lease.bind(ps, 2);
+                }) == 1);
     }
 
     // ---------------------------------------------------------------- admin
@@ -330,14 +309,13 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     protected QueueStats doStats(String queue) {
         return withConnection(queue, "counting jobs", c -> {
             reapExpired(c, queue);
-            try (PreparedStatement ps = c.prepareStatement(Sql.STATS)) {
+            return query(c, Sql.STATS, ps -> {
                 ps.setString(1, queue);
                 ps.setString(2, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-                }
-            }
+            }, rs -> {
+                rs.next();
+                return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            });
         });
     }
 
@@ -346,18 +324,17 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     protected List<DeadJob> doDeadLetters(String queue, int limit) {
         return withConnection(queue, "reading dead letters", c -> {
             reapExpired(c, queue);
-            try (PreparedStatement ps = c.prepareStatement(Sql.DEAD_LETTERS)) {
+            return query(c, Sql.DEAD_LETTERS, ps -> {
                 ps.setString(1, queue);
                 ps.setInt(2, limit);
+            }, rs -> {
                 List<DeadJob> dead = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        dead.add(new DeadJob(Long.toString(rs.getLong(1)), queue, rs.getBytes(2), rs.getInt(3),
-                                rs.getString(4), instant(rs, 5)));
-                    }
+                while (rs.next()) {
+                    dead.add(new DeadJob(Long.toString(rs.getLong(1)), queue, rs.getBytes(2), rs.getInt(3),
+                            rs.getString(4), instant(rs, 5)));
                 }
                 return dead;
-            }
+            });
         });
     }
 
@@ -366,41 +343,33 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     protected long doRequeueDead(String queue) {
         return withConnection(queue, "requeueing dead jobs", c -> {
             reapExpired(c, queue);
-            try (PreparedStatement ps = c.prepareStatement(Sql.REQUEUE_DEAD)) {
-                ps.setString(1, queue);
-                return (long) ps.executeUpdate();
-            }
+            return (long) update(c, Sql.REQUEUE_DEAD, ps -> ps.setString(1, queue));
         });
     }
 
     /** Deletes every job of the queue in one statement; returns how many. */
     @Override
     protected long doPurge(String queue) {
-        return withConnection(queue, "purging", c -> {
-            try (PreparedStatement ps = c.prepareStatement(Sql.PURGE)) {
-                ps.setString(1, queue);
-                ps.setString(2, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return withConnection(queue, "purging", c -> query(c, Sql.PURGE, ps -> {
+            ps.setString(1, queue);
+            ps.setString(2, queue);
+        }, rs -> {
+            rs.next();
+            return rs.getLong(1);
+        }));
     }
 
     /** The jobs table's heap and index bytes and its live and dead tuples (as last counted by the server). */
     @Override
     protected Footprint doFootprint() {
-        return withConnection(null, "measuring the footprint", c -> {
-            try (PreparedStatement ps = c.prepareStatement(Sql.FOOTPRINT); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Footprint.of(Map.of(
-                        "table_bytes", rs.getLong(1),
-                        "index_bytes", rs.getLong(2),
-                        "live_tuples", rs.getLong(3),
-                        "dead_tuples", rs.getLong(4)));
-            }
-        });
+        return withConnection(null, "measuring the footprint", c -> query(c, Sql.FOOTPRINT, ps -> { }, rs -> {
+            rs.next();
+            return Footprint.of(Map.of(
+                    "table_bytes", rs.getLong(1),
+                    "index_bytes", rs.getLong(2),
+                    "live_tuples", rs.getLong(3),
+                    "dead_tuples", rs.getLong(4)));
+        }));
     }
 
     /** Stops the listener and the vacuum, then closes the pool. */
@@ -460,8 +429,8 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
                         + "', which pgjdbc does not know; see the pgjdbc connection properties", e);
             }
         });
-        ds.setServerNames(config.servers().stream().map(PostgresConfig.Server::host).toArray(String[]::new));
-        ds.setPortNumbers(config.servers().stream().mapToInt(PostgresConfig.Server::port).toArray());
+        ds.setServerNames(config.servers().stream().map(ServerUrl.Server::host).toArray(String[]::new));
+        ds.setPortNumbers(config.servers().stream().mapToInt(ServerUrl.Server::port).toArray());
         ds.setDatabaseName(config.database());
         ds.setUser(config.user());
         ds.setPassword(config.password());
@@ -504,16 +473,8 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
-    /** A claim as the jobs table knows it: the job's id, queue and lease token; null when id or token is not ours. */
-    private record Lease(long id, String queue, UUID token) {
-        static Lease of(ClaimedJob job) {
-            try {
-                String token = job.leaseToken();
-                return token == null ? null : new Lease(Long.parseLong(job.id()), job.queue(),
-                        UUID.fromString(token));
-            } catch (IllegalArgumentException e) { // NumberFormatException too
-                return null;
-            }
-        }
+    /** The lease {@code job} holds in the jobs table (its token a UUID); null when it is not one of ours. */
+    private static JobLease<UUID> lease(ClaimedJob job) {
+        return JobLease.of(job, UUID::fromString);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackends;
+import dev.queuebench.api.ServerUrl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,8 @@ class PostgresConfigTest {
         PostgresConfig config = parse(Map.of("url",
                 "jdbc:postgresql://10.0.0.1:5433,10.0.0.2/jobs?user=app&targetServerType=primary"));
 
-        assertThat(config.servers()).containsExactly(new PostgresConfig.Server("10.0.0.1", 5433),
-                new PostgresConfig.Server("10.0.0.2", 5432));
+        assertThat(config.servers()).containsExactly(new ServerUrl.Server("10.0.0.1", 5433),
+                new ServerUrl.Server("10.0.0.2", 5432));
         assertThat(config.address()).isEqualTo("10.0.0.1:5433,10.0.0.2:5432");
         assertThat(config.parameters()).containsEntry("targetServerType", "primary");
         assertThat(PostgresQueueBackend.dataSource(config).getPortNumbers()).containsExactly(5433, 5432);

@@ -5,14 +5,10 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigKey;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackends;
-import dev.queuebench.api.Secrets;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.queuebench.api.ServerUrl;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -40,6 +36,8 @@ record RabbitmqConfig(
 
     static final ConfigKey<String> URL = ConfigKey.text("url", "broker: amqp://user:password@host:port/vhost",
             "amqp://guest:guest@127.0.0.1:5672/");
+    private static final ServerUrl.Form FORM = new ServerUrl.Form("an AMQP URL", List.of("amqp"), 5672,
+            "amqp://host:port/vhost or amqp://user:password@host:port/vhost");
     static final ConfigKey<String> USER = ConfigKey.text("user", "user name (overrides the URL's)", null);
     static final ConfigKey<String> PASSWORD =
             ConfigKey.text("password", "password (overrides the URL's)", null).secret();
@@ -72,35 +70,15 @@ record RabbitmqConfig(
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
     static RabbitmqConfig from(BackendConfig config, List<String> strategies) {
         String raw = config.get(URL);
-        URI uri;
-        try {
-            uri = new URI(raw);
-        } catch (URISyntaxException e) {
-            throw badUrl(raw, "it is not a valid URI (percent-encode special characters in the password)");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("amqp") || uri.getHost() == null) {
-            throw badUrl(raw, "use amqp://host:port/vhost or amqp://user:password@host:port/vhost");
-        }
-        if (uri.getPort() == 0 || uri.getPort() > 65535) {
-            throw new ConfigurationException("'" + URL.name() + "' has port '" + uri.getPort()
-                    + "'; a port is 1 to 65535");
-        }
-        String user = "guest";
-        String password = "guest";
-        if (uri.getRawUserInfo() != null) {
-            String[] userInfo = uri.getRawUserInfo().split(":", 2);
-            user = decode(userInfo[0]);
-            password = userInfo.length == 2 ? decode(userInfo[1]) : null;
-        }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String vhost = path.isEmpty() || path.equals("/") ? "/" : decode(path.substring(1));
+        ServerUrl url = ServerUrl.parse(raw, FORM);
+        ServerUrl.Server server = url.onlyServer(raw, FORM, "it must name one host");
+        String vhost = url.path().isEmpty() || url.path().equals("/") ? "/" : url.path().substring(1);
         return new RabbitmqConfig(
-                uri.getHost(),
-                uri.getPort() == -1 ? 5672 : uri.getPort(),
+                server.host(),
+                server.port(),
                 vhost,
-                config.given(USER).orElse(user),
-                config.given(PASSWORD).orElse(password),
+                config.given(USER).orElse(url.user() == null ? "guest" : url.user()),
+                config.given(PASSWORD).orElse(url.user() == null ? "guest" : url.password()),
                 config.get(PREFIX),
                 config.get(QueueBackends.strategyKey(strategies)),
                 config.get(POLL_INTERVAL),
@@ -123,8 +101,8 @@ record RabbitmqConfig(
 
     /** The URL with the password masked: safe for messages and reports. */
     String redactedUrl() {
-        String userInfo = user == null ? "" : user + (password == null ? "" : ":" + Secrets.MASK) + "@";
-        return "amqp://" + userInfo + address() + (vhost.equals("/") ? "/" : "/" + vhost);
+        return new ServerUrl("amqp", user, password, List.of(new ServerUrl.Server(host, port)),
+                vhost.equals("/") ? "/" : "/" + vhost, Map.of(), null).redacted();
     }
 
     @Override
@@ -133,20 +111,5 @@ record RabbitmqConfig(
                 + ", pollInterval=" + pollInterval + ", connectTimeout=" + connectTimeout + ", requestTimeout="
                 + requestTimeout + ", channels=" + channels + ", lostLeaseHold=" + lostLeaseHold
                 + ", backoff=" + backoff + "]";
-    }
-
-    private static String decode(String text) {
-        return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    }
-
-    /** An error that shows the URL only with any password cut out, even from a URL too broken to parse. */
-    private static ConfigurationException badUrl(String raw, String why) {
-        int at = raw.lastIndexOf('@');
-        int scheme = raw.indexOf("://");
-        String shown = at > scheme && scheme >= 0 && raw.substring(scheme + 3, at).contains(":")
-                ? raw.substring(0, raw.indexOf(':', scheme + 3)) + ":" + Secrets.MASK + raw.substring(at)
-                : raw;
-        return new ConfigurationException("'" + URL.name() + "' is not an AMQP URL: '" + Secrets.redact(shown)
-                + "'; " + why);
     }
 }

@@ -5,14 +5,9 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigKey;
 import dev.queuebench.api.ConfigurationException;
 import dev.queuebench.api.QueueBackends;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.queuebench.api.ServerUrl;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -79,43 +74,27 @@ record RedisConfig(
     static final List<ConfigKey<?>> KEYS = Stream.concat(Stream.of(URL, PREFIX, CLUSTER, CLIENT_NAME,
             CONNECT_TIMEOUT, COMMAND_TIMEOUT, POLL_INTERVAL, STRATEGY, WAIT_REPLICAS, WAIT_TIMEOUT),
             Backoff.KEYS.stream()).toList();
-    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@");
-    private static final Pattern SENTINEL_SCHEME = Pattern.compile("(?i)^(rediss?)-sentinel://");
-    private static final Pattern SENTINEL_ADDRESS = Pattern.compile("[A-Za-z0-9.-]+(:\\d{1,5})?");
+    private static final ServerUrl.Form SERVER_FORM =
+            new ServerUrl.Form("a Redis URL", List.of("redis", "rediss"), 6379, URL_FORM);
+    private static final ServerUrl.Form SENTINEL_FORM =
+            new ServerUrl.Form("a Redis URL", List.of("redis-sentinel", "rediss-sentinel"), 26379, URL_FORM);
+    private static final Pattern SENTINEL_SCHEME = Pattern.compile("(?i)^rediss?-sentinel://");
     private static final Pattern MASTER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final int SENTINEL_PORT = 26379;
 
     /** Reads and checks every key; a bad value raises {@link ConfigurationException} naming the key and the form. */
     static RedisConfig from(BackendConfig config) {
-        String url = config.get(URL);
-        if (SENTINEL_SCHEME.matcher(url).find()) {
-            return fromSentinelUrl(url, config);
+        String raw = config.get(URL);
+        if (SENTINEL_SCHEME.matcher(raw).find()) {
+            return fromSentinelUrl(raw, config);
         }
-        URI uri = parse(url);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            throw badUrl(url, "the scheme must be redis or rediss");
+        ServerUrl url = ServerUrl.parse(raw, SERVER_FORM);
+        ServerUrl.Server server = url.onlyServer(raw, SERVER_FORM,
+                "it names one node (of a Redis Cluster, any one; several sentinels need redis-sentinel://)");
+        if (!url.parameters().isEmpty() || url.fragment() != null) {
+            throw ServerUrl.invalid(raw, SERVER_FORM, "it takes no query or fragment; use the keys "
+                    + CONNECT_TIMEOUT.name() + " and " + COMMAND_TIMEOUT.name() + " for timeouts");
         }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw badUrl(url, "it names no host");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw badUrl(url, "it takes no query or fragment; use the keys " + CONNECT_TIMEOUT.name() + " and "
-                    + COMMAND_TIMEOUT.name() + " for timeouts");
-        }
-        String username = null;
-        String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String info = uri.getRawUserInfo();
-            int colon = info.indexOf(':');
-            if (colon < 0) {
-                throw badUrl(url,
-                        "write the password after a colon (redis://:password@host or redis://user:password@host)");
-            }
-            username = colon == 0 ? null : decode(info.substring(0, colon));
-            password = decode(info.substring(colon + 1));
-        }
-        int database = database(url, uri.getPath());
+        int database = database(raw, url, SERVER_FORM);
         boolean cluster = config.get(CLUSTER);
         if (cluster && database != 0) {
             throw new ConfigurationException(
@@ -126,11 +105,11 @@ record RedisConfig(
                     + " or redis-sentinel:// URL): on a Redis Cluster the backend cannot send WAIT to each key's node");
         }
         return new RedisConfig(
-                uri.getHost(),
-                uri.getPort() < 0 ? 6379 : uri.getPort(),
-                scheme.equals("rediss"),
-                username,
-                password,
+                server.host(),
+                server.port(),
+                url.scheme().equals("rediss"),
+                username(raw, url, SERVER_FORM),
+                url.password(),
                 database,
                 config.get(PREFIX),
                 cluster,
@@ -150,59 +129,28 @@ record RedisConfig(
      * A {@code redis-sentinel://} URL, as Lettuce writes it: the sentinels to ask (port 26379 when none is given), the
      * master name after '#', and the credentials and database of the data nodes (the sentinels take none).
      */
-    private static RedisConfig fromSentinelUrl(String url, BackendConfig config) {
-        var scheme = SENTINEL_SCHEME.matcher(url);
-        scheme.find();
-        String rest = url.substring(scheme.end());
-        int hash = rest.indexOf('#');
-        if (hash < 0 || !MASTER_NAME.matcher(rest.substring(hash + 1)).matches()) {
-            throw badUrl(url, "a sentinel URL ends with #<master name> (1 to 64 of A-Z a-z 0-9 _ . -)");
+    private static RedisConfig fromSentinelUrl(String raw, BackendConfig config) {
+        ServerUrl url = ServerUrl.parse(raw, SENTINEL_FORM);
+        if (url.fragment() == null || !MASTER_NAME.matcher(url.fragment()).matches()) {
+            throw ServerUrl.invalid(raw, SENTINEL_FORM,
+                    "a sentinel URL ends with #<master name> (1 to 64 of A-Z a-z 0-9 _ . -)");
         }
-        String master = rest.substring(hash + 1);
-        rest = rest.substring(0, hash);
-        if (rest.contains("?")) {
-            throw badUrl(url, "it takes no query; use the keys " + CONNECT_TIMEOUT.name() + " and "
-                    + COMMAND_TIMEOUT.name() + " for timeouts");
-        }
-        String username = null;
-        String password = null;
-        int at = rest.lastIndexOf('@');
-        if (at >= 0) {
-            String info = rest.substring(0, at);
-            int colon = info.indexOf(':');
-            if (colon < 0) {
-                throw badUrl(url, "write the password after a colon (redis-sentinel://:password@host:port#master)");
-            }
-            username = colon == 0 ? null : decode(info.substring(0, colon));
-            password = decode(info.substring(colon + 1));
-            rest = rest.substring(at + 1);
-        }
-        int slash = rest.indexOf('/');
-        int database = database(url, slash < 0 ? "" : rest.substring(slash));
-        List<String> sentinels = new ArrayList<>();
-        for (String address : (slash < 0 ? rest : rest.substring(0, slash)).split(",", -1)) {
-            if (!SENTINEL_ADDRESS.matcher(address).matches()) {
-                throw badUrl(url, "each sentinel is host or host:port, separated by commas");
-            }
-            int colon = address.indexOf(':');
-            int port = colon < 0 ? SENTINEL_PORT : Integer.parseInt(address.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                throw badUrl(url, "a port is 1 to 65535");
-            }
-            sentinels.add((colon < 0 ? address : address.substring(0, colon)) + ":" + port);
+        if (!url.parameters().isEmpty()) {
+            throw ServerUrl.invalid(raw, SENTINEL_FORM, "it takes no query; use the keys " + CONNECT_TIMEOUT.name()
+                    + " and " + COMMAND_TIMEOUT.name() + " for timeouts");
         }
         if (config.get(CLUSTER)) {
             throw new ConfigurationException("'" + URL.name() + "' names sentinels, which watch a primary and its"
                     + " replicas, not a Redis Cluster: set '" + CLUSTER.name() + "' to false");
         }
-        String first = sentinels.getFirst();
+        ServerUrl.Server first = url.servers().getFirst();
         return new RedisConfig(
-                first.substring(0, first.lastIndexOf(':')),
-                Integer.parseInt(first.substring(first.lastIndexOf(':') + 1)),
-                scheme.group(1).equalsIgnoreCase("rediss"),
-                username,
-                password,
-                database,
+                first.host(),
+                first.port(),
+                url.scheme().startsWith("rediss"),
+                username(raw, url, SENTINEL_FORM),
+                url.password(),
+                database(raw, url, SENTINEL_FORM),
                 config.get(PREFIX),
                 false,
                 config.get(CLIENT_NAME),
@@ -211,8 +159,8 @@ record RedisConfig(
                 config.get(POLL_INTERVAL),
                 config.get(STRATEGY),
                 Backoff.from(config),
-                List.copyOf(sentinels),
-                master,
+                url.servers().stream().map(ServerUrl.Server::toString).toList(),
+                url.fragment(),
                 config.get(WAIT_REPLICAS),
                 config.get(WAIT_TIMEOUT));
     }
@@ -246,43 +194,24 @@ record RedisConfig(
                 + ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout + "]";
     }
 
-    private static URI parse(String url) {
-        try {
-            return new URI(url);
-        } catch (URISyntaxException e) {
-            throw badUrl(url, "it is not a URL (percent-encode special characters of the password)");
+    /** The user name, {@code null} for Redis' default user; user-info without a colon is refused. */
+    private static String username(String raw, ServerUrl url, ServerUrl.Form form) {
+        if (url.user() != null && url.password() == null) {
+            throw ServerUrl.invalid(raw, form, "write the password after a colon (" + url.scheme()
+                    + "://:password@host or " + url.scheme() + "://user:password@host)");
         }
+        return url.user() == null || url.user().isEmpty() ? null : url.user();
     }
 
-    private static int database(String url, String path) {
-        if (path == null || path.isEmpty() || path.equals("/")) {
+    /** The database the URL's path selects, 0 when it has none. */
+    private static int database(String raw, ServerUrl url, ServerUrl.Form form) {
+        if (url.path().isEmpty() || url.path().equals("/")) {
             return 0;
         }
-        String digits = path.substring(1);
+        String digits = url.path().substring(1);
         if (!digits.matches("\\d{1,5}")) {
-            throw badUrl(url, "the path must be a database number from 0 to 99999");
+            throw ServerUrl.invalid(raw, form, "the path must be a database number from 0 to 99999");
         }
         return Integer.parseInt(digits);
-    }
-
-    private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    private static ConfigurationException badUrl(String url, String why) {
-        return new ConfigurationException("'" + URL.name() + "' must look like " + URL_FORM + ": " + why + ", was '"
-                + hideUserInfo(url) + "'");
-    }
-
-    /** Masks whatever stands before '@' after the scheme, keeping a user name written before a colon. */
-    private static String hideUserInfo(String url) {
-        var m = USER_INFO.matcher(url);
-        if (!m.find()) {
-            return url;
-        }
-        String info = m.group(2);
-        int colon = info.indexOf(':');
-        String shown = colon < 0 ? "****" : info.substring(0, colon) + ":****";
-        return m.group(1) + shown + "@" + url.substring(m.end());
     }
 }
