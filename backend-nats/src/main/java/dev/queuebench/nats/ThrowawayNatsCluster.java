@@ -3,6 +3,7 @@ package dev.queuebench.nats;
 import dev.queuebench.api.BackendUnavailableException;
 import dev.queuebench.faults.ClusterForm;
 import dev.queuebench.faults.ThrowawayCluster;
+import dev.queuebench.faults.ThrowawayServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -138,17 +139,7 @@ final class ThrowawayNatsCluster implements ThrowawayCluster {
     /** Stops every node (the killed one is only removed) and removes their folders. */
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            try {
-                nodes.get(i).close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        ThrowawayServer.closeAll(nodes);
     }
 
     private static String leaderOf(ClusterInfo cluster) {

@@ -3,6 +3,7 @@ package dev.queuebench.redis;
 import dev.queuebench.api.BackendUnavailableException;
 import dev.queuebench.faults.ClusterForm;
 import dev.queuebench.faults.ThrowawayCluster;
+import dev.queuebench.faults.ThrowawayServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,9 +61,7 @@ final class ThrowawayRedisCluster implements ThrowawayCluster {
             cluster.awaitWhole();
             return cluster;
         } catch (RuntimeException e) {
-            for (int i = started.size() - 1; i >= 0; i--) {
-                started.get(i).close();
-            }
+            ThrowawayServer.closeAll(started);
             throw e;
         }
     }
@@ -132,17 +131,7 @@ final class ThrowawayRedisCluster implements ThrowawayCluster {
     /** Stops every node and removes their folders. */
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            try {
-                nodes.get(i).close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        ThrowawayServer.closeAll(nodes);
     }
 
     /** Returns once every node sees the cluster whole and every primary has a replica online. */

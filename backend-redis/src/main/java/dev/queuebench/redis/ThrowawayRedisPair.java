@@ -3,6 +3,7 @@ package dev.queuebench.redis;
 import dev.queuebench.api.BackendUnavailableException;
 import dev.queuebench.faults.ClusterForm;
 import dev.queuebench.faults.ThrowawayCluster;
+import dev.queuebench.faults.ThrowawayServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,9 +81,7 @@ final class ThrowawayRedisPair implements ThrowawayCluster {
             }
             return new ThrowawayRedisPair(form, primary, replica, sentinels);
         } catch (RuntimeException e) {
-            for (int i = started.size() - 1; i >= 0; i--) {
-                started.get(i).close();
-            }
+            ThrowawayServer.closeAll(started);
             throw e;
         }
     }
@@ -157,17 +156,7 @@ final class ThrowawayRedisPair implements ThrowawayCluster {
     public void close() {
         List<ThrowawayRedis> all = new ArrayList<>(List.of(leader, follower));
         all.addAll(sentinels);
-        RuntimeException first = null;
-        for (int i = all.size() - 1; i >= 0; i--) {
-            try {
-                all.get(i).close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        ThrowawayServer.closeAll(all);
     }
 
     /** Returns once {@code primary} reports one replica online. */

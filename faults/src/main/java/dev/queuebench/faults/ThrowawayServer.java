@@ -73,6 +73,24 @@ public abstract class ThrowawayServer implements AutoCloseable {
     @Override
     public abstract void close();
 
+    /**
+     * Closes {@code servers} last first, each even when an earlier one failed to close; then rethrows the first
+     * failure. For a cluster's nodes, or for what a failed start had already started.
+     */
+    public static void closeAll(List<? extends ThrowawayServer> servers) {
+        RuntimeException first = null;
+        for (int i = servers.size() - 1; i >= 0; i--) {
+            try {
+                servers.get(i).close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** SIGSTOPs every process of the server at once: it answers nothing until {@link #resume()}. */
     public void pause() {
         signal("-STOP", processes());
