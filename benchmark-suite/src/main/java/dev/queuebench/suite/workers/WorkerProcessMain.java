@@ -52,6 +52,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for the job in the backend. The coordinator reads every report to its end of file, also after a SIGKILL (sent
  * without closing the pipe), before the ledger is judged; a line outside this protocol is counted as an error and
  * skipped.
+ *
+ * <p>A worker an {@link Agent} started ({@value #UNDER_AGENT}) gets more on its stdin after the order:
+ * {@code P count} (the agent has passed the first {@code count} report lines on to the coordinator) and
+ * {@code STOP} (stop as a local worker does at the end of its stdin). Its {@code complete} and {@code completeAll}
+ * wait until every line written before them is passed on ({@link ReportBarrier}), so "written BEFORE the call" holds
+ * across the agent too: an agent that dies whole cannot take an announcement with it. The end of its stdin means the
+ * agent is gone: it halts at once with status {@value #AGENT_GONE}.
  */
 public final class WorkerProcessMain {
     /**

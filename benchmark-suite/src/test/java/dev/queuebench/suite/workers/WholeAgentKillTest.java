@@ -45,7 +45,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * JVM, whose report has nowhere to go, ends by itself at once. A host crash kills both at some instant; here the worker
  * outlives its agent for a moment, the harder case: whatever it completed then would be unreported. The coordinator
  * carries on without the agent, the jobs it held come back after their lease to the other agent, and the ledger
- * balances with nothing lost.
+ * balances with nothing lost. What the dead agent held is what the coordinator heard of: report lines still on the
+ * agent's host when it died (a handler start, say) never arrive, so that count may be 0; those jobs, never
+ * completed (no announcement left the host), come back all the same.
  */
 class WholeAgentKillTest {
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+) ");
@@ -123,7 +125,6 @@ class WholeAgentKillTest {
                 assertThat(worker.isAlive()).as("the killed agent's worker").isFalse();
                 assertThat(verdict.lost()).as("lost: %s", verdict.lostFates()).isZero();
                 assertThat(verdict.completed()).as("completed at least once").isEqualTo(JOBS);
-                assertThat(heldAtDeath).as("jobs the dead agent held").isPositive();
                 assertThat(ledger.redeliveredCount() + verdict.unconfirmed().size())
                         .as("the dead agent's jobs came back, or the backend confirmed their unanswered completes")
                         .isGreaterThanOrEqualTo(heldAtDeath);
