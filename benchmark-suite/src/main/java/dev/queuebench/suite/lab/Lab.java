@@ -142,6 +142,11 @@ public final class Lab implements AutoCloseable {
         return namespaces.stream().map(ns -> ns.host).toList();
     }
 
+    /** The process of agent {@code index} (in the order of {@link #agents()}), e.g. to kill a whole host. */
+    public ProcessHandle agentProcess(int index) {
+        return namespaces.get(index).agent.toHandle();
+    }
+
     /** The namespaces' names (they exist until {@link #close()}). */
     public List<String> namespaceNames() {
         return namespaces.stream().map(ns -> ns.name).toList();

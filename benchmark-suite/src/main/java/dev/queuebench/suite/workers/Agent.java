@@ -3,6 +3,7 @@ package dev.queuebench.suite.workers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -24,9 +25,17 @@ import java.time.Instant;
  * {@code T} any number of times (the agent answers {@code T nanoTime epochMicros}: its clocks, for the offset), then
  * {@code ORDER json}. The agent answers {@code PID pid} once the worker JVM runs, then passes on the worker's stdout
  * line by line (the report protocol of {@link WorkerProcessMain}, unchanged), and ends with {@code EXIT status} when
- * the worker has exited, then closes. After the order the coordinator sends {@code STOP} (the worker's stdin is
- * closed: it settles what it holds and exits) or {@code KILL} (the worker is SIGKILLed; what it wrote before is still
- * passed on). A connection that ends before either counts as {@code STOP}, as a closed stdin does for a local worker.
+ * the worker has exited, then closes. After the order the coordinator sends {@code STOP} (passed on to the worker:
+ * it settles what it holds and exits) or {@code KILL} (the worker is SIGKILLed; what it wrote before is still
+ * passed on).
+ *
+ * <h2>The worker's stdin</h2>
+ * The worker is started with {@link WorkerProcessMain#UNDER_AGENT}: after the order, the agent writes
+ * {@code P count} on its stdin once it has passed the first {@code count} report lines on to the connection (after
+ * each {@code A} line, at the latest when no more report is waiting), and {@code STOP} when the coordinator says so.
+ * The worker calls {@code complete} only once its announcement is passed on ({@link ReportBarrier}), so an agent
+ * that dies whole (SIGKILL, a crashed host) leaves no complete the coordinator was not told of. When the connection
+ * ends, or the agent dies, the worker's stdin closes and it halts at once: nothing it did after could be reported.
  */
 public final class Agent {
     static final String HELLO = "AGENT";
@@ -36,6 +45,8 @@ public final class Agent {
     static final String EXIT = "EXIT";
     static final String STOP = "STOP";
     static final String KILL = "KILL";
+    /** Most report lines passed on after an {@code A} before the worker is told, however busy its report is. */
+    private static final int ACK_EVERY = 64;
 
     private Agent() {}
 
@@ -128,7 +139,7 @@ public final class Agent {
     /** Starts the worker JVM, or tells the coordinator why it could not (an {@code E} line and {@code EXIT 1}). */
     private static Process start(String orderJson, Writer out) throws IOException {
         try {
-            Process worker = WorkerProcesses.startWorkerJvm(orderJson);
+            Process worker = WorkerProcesses.startWorkerJvm(orderJson, WorkerProcessMain.UNDER_AGENT);
             send(out, PID + "\t" + worker.pid());
             return worker;
         } catch (IOException e) {
@@ -139,14 +150,14 @@ public final class Agent {
         }
     }
 
-    /** Acts on the coordinator's STOP and KILL until its side of the connection ends, which also stops the worker. */
+    /** Acts on the coordinator's STOP and KILL until its side of the connection ends, which halts the worker. */
     private static void control(BufferedReader in, Process worker) {
         try {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.equals(KILL)) {
                     worker.toHandle().destroyForcibly(); // leaves the pipe open: the report is read to its end
                 } else if (line.equals(STOP)) {
-                    closeStdin(worker);
+                    tellWorker(worker, WorkerProcessMain.STOP);
                 }
             }
         } catch (IOException e) {
@@ -156,20 +167,32 @@ public final class Agent {
     }
 
     /**
-     * Passes the worker's stdout on line by line, then {@code EXIT status}, then closes the agent's side. When the
-     * coordinator is gone the rest is read and dropped, so the worker never blocks on a full pipe.
+     * Passes the worker's stdout on line by line, telling the worker how far it got ({@code P count}) after each
+     * {@code A} line once nothing more is waiting (or {@link #ACK_EVERY} lines later), then {@code EXIT status},
+     * then closes the agent's side. When the coordinator is gone the rest is read and dropped, unacknowledged, so the
+     * worker never blocks on a full pipe and completes nothing more.
      */
     private static void forward(Process worker, Writer out, Socket connection) {
         boolean connected = true;
+        long passedOn = 0;
+        long owedSince = -1;
         try (BufferedReader report = new BufferedReader(
                 new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = report.readLine(); line != null; line = report.readLine()) {
                 if (connected) {
                     try {
                         send(out, line);
+                        passedOn++;
                     } catch (IOException e) {
                         connected = false;
                     }
+                }
+                if (connected && owedSince < 0 && line.startsWith("A\t")) {
+                    owedSince = passedOn;
+                }
+                if (connected && owedSince >= 0 && (!report.ready() || passedOn - owedSince >= ACK_EVERY)) {
+                    tellWorker(worker, WorkerProcessMain.PASSED_ON + "\t" + passedOn);
+                    owedSince = -1;
                 }
             }
             int status = worker.waitFor();
@@ -184,11 +207,27 @@ public final class Agent {
         }
     }
 
+    /** Writes {@code line} on the worker's stdin; a worker that is gone is left alone. */
+    private static void tellWorker(Process worker, String line) {
+        OutputStream stdin = worker.getOutputStream();
+        synchronized (stdin) {
+            try {
+                stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+            } catch (IOException e) {
+                // it exited, or its stdin is closed: nothing to tell
+            }
+        }
+    }
+
     private static void closeStdin(Process worker) {
-        try {
-            worker.getOutputStream().close();
-        } catch (IOException e) {
-            // already closed
+        OutputStream stdin = worker.getOutputStream();
+        synchronized (stdin) {
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                // already closed
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -51,6 +52,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for the job in the backend. The coordinator reads every report to its end of file, also after a SIGKILL (sent
  * without closing the pipe), before the ledger is judged; a line outside this protocol is counted as an error and
  * skipped.
+ *
+ * <p>A worker an {@link Agent} started ({@value #UNDER_AGENT}) gets more on its stdin after the order:
+ * {@code P count} (the agent has passed the first {@code count} report lines on to the coordinator) and
+ * {@code STOP} (stop as a local worker does at the end of its stdin). Its {@code complete} and {@code completeAll}
+ * wait until every line written before them is passed on ({@link ReportBarrier}), so "written BEFORE the call" holds
+ * across the agent too: an agent that dies whole cannot take an announcement with it. The end of its stdin means the
+ * agent is gone: it halts at once with status {@value #AGENT_GONE}.
  */
 public final class WorkerProcessMain {
     /**
@@ -59,6 +67,15 @@ public final class WorkerProcessMain {
      */
     public record Order(String mode, String backend, Map<String, String> config, List<String> queues, int threads,
             int batch, String task, long leaseMillis, int payloadBytes) {}
+
+    /** The argument an {@link Agent} starts its workers with: its stdin then carries acknowledgements and STOP. */
+    static final String UNDER_AGENT = "--under-agent";
+    /** From the agent on stdin: the first {@code count} report lines have been passed on ({@code P count}). */
+    static final String PASSED_ON = "P";
+    /** From the agent on stdin: stop as a local worker does when its stdin closes. */
+    static final String STOP = "STOP";
+    /** The exit status of a worker whose agent went away (its stdin ended without STOP). */
+    static final int AGENT_GONE = 3;
 
     private WorkerProcessMain() {}
 
@@ -70,21 +87,23 @@ public final class WorkerProcessMain {
             return;
         }
         Order order = new ObjectMapper().readValue(first, Order.class);
-        LineEvents events = new LineEvents(out);
-        try (QueueBackend backend = QueueBackends.open(order.backend(), BackendConfig.of(order.config()))) {
+        ReportBarrier barrier = args.length > 0 && args[0].equals(UNDER_AGENT) ? new ReportBarrier() : null;
+        LineEvents events = new LineEvents(out, barrier);
+        try (QueueBackend opened = QueueBackends.open(order.backend(), BackendConfig.of(order.config()))) {
+            QueueBackend backend = barrier == null ? opened : new BarrierBackend(opened, barrier);
             events.line("READY");
             if (order.mode().equals("produce")) {
                 AtomicBoolean running = new AtomicBoolean(true);
                 Thread producer = Thread.ofPlatform().name("qb-writer")
                         .start(() -> produce(backend, order, events, running));
-                awaitEndOfInput(in);
+                awaitStop(in, barrier);
                 running.set(false);
                 join(producer);
             } else {
                 Task task = Task.valueOf(order.task().toUpperCase(java.util.Locale.ROOT));
                 try (WorkerPool pool = new WorkerPool(backend, order.queues(), order.threads(), order.batch(), task,
                         false, Duration.ofMillis(order.leaseMillis()), events)) {
-                    awaitEndOfInput(in);
+                    awaitStop(in, barrier);
                     pool.close();
                     events.counts(pool);
                 }
@@ -116,10 +135,42 @@ public final class WorkerProcessMain {
         }
     }
 
-    private static void awaitEndOfInput(BufferedReader in) throws IOException {
-        while (in.readLine() != null) {
-            // the coordinator sends nothing more; end of input is the signal to stop
+    /**
+     * Returns when the worker is to stop: at the end of its stdin for a worker of this host's coordinator; for one an
+     * agent started ({@code barrier} not null), at the agent's {@code STOP}, while a thread goes on reading the
+     * agent's {@code P} lines into the barrier. Should that stdin end instead, the agent is gone and nothing this
+     * worker still reports could reach the coordinator: it halts at once, completing nothing more.
+     */
+    private static void awaitStop(BufferedReader in, ReportBarrier barrier) throws IOException {
+        if (barrier == null) {
+            while (in.readLine() != null) {
+                // the coordinator sends nothing more; end of input is the signal to stop
+            }
+            return;
         }
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread.ofPlatform().daemon(true).name("qb-agent-input").start(() -> readAgent(in, barrier, stop));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The agent's lines on stdin until it ends, when the worker halts: its agent is gone. */
+    private static void readAgent(BufferedReader in, ReportBarrier barrier, CountDownLatch stop) {
+        try {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith(PASSED_ON + "\t")) {
+                    barrier.passedOn(Long.parseLong(line.substring(PASSED_ON.length() + 1)));
+                } else if (line.equals(STOP)) {
+                    stop.countDown();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // as if the input had ended
+        }
+        Runtime.getRuntime().halt(AGENT_GONE);
     }
 
     private static void join(Thread thread) {
@@ -135,7 +186,7 @@ public final class WorkerProcessMain {
     }
 
     /** Events as lines on stdout; one line is written whole (the stream is locked per line). */
-    private record LineEvents(PrintStream out) implements WorkerPool.Events {
+    private record LineEvents(PrintStream out, ReportBarrier barrier) implements WorkerPool.Events {
         @Override
         public void started(ClaimedJob job, Payload payload, long startNanos, Instant startedAt) {
             line("R\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt() + "\t" + micros(job.leaseExpiresAt())
@@ -179,6 +230,9 @@ public final class WorkerProcessMain {
             synchronized (out) {
                 out.println(line);
                 out.flush();
+                if (barrier != null) {
+                    barrier.written();
+                }
             }
         }
 

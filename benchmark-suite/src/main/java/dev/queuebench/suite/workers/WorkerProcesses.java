@@ -68,6 +68,10 @@ public final class WorkerProcesses implements Consumers {
         volatile boolean killed;
         /** Why this worker's report could not be read to its end, or null. */
         volatile String readFailure;
+        /** How the connection to this worker's agent broke, or null. */
+        volatile String agentLost;
+        /** Its end has been awaited and judged. */
+        volatile boolean ended;
 
         Worker(int index, WorkerLink link) {
             this.index = index;
@@ -205,6 +209,14 @@ public final class WorkerProcesses implements Consumers {
         awaitEnd(worker);
     }
 
+    /**
+     * Waits until worker {@code index} has ended on its own (e.g. its whole agent was killed) and its reader has fed
+     * the ledger everything that reached this process.
+     */
+    public void awaitEnded(int index) {
+        awaitEnd(workers.get(index));
+    }
+
     @Override
     public ConsumerCounts counts() {
         return counts;
@@ -301,12 +313,13 @@ public final class WorkerProcesses implements Consumers {
     }
 
     /**
-     * Starts a {@link WorkerProcessMain} JVM from this suite's class path, its stderr this process's, and writes
-     * {@code orderJson} as the first line of its stdin (never on its command line).
+     * Starts a {@link WorkerProcessMain} JVM from this suite's class path with {@code args}, its stderr this
+     * process's, and writes {@code orderJson} as the first line of its stdin (never on its command line).
      */
-    static Process startWorkerJvm(String orderJson) throws IOException {
-        List<String> command = List.of(javaCommand(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp",
-                classPath(), WorkerProcessMain.class.getName());
+    static Process startWorkerJvm(String orderJson, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
+                "-cp", classPath(), WorkerProcessMain.class.getName()));
+        command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         OutputStream stdin = process.getOutputStream();
         stdin.write((orderJson + "\n").getBytes(StandardCharsets.UTF_8));
@@ -360,7 +373,14 @@ public final class WorkerProcesses implements Consumers {
                     gate.pass(worker.index);
                 }
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
+            if (worker.link instanceof AgentLink) {
+                // what arrived before the break is read; the worker announced every complete before calling it
+                worker.agentLost = "its connection broke (" + e.getMessage() + ")";
+            } else {
+                worker.readFailure = "the report of " + worker + " could not be read to its end: " + e;
+            }
+        } catch (InterruptedException e) {
             worker.readFailure = "the report of " + worker + " could not be read to its end: " + e;
         } finally {
             if (!sawReady) {
@@ -428,6 +448,9 @@ public final class WorkerProcesses implements Consumers {
      * finish becomes the worker's read failure; a worker that exits with an error, unasked, counts as an error.
      */
     private void awaitEnd(Worker worker) {
+        if (worker.ended) {
+            return;
+        }
         boolean interrupted = false;
         long deadline = System.nanoTime() + STOP_TIMEOUT.plus(READ_TIMEOUT).toNanos();
         while (true) {
@@ -447,9 +470,15 @@ public final class WorkerProcesses implements Consumers {
         if (worker.reader.isAlive()) {
             worker.readFailure = "the report of " + worker + " was not read to its end within "
                     + STOP_TIMEOUT.plus(READ_TIMEOUT).toSeconds() + " s";
+        } else if (!worker.killed && worker.link instanceof AgentLink && (worker.agentLost != null
+                || worker.link.exitStatus().orElse(0) == -1)) {
+            counts.error(1, worker + " lost its agent: " + (worker.agentLost != null ? worker.agentLost
+                    : "the connection ended before the worker's exit status") + "; the jobs it held come back after"
+                    + " their lease");
         } else if (!worker.killed && worker.link.exitStatus().orElse(0) != 0) {
             counts.error(1, worker + " exited with status " + worker.link.exitStatus().getAsInt());
         }
+        worker.ended = !worker.reader.isAlive();
     }
 
     private static boolean waitFor(WorkerLink link, long nanos) {
