@@ -37,6 +37,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +58,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     private static final int MOVE_BATCH = 256;
     /** The last error of a job whose last attempt's lease ran out, as the contract words it. */
     private static final String LEASE_EXPIRED = "lease expired";
+    /** How often a claim waiting for its queue's streams to be created looks whether the backend closed. */
+    private static final Duration CREATION_LOOK_AT_CLOSE = Duration.ofMillis(100);
 
     private final NatsConfig config;
     private final Connection connection;
@@ -67,7 +70,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     private final Capabilities capabilities;
     /** The largest payload that travels in the job message itself. */
     private final int partBytes;
-    private final Map<String, QueueStreams> streams = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<QueueStreams>> streams = new ConcurrentHashMap<>();
     private final Map<String, Long> lastMove = new ConcurrentHashMap<>();
     /** When this backend's retries (naks with delay) come due, per queue: what {@code stats} counts as scheduled. */
     private final Map<String, ConcurrentLinkedQueue<Long>> retries = new ConcurrentHashMap<>();
@@ -172,7 +175,12 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     @Override
     protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
         long deadline = System.nanoTime() + waitTimeout.toNanos(); // the wait includes creating a new queue's streams
-        QueueStreams queueStreams = streams(queue);
+        // a claim that may not wait looks at the queue whatever its creation costs; one that waits gives up at its
+        // deadline (or at close) if the streams are not there yet: its wait ran out before it could look
+        QueueStreams queueStreams = waitTimeout.isZero() ? streams(queue) : streamsBy(queue, deadline);
+        if (queueStreams == null) {
+            return List.of();
+        }
         while (true) {
             moveDueJobs(queueStreams);
             long now = System.nanoTime();
@@ -388,18 +396,72 @@ final class NatsQueueBackend extends AbstractQueueBackend {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The queue's streams, created on first use by this backend. */
+    /** The queue's streams, created on first use by this backend (or waiting for the creation under way). */
     private QueueStreams streams(String queue) {
-        QueueStreams known = streams.get(queue);
+        try {
+            return creation(queue).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    /**
+     * The queue's streams once they exist, or null when {@code deadline} ({@link System#nanoTime}) passes or the
+     * backend closes first: the creation goes on for the next call.
+     */
+    private QueueStreams streamsBy(String queue, long deadline) {
+        CompletableFuture<QueueStreams> creation = creation(queue);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                return creation.get(Math.max(0, Math.min(left, CREATION_LOOK_AT_CLOSE.toNanos())),
+                        TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (left <= 0 || isClosed()) {
+                    return null;
+                }
+            } catch (ExecutionException e) {
+                if (isClosed()) {
+                    return null;
+                }
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new QueueException(
+                        "creating the streams of '" + queue + "'", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The creation of the queue's streams, started on first use on a thread of its own so that a claim may give up
+     * waiting for it at its deadline (under CPU load creating six JetStream assets took up to 2.9 s here); a failed
+     * creation is forgotten, to be tried anew.
+     */
+    private CompletableFuture<QueueStreams> creation(String queue) {
+        CompletableFuture<QueueStreams> known = streams.get(queue);
         if (known != null) {
             return known;
         }
-        QueueStreams created = QueueStreams.of(config.prefix(), queue);
-        call("creating the streams of '" + queue + "'", () -> {
-            created.create(management, config);
-            return null;
+        CompletableFuture<QueueStreams> created = new CompletableFuture<>();
+        known = streams.putIfAbsent(queue, created);
+        if (known != null) {
+            return known;
+        }
+        Thread.ofVirtual().name("nats-streams-" + queue).start(() -> {
+            QueueStreams queueStreams = QueueStreams.of(config.prefix(), queue);
+            long asOf = System.nanoTime();
+            try {
+                if (call("creating the streams of '" + queue + "'", () -> queueStreams.create(management, config))) {
+                    // no delayed job was there when it was created: the first claim need not look for due ones
+                    lastMove.putIfAbsent(queue, asOf);
+                }
+                created.complete(queueStreams);
+            } catch (RuntimeException e) {
+                streams.remove(queue, created);
+                created.completeExceptionally(e);
+            }
         });
-        streams.put(queue, created);
         return created;
     }
 

@@ -9,8 +9,13 @@ import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The names and definitions of one queue's four streams, all file-stored: {@code work} (work-queue retention, the
@@ -59,14 +64,39 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
         return subject + ".parts." + partsId;
     }
 
-    /** Creates the streams and consumers that do not exist yet; leaves existing ones as they are. */
-    void create(JetStreamManagement jsm, NatsConfig config) throws IOException, JetStreamApiException {
+    /**
+     * Creates the streams and consumers that do not exist yet, leaving existing ones as they are, each stream with
+     * its consumer at once beside the others (two round trips, not six: under CPU load each costs tens to hundreds
+     * of milliseconds); true when the delayed stream held no job once it existed.
+     */
+    boolean create(JetStreamManagement jsm, NatsConfig config) throws IOException, JetStreamApiException {
         int replicas = config.replicas();
-        addStream(jsm, stream(work, workSubject(), RetentionPolicy.WorkQueue, replicas));
-        addStream(jsm, stream(delayed, delayedSubject(), RetentionPolicy.WorkQueue, replicas));
-        addStream(jsm, stream(dead, deadSubject(), RetentionPolicy.Limits, replicas));
-        addStream(jsm, stream(parts, subject + ".parts.>", RetentionPolicy.Limits, replicas));
-        addConsumer(jsm, work, ConsumerConfiguration.builder()
+        try (ExecutorService creating = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<StreamInfo> workStream = creating.submit(() -> {
+                StreamInfo info = addStream(jsm, stream(work, workSubject(), RetentionPolicy.WorkQueue, replicas));
+                addConsumer(jsm, work, workers(config));
+                return info;
+            });
+            Future<StreamInfo> delayedStream = creating.submit(() -> {
+                StreamInfo info = addStream(jsm, stream(delayed, delayedSubject(), RetentionPolicy.WorkQueue,
+                        replicas));
+                addConsumer(jsm, delayed, mover(config));
+                return info;
+            });
+            Future<StreamInfo> deadStream = creating.submit(() ->
+                    addStream(jsm, stream(dead, deadSubject(), RetentionPolicy.Limits, replicas)));
+            Future<StreamInfo> partsStream = creating.submit(() ->
+                    addStream(jsm, stream(parts, subject + ".parts.>", RetentionPolicy.Limits, replicas)));
+            StreamInfo delayedInfo = outcome(delayedStream);
+            outcome(workStream);
+            outcome(deadStream);
+            outcome(partsStream);
+            return delayedInfo != null && delayedInfo.getStreamState().getMsgCount() == 0;
+        }
+    }
+
+    private static ConsumerConfiguration workers(NatsConfig config) {
+        return ConsumerConfiguration.builder()
                 .durable(WORKERS)
                 .ackPolicy(AckPolicy.Explicit)
                 .deliverPolicy(DeliverPolicy.All)
@@ -74,15 +104,36 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
                 .maxDeliver(config.maxDeliver())
                 .maxAckPending(config.maxAckPending())
                 .maxPullWaiting(4096)
-                .build());
-        addConsumer(jsm, delayed, ConsumerConfiguration.builder()
+                .build();
+    }
+
+    private static ConsumerConfiguration mover(NatsConfig config) {
+        return ConsumerConfiguration.builder()
                 .durable(MOVER)
                 .ackPolicy(AckPolicy.Explicit)
                 .deliverPolicy(DeliverPolicy.All)
                 .ackWait(config.ackWait())
                 .maxDeliver(-1)
                 .maxAckPending(-1)
-                .build());
+                .build();
+    }
+
+    /** What one creation returned, its failure rethrown as thrown. */
+    private static <T> T outcome(Future<T> creation) throws IOException, JetStreamApiException {
+        try {
+            return creation.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating streams", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case JetStreamApiException api -> throw api;
+                case RuntimeException runtime -> throw runtime;
+                case Error error -> throw error;
+                default -> throw new IOException(e.getCause());
+            }
+        }
     }
 
     private static StreamConfiguration stream(String name, String subject, RetentionPolicy retention,
@@ -98,14 +149,16 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
                 .build();
     }
 
-    private static void addStream(JetStreamManagement jsm, StreamConfiguration stream)
+    /** The stream as created (or found with the same definition); null when it exists with another one. */
+    private static StreamInfo addStream(JetStreamManagement jsm, StreamConfiguration stream)
             throws IOException, JetStreamApiException {
         try {
-            jsm.addStream(stream);
+            return jsm.addStream(stream);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() != NAME_IN_USE) {
                 throw e;
             }
+            return null;
         }
     }
 
