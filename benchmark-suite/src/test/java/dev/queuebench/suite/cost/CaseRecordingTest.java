@@ -27,7 +27,7 @@ class CaseRecordingTest {
     void aProfiledRunWritesOneJfrFilePerCaseAndListsHotMethodsAndAllocationSitesPerCase() throws IOException {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> options = new HashMap<>(Map.of("backend", "memory", "suite", "throughput",
-                "scenario", "smoke", "workers", "2", "jobs", "2000", "task", "cpu", "profile", "true"));
+                "scenario", "smoke", "workers", "2", "jobs", "10000", "task", "cpu", "profile", "true"));
         options.put("results", results.toString());
 
         int status = Main.run(options, new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -51,8 +51,8 @@ class CaseRecordingTest {
             assertThat(profile.get("hot_methods").size()).isLessThanOrEqualTo(CaseRecording.TOP);
             assertThat(profile.get("allocation_sites").size()).isLessThanOrEqualTo(CaseRecording.TOP);
             if (record.get("case").asText().startsWith("drain_cpu")) {
-                assertThat(profile.get("hot_methods")).as("a case busy ~1 ms a job is sampled").isNotEmpty();
-                assertThat(profile.get("allocation_sites")).isNotEmpty();
+                assertThat(profile.get("hot_methods")).as("a case busy ~1 ms a job for ~0.5 s is sampled").isNotEmpty();
+                assertThat(profile.get("allocation_sites")).as("and its allocations too").isNotEmpty();
             }
         }
         assertThat(folder.resolve("benchmark_report_" + stamp + ".md")).content()
