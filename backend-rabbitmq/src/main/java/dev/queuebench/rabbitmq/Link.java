@@ -1,11 +1,13 @@
 package dev.queuebench.rabbitmq;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.BackendUnavailableException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -19,6 +21,7 @@ final class Link implements AutoCloseable {
 
     private final RabbitmqConfig config;
     private final ConnectionFactory factory;
+    private final List<Address> addresses;
     private final AtomicReferenceArray<Lane> lanes;
     private final Object reconnect = new Object();
     private volatile Connection connection;
@@ -27,10 +30,15 @@ final class Link implements AutoCloseable {
     private Link(RabbitmqConfig config) {
         this.config = config;
         this.factory = factory(config);
+        this.addresses = config.servers().stream().map(s -> new Address(s.host(), s.port())).toList();
         this.lanes = new AtomicReferenceArray<>(config.channels());
     }
 
-    /** A connection factory for the configured broker: timeouts from the configuration, no automatic recovery. */
+    /**
+     * A connection factory for the configured broker (its first node: {@link #connection()} tries every node listed,
+     * in random order, as the client library does with an address list): timeouts from the configuration, no
+     * automatic recovery.
+     */
     static ConnectionFactory factory(RabbitmqConfig config) {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(config.host());
@@ -62,7 +70,7 @@ final class Link implements AutoCloseable {
         return "queuebench/" + config.prefix();
     }
 
-    /** The open connection, made again when it was lost. */
+    /** The open connection, made again when it was lost, to a listed node that answers (tried in random order). */
     Connection connection() {
         Connection current = connection;
         if (current != null && current.isOpen()) {
@@ -77,7 +85,7 @@ final class Link implements AutoCloseable {
                 return current;
             }
             try {
-                current = factory.newConnection(connectionName());
+                current = factory.newConnection(addresses, connectionName());
             } catch (IOException | TimeoutException | RuntimeException e) {
                 throw RabbitmqErrors.unreachable(config, "connecting", e);
             }
