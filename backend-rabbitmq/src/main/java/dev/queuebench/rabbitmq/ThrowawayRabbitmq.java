@@ -6,6 +6,7 @@ import dev.queuebench.faults.ChildProcessServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,11 +28,14 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
     private static final Duration START = Duration.ofSeconds(120);
     private final String node;
     private final int distPort;
+    private final String cookie;
 
-    private ThrowawayRabbitmq() {
+    /** A node called {@code <name><port>@localhost}; its Erlang cookie is {@code cookie}, or its own when null. */
+    private ThrowawayRabbitmq(String name, String cookie) {
         super("qb-chaos-rabbitmq-", "rabbitmq-server", Duration.ofSeconds(60));
-        this.node = "qbchaos" + port + "@localhost";
+        this.node = name + port + "@localhost";
         this.distPort = freePort();
+        this.cookie = cookie;
     }
 
     /** Why a throwaway node cannot be started here, or empty when it can. */
@@ -44,7 +48,25 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
 
     /** Starts a node with its data, logs and configuration in a folder of its own. */
     public static ThrowawayRabbitmq start() {
-        return launched(new ThrowawayRabbitmq());
+        return launched(new ThrowawayRabbitmq("qbchaos", null));
+    }
+
+    /**
+     * Starts a node called {@code <name><port>@localhost} whose Erlang cookie is {@code cookie}, so that nodes given
+     * the same cookie can be joined into one cluster ({@link ThrowawayRabbitmqCluster}).
+     */
+    static ThrowawayRabbitmq startNode(String name, String cookie) {
+        return launched(new ThrowawayRabbitmq(name, cookie));
+    }
+
+    /** The Erlang node name, {@code <name>@localhost}. */
+    String node() {
+        return node;
+    }
+
+    /** The AMQP port on 127.0.0.1. */
+    int port() {
+        return port;
     }
 
     @Override
@@ -86,6 +108,11 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
                     + "loopback_users = none\n");
             Files.writeString(folder.resolve("rabbitmq-env.conf"), "");
             Files.writeString(folder.resolve("enabled_plugins"), "[].\n");
+            Path cookieFile = folder.resolve(".erlang.cookie");
+            if (cookie != null && !Files.exists(cookieFile)) {
+                Files.writeString(cookieFile, cookie);
+                Files.setPosixFilePermissions(cookieFile, PosixFilePermissions.fromString("r--------"));
+            }
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot start rabbitmq-server: " + e.getMessage(), e);
         }
@@ -113,7 +140,7 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
     }
 
     /** Runs rabbitmqctl against this node (its cookie in the node's HOME); returns the output. */
-    private String ctl(String... args) {
+    String ctl(String... args) {
         List<String> command = new ArrayList<>(List.of(CTL.toString(), "-q", "-n", node));
         command.addAll(List.of(args));
         return run(command, environment());
