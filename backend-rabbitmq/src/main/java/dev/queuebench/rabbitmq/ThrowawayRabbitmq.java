@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@code rabbitmq-server} node of its own, a child of this JVM: its own node name ({@code RABBITMQ_NODENAME}),
@@ -26,6 +29,7 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
     private static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
     private static final Path CTL = Path.of("/usr/lib/rabbitmq/bin/rabbitmqctl");
     private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration STOPPED = Duration.ofSeconds(5);
     private final String node;
     private final int distPort;
     private final String cookie;
@@ -146,7 +150,10 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
         return run(command, environment());
     }
 
-    /** Resumes a paused node (it does not stop on SIGTERM), stops it, then kills whatever of it is left. */
+    /**
+     * Resumes a paused node (it does not stop on SIGTERM), stops it, then kills whatever of it is left; returns once
+     * every process of it ended (or a few seconds passed).
+     */
     @Override
     protected void stop() {
         List<ProcessHandle> tree = processes();
@@ -159,6 +166,16 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
         }
         super.stop();
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : tree) {
+            try {
+                process.onExit().get(STOPPED.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // a helper that outlives its VM by a moment is harmless; the folder goes all the same
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** True when the node answers an AMQP 0-9-1 protocol header with a frame (Connection.Start). */

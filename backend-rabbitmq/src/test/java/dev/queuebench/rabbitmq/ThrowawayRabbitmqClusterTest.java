@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A real three-node RabbitMQ cluster ({@link ThrowawayRabbitmqCluster}), started once for the class (a node takes
- * seconds to boot), the backend on every node's address: where its quorum queue lives, and what the survivors keep
- * when the queue's leader node is SIGKILLed.
+ * seconds to boot), the backend on every node's address: where its quorum queue lives, what the survivors keep
+ * when the queue's leader node is SIGKILLed, and that the killed node comes back.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ThrowawayRabbitmqClusterTest {
@@ -85,7 +85,7 @@ class ThrowawayRabbitmqClusterTest {
             assertThat(killed).contains("leader of quorum queue qbfailover:quorum:failover");
             assertThat(processes).as("exactly the leader node is gone").filteredOn(ProcessHandle::isAlive)
                     .hasSize(2);
-            assertThat(cluster.promote()).contains("qbfailover:quorum:failover -> ").contains("rejoined");
+            assertThat(cluster.promote()).contains("qbfailover:quorum:failover -> ").contains("restarting");
 
             List<String> claimed = new ArrayList<>();
             await().atMost(ofSeconds(60)).ignoreExceptionsInstanceOf(QueueException.class).until(() -> {
@@ -96,6 +96,9 @@ class ThrowawayRabbitmqClusterTest {
             });
             assertThat(claimed).containsExactlyInAnyOrderElementsOf(enqueued);
             assertThat(backend.purge("failover")).isZero();
+            assertThat(cluster.awaitRestarted()).contains("rejoined");
+            assertThat(processes).as("the killed node's script exited").filteredOn(ProcessHandle::isAlive).hasSize(2);
+            assertThat(cluster.nodes()).allSatisfy(n -> assertThat(n.processes()).isNotEmpty());
         }
     }
 
