@@ -7,6 +7,8 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.BackendUnavailableException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -35,9 +37,9 @@ final class Link implements AutoCloseable {
     }
 
     /**
-     * A connection factory for the configured broker (its first node: {@link #connection()} tries every node listed,
-     * in random order, as the client library does with an address list): timeouts from the configuration, no
-     * automatic recovery.
+     * A connection factory for the configured broker (its first node; {@link #connection()} tries every node listed,
+     * in an order shuffled for each connection, as the client library's automatic recovery does): timeouts from the
+     * configuration, no automatic recovery.
      */
     static ConnectionFactory factory(RabbitmqConfig config) {
         ConnectionFactory factory = new ConnectionFactory();
@@ -85,7 +87,9 @@ final class Link implements AutoCloseable {
                 return current;
             }
             try {
-                current = factory.newConnection(addresses, connectionName());
+                List<Address> order = new ArrayList<>(addresses);
+                Collections.shuffle(order); // spreads clients over a cluster's nodes, as automatic recovery does
+                current = factory.newConnection(order, connectionName());
             } catch (IOException | TimeoutException | RuntimeException e) {
                 throw RabbitmqErrors.unreachable(config, "connecting", e);
             }
