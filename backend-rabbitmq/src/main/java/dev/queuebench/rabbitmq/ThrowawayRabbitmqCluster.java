@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -36,6 +37,9 @@ final class ThrowawayRabbitmqCluster implements ThrowawayCluster {
     private static final int NODES = 3;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** Each node's start on a thread of its own: the common pool may have one thread on a small machine. */
+    private static final Executor ON_OWN_THREAD = task -> Thread.ofPlatform().daemon().name("qb-rabbitmq-node")
+            .start(task);
 
     private final List<ThrowawayRabbitmq> nodes;
     private volatile ThrowawayRabbitmq killed;
@@ -58,7 +62,7 @@ final class ThrowawayRabbitmqCluster implements ThrowawayCluster {
         List<CompletableFuture<ThrowawayRabbitmq>> starting = new ArrayList<>();
         for (int n = 1; n <= NODES; n++) {
             String name = "qb" + n + "-";
-            starting.add(CompletableFuture.supplyAsync(() -> ThrowawayRabbitmq.startNode(name, cookie)));
+            starting.add(CompletableFuture.supplyAsync(() -> ThrowawayRabbitmq.startNode(name, cookie), ON_OWN_THREAD));
         }
         List<ThrowawayRabbitmq> started = new ArrayList<>();
         RuntimeException failure = null;
@@ -147,7 +151,7 @@ final class ThrowawayRabbitmqCluster implements ThrowawayCluster {
         }
         synchronized (this) {
             if (!closed) {
-                restarting = CompletableFuture.supplyAsync(() -> restart(dead, survivors, start));
+                restarting = CompletableFuture.supplyAsync(() -> restart(dead, survivors, start), ON_OWN_THREAD);
             }
         }
         return "the surviving nodes elected new leaders (" + leaders + ") " + (System.nanoTime() - start) / 1_000_000
