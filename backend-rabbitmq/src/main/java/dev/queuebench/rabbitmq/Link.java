@@ -1,11 +1,15 @@
 package dev.queuebench.rabbitmq;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.BackendUnavailableException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -19,6 +23,7 @@ final class Link implements AutoCloseable {
 
     private final RabbitmqConfig config;
     private final ConnectionFactory factory;
+    private final List<Address> addresses;
     private final AtomicReferenceArray<Lane> lanes;
     private final Object reconnect = new Object();
     private volatile Connection connection;
@@ -27,10 +32,15 @@ final class Link implements AutoCloseable {
     private Link(RabbitmqConfig config) {
         this.config = config;
         this.factory = factory(config);
+        this.addresses = config.servers().stream().map(s -> new Address(s.host(), s.port())).toList();
         this.lanes = new AtomicReferenceArray<>(config.channels());
     }
 
-    /** A connection factory for the configured broker: timeouts from the configuration, no automatic recovery. */
+    /**
+     * A connection factory for the configured broker (its first node; {@link #connection()} tries every node listed,
+     * in an order shuffled for each connection, as the client library's automatic recovery does): timeouts from the
+     * configuration, no automatic recovery.
+     */
     static ConnectionFactory factory(RabbitmqConfig config) {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(config.host());
@@ -62,7 +72,7 @@ final class Link implements AutoCloseable {
         return "queuebench/" + config.prefix();
     }
 
-    /** The open connection, made again when it was lost. */
+    /** The open connection, made again when it was lost, to a listed node that answers (tried in random order). */
     Connection connection() {
         Connection current = connection;
         if (current != null && current.isOpen()) {
@@ -77,7 +87,9 @@ final class Link implements AutoCloseable {
                 return current;
             }
             try {
-                current = factory.newConnection(connectionName());
+                List<Address> order = new ArrayList<>(addresses);
+                Collections.shuffle(order); // spreads clients over a cluster's nodes, as automatic recovery does
+                current = factory.newConnection(order, connectionName());
             } catch (IOException | TimeoutException | RuntimeException e) {
                 throw RabbitmqErrors.unreachable(config, "connecting", e);
             }

@@ -16,12 +16,12 @@ import java.util.stream.Stream;
  * The rabbitmq backend's configuration, parsed and validated from a {@link BackendConfig}: an immutable value whose
  * {@link #toString()} never shows the password.
  *
- * @param vhost  the virtual host, {@code /} when the URL names none
- * @param prefix first part of every AMQP queue name, so that several users share one broker
+ * @param servers every node the URL lists, in its order (a cluster's nodes: the client connects to one of them)
+ * @param vhost   the virtual host, {@code /} when the URL names none
+ * @param prefix  first part of every AMQP queue name, so that several users share one broker
  */
 record RabbitmqConfig(
-        String host,
-        int port,
+        List<ServerUrl.Server> servers,
         String vhost,
         String user,
         String password,
@@ -34,10 +34,12 @@ record RabbitmqConfig(
         Duration lostLeaseHold,
         Backoff backoff) {
 
-    static final ConfigKey<String> URL = ConfigKey.text("url", "broker: amqp://user:password@host:port/vhost",
+    static final ConfigKey<String> URL = ConfigKey.text("url", "broker: amqp://user:password@host:port/vhost, or a"
+            + " cluster's nodes: amqp://user:password@host1:port1,host2:port2,host3:port3/vhost",
             "amqp://guest:guest@127.0.0.1:5672/");
     private static final ServerUrl.Form FORM = new ServerUrl.Form("an AMQP URL", List.of("amqp"), 5672,
-            "amqp://host:port/vhost or amqp://user:password@host:port/vhost");
+            "amqp://host:port/vhost, amqp://user:password@host:port/vhost or amqp://user:password@host1:port1,"
+                    + "host2:port2/vhost");
     static final ConfigKey<String> USER = ConfigKey.text("user", "user name (overrides the URL's)", null);
     static final ConfigKey<String> PASSWORD =
             ConfigKey.text("password", "password (overrides the URL's)", null).secret();
@@ -71,11 +73,9 @@ record RabbitmqConfig(
     static RabbitmqConfig from(BackendConfig config, List<String> strategies) {
         String raw = config.get(URL);
         ServerUrl url = ServerUrl.parse(raw, FORM);
-        ServerUrl.Server server = url.onlyServer(raw, FORM, "it must name one host");
         String vhost = url.path().isEmpty() || url.path().equals("/") ? "/" : url.path().substring(1);
         return new RabbitmqConfig(
-                server.host(),
-                server.port(),
+                url.servers(),
                 vhost,
                 config.given(USER).orElse(url.user() == null ? "guest" : url.user()),
                 config.given(PASSWORD).orElse(url.user() == null ? "guest" : url.password()),
@@ -94,14 +94,23 @@ record RabbitmqConfig(
         return strategy.equals(RabbitmqBackendProvider.QUORUM);
     }
 
-    /** {@code host:port}, for messages. */
-    String address() {
-        return host + ":" + port;
+    RabbitmqConfig {
+        servers = List.copyOf(servers);
+    }
+
+    /** The first node's host. */
+    String host() {
+        return servers.getFirst().host();
+    }
+
+    /** The first node's AMQP port. */
+    int port() {
+        return servers.getFirst().port();
     }
 
     /** The URL with the password masked: safe for messages and reports. */
     String redactedUrl() {
-        return new ServerUrl("amqp", user, password, List.of(new ServerUrl.Server(host, port)),
+        return new ServerUrl("amqp", user, password, servers,
                 vhost.equals("/") ? "/" : "/" + vhost, Map.of(), null).redacted();
     }
 

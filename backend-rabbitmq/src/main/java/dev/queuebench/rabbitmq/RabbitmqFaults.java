@@ -1,12 +1,15 @@
 package dev.queuebench.rabbitmq;
 
 import dev.queuebench.faults.BackendFaults;
+import dev.queuebench.faults.ClusterForm;
+import dev.queuebench.faults.ThrowawayCluster;
 import dev.queuebench.faults.ThrowawayServer;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The chaos suite's hold on RabbitMQ: a {@link ThrowawayRabbitmq} node to pause, restart and cut connections on; no
- * cluster form (the failover case says why).
+ * The chaos suite's hold on RabbitMQ: a {@link ThrowawayRabbitmq} node to pause, restart and cut connections on, and a
+ * {@link ThrowawayRabbitmqCluster} (three nodes, quorum queues) to fail over.
  */
 public final class RabbitmqFaults implements BackendFaults {
     @Override
@@ -25,9 +28,12 @@ public final class RabbitmqFaults implements BackendFaults {
     }
 
     @Override
-    public Optional<String> noClusterFormReason() {
-        return Optional.of("a RabbitMQ cluster is three Erlang nodes joined with rabbitmqctl join_cluster, each booting"
-                + " like a ThrowawayRabbitmq (allowed 120 s); too heavy to start per case on this shared host, so the"
-                + " quorum-queue failover is not measured");
+    public List<ClusterForm> clusterForms() {
+        return List.of(ThrowawayRabbitmqCluster.QUORUM_3);
+    }
+
+    @Override
+    public ThrowawayCluster startCluster(ClusterForm form) {
+        return ThrowawayRabbitmqCluster.start(form);
     }
 }

@@ -6,12 +6,16 @@ import dev.queuebench.faults.ChildProcessServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@code rabbitmq-server} node of its own, a child of this JVM: its own node name ({@code RABBITMQ_NODENAME}),
@@ -25,13 +29,17 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
     private static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
     private static final Path CTL = Path.of("/usr/lib/rabbitmq/bin/rabbitmqctl");
     private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration STOPPED = Duration.ofSeconds(5);
     private final String node;
     private final int distPort;
+    private final String cookie;
 
-    private ThrowawayRabbitmq() {
+    /** A node called {@code <name><port>@localhost}; its Erlang cookie is {@code cookie}, or its own when null. */
+    private ThrowawayRabbitmq(String name, String cookie) {
         super("qb-chaos-rabbitmq-", "rabbitmq-server", Duration.ofSeconds(60));
-        this.node = "qbchaos" + port + "@localhost";
+        this.node = name + port + "@localhost";
         this.distPort = freePort();
+        this.cookie = cookie;
     }
 
     /** Why a throwaway node cannot be started here, or empty when it can. */
@@ -44,7 +52,25 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
 
     /** Starts a node with its data, logs and configuration in a folder of its own. */
     public static ThrowawayRabbitmq start() {
-        return launched(new ThrowawayRabbitmq());
+        return launched(new ThrowawayRabbitmq("qbchaos", null));
+    }
+
+    /**
+     * Starts a node called {@code <name><port>@localhost} whose Erlang cookie is {@code cookie}, so that nodes given
+     * the same cookie can be joined into one cluster ({@link ThrowawayRabbitmqCluster}).
+     */
+    static ThrowawayRabbitmq startNode(String name, String cookie) {
+        return launched(new ThrowawayRabbitmq(name, cookie));
+    }
+
+    /** The Erlang node name, {@code <name>@localhost}. */
+    String node() {
+        return node;
+    }
+
+    /** The AMQP port on 127.0.0.1. */
+    int port() {
+        return port;
     }
 
     @Override
@@ -86,6 +112,11 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
                     + "loopback_users = none\n");
             Files.writeString(folder.resolve("rabbitmq-env.conf"), "");
             Files.writeString(folder.resolve("enabled_plugins"), "[].\n");
+            Path cookieFile = folder.resolve(".erlang.cookie");
+            if (cookie != null && !Files.exists(cookieFile)) {
+                Files.writeString(cookieFile, cookie);
+                Files.setPosixFilePermissions(cookieFile, PosixFilePermissions.fromString("r--------"));
+            }
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot start rabbitmq-server: " + e.getMessage(), e);
         }
@@ -113,13 +144,16 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
     }
 
     /** Runs rabbitmqctl against this node (its cookie in the node's HOME); returns the output. */
-    private String ctl(String... args) {
+    String ctl(String... args) {
         List<String> command = new ArrayList<>(List.of(CTL.toString(), "-q", "-n", node));
         command.addAll(List.of(args));
         return run(command, environment());
     }
 
-    /** Resumes a paused node (it does not stop on SIGTERM), stops it, then kills whatever of it is left. */
+    /**
+     * Resumes a paused node (it does not stop on SIGTERM), stops it, then kills whatever of it is left; returns once
+     * every process of it ended (or a few seconds passed).
+     */
     @Override
     protected void stop() {
         List<ProcessHandle> tree = processes();
@@ -132,6 +166,16 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
         }
         super.stop();
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : tree) {
+            try {
+                process.onExit().get(STOPPED.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // a helper that outlives its VM by a moment is harmless; the folder goes all the same
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** True when the node answers an AMQP 0-9-1 protocol header with a frame (Connection.Start). */

@@ -49,6 +49,18 @@ class RabbitmqConfigTest {
     }
 
     @Test
+    void urlMayListEveryNodeOfAClusterInItsOrder() {
+        RabbitmqConfig config = RabbitmqConfig.from(BackendConfig.of(Map.of("url",
+                "amqp://alice:hunter2@127.0.0.1:5673,127.0.0.2,node3:5675/jobs")), provider.strategies());
+
+        assertThat(config.servers()).extracting(Object::toString)
+                .containsExactly("127.0.0.1:5673", "127.0.0.2:5672", "node3:5675");
+        assertThat(config.vhost()).isEqualTo("jobs");
+        assertThat(config.toString()).doesNotContain("hunter2")
+                .contains("alice:****@127.0.0.1:5673,127.0.0.2:5672,node3:5675/jobs");
+    }
+
+    @Test
     void unreachableBrokerFailsFastNamingTheAddressWithoutThePassword() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
