@@ -17,5 +17,10 @@ version=$(sed -n 's:.*<mariadb-java-client.version>\(.*\)</mariadb-java-client.v
 jar="$HOME/.m2/repository/org/mariadb/jdbc/mariadb-java-client/$version/mariadb-java-client-$version.jar"
 [ -f "$jar" ] || ./mvnw -q -N dependency:get -Dartifact="org.mariadb.jdbc:mariadb-java-client:$version" >/dev/null
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+if [ "${major:-0}" -lt 21 ]; then
+    echo "claim-ceiling.sh needs a JDK 21 or newer; $java is ${major:-unknown}: set JAVA_HOME to one" >&2
+    exit 1
+fi
 exec "$java" -cp "$jar" backend-mariadb/scripts/ClaimCeiling.java \
     "${QUEUEBENCH_MARIADB_CEILING_JDBC:-jdbc:mariadb://127.0.0.1:3306/?user=root}" "${1:-300000}" "${2:-10}" "${3:-3}"

@@ -344,6 +344,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
                                 + config.database() + "' on MariaDB at " + config.address());
                     }
                     return Footprint.of(Map.of(
+                            Footprint.STORED_BYTES, rs.getLong(1) + rs.getLong(2),
                             "table_bytes", rs.getLong(1),
                             "index_bytes", rs.getLong(2),
                             "free_bytes", rs.getLong(3),

@@ -357,6 +357,8 @@ class MariadbBackendTest {
                 .containsKeys("table_bytes", "index_bytes", "free_bytes", "rows_estimate", "history_list_length")
                 .allSatisfy((name, value) -> assertThat(value).as(name).isNotNegative());
         assertThat(backend.footprint().figures().get("table_bytes")).isPositive();
+        Map<String, Long> figures = backend.footprint().figures();
+        assertThat(figures).containsEntry("stored_bytes", figures.get("table_bytes") + figures.get("index_bytes"));
         Map<String, String> info = backend.serverInfo();
         assertThat(info).containsKeys("server_version", "innodb_flush_log_at_trx_commit", "sync_binlog", "log_bin",
                 "innodb_buffer_pool_size", "max_allowed_packet");

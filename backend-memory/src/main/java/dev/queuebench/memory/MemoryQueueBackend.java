@@ -113,7 +113,8 @@ final class MemoryQueueBackend extends AbstractQueueBackend {
             jobs += size[0];
             payloadBytes += size[1];
         }
-        return Footprint.of(Map.of("jobs", jobs, "payload_bytes", payloadBytes, "queues", (long) queues.size()));
+        return Footprint.of(Map.of(Footprint.STORED_BYTES, payloadBytes, "jobs", jobs, "payload_bytes", payloadBytes,
+                "queues", (long) queues.size()));
     }
 
     @Override

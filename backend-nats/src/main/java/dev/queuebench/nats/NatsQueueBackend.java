@@ -381,10 +381,12 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         return purged;
     }
 
+    /** The account's file and memory storage bytes (every stream of the account; their sum), streams, consumers. */
     @Override
     protected Footprint doFootprint() {
         AccountStatistics account = call("reading account statistics", management::getAccountStatistics);
-        return Footprint.of(Map.of("storage_bytes", account.getStorage(), "memory_bytes", account.getMemory(),
+        return Footprint.of(Map.of(Footprint.STORED_BYTES, account.getStorage() + account.getMemory(),
+                "storage_bytes", account.getStorage(), "memory_bytes", account.getMemory(),
                 "streams", account.getStreams(), "consumers", account.getConsumers()));
     }
 

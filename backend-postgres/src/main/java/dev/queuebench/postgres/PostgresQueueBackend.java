@@ -359,12 +359,13 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
         }));
     }
 
-    /** The jobs table's heap and index bytes and its live and dead tuples (as last counted by the server). */
+    /** The jobs table's heap and index bytes (and their sum), its live and dead tuples, as last counted. */
     @Override
     protected Footprint doFootprint() {
         return withConnection(null, "measuring the footprint", c -> query(c, Sql.FOOTPRINT, ps -> { }, rs -> {
             rs.next();
             return Footprint.of(Map.of(
+                    Footprint.STORED_BYTES, rs.getLong(1) + rs.getLong(2),
                     "table_bytes", rs.getLong(1),
                     "index_bytes", rs.getLong(2),
                     "live_tuples", rs.getLong(3),

@@ -251,6 +251,8 @@ class PostgresBackendTest {
                 .containsKeys("table_bytes", "index_bytes", "live_tuples", "dead_tuples")
                 .allSatisfy((name, value) -> assertThat(value).as(name).isNotNegative());
         assertThat(backend.footprint().figures().get("index_bytes")).isPositive();
+        Map<String, Long> figures = backend.footprint().figures();
+        assertThat(figures).containsEntry("stored_bytes", figures.get("table_bytes") + figures.get("index_bytes"));
         Map<String, String> info = backend.serverInfo();
         assertThat(info).containsKeys("server_version", "synchronous_commit", "fsync", "shared_buffers", "autovacuum");
         assertThat(info.get("strategy")).isEqualTo("skip-locked");

@@ -269,8 +269,8 @@ final class RedisQueueBackend extends AbstractQueueBackend {
     }
 
     /**
-     * {@code used_memory_bytes} from INFO memory (summed over a cluster's primaries) and {@code keys}: the keys under
-     * this backend's prefix, counted by SCAN.
+     * {@code used_memory_bytes} from INFO memory (summed over a cluster's primaries; also {@code stored_bytes}) and
+     * {@code keys}: the keys under this backend's prefix, counted by SCAN.
      */
     @Override
     protected Footprint doFootprint() {
@@ -285,7 +285,8 @@ final class RedisQueueBackend extends AbstractQueueBackend {
                 cursor = connections.await(connections.commands().scan(cursor, match)); // a cluster cursor spans nodes
                 keyCount += cursor.getKeys().size();
             }
-            return Footprint.of(Map.of("used_memory_bytes", usedMemory, "keys", keyCount));
+            return Footprint.of(Map.of(Footprint.STORED_BYTES, usedMemory, "used_memory_bytes", usedMemory,
+                    "keys", keyCount));
         });
     }
 

@@ -223,6 +223,7 @@ class RedisBackendTest {
         // 3 job hashes, the ready and scheduled sets, the id counter
         assertThat(q.footprint().figures()).containsEntry("keys", 6L).containsKey("used_memory_bytes");
         assertThat(q.footprint().figures().get("used_memory_bytes")).isPositive();
+        assertThat(q.footprint().storedBytes()).isPresent();
         q.purge("mem");
         assertThat(q.footprint().figures()).containsEntry("keys", 1L);
     }

@@ -230,12 +230,13 @@ final class SqliteQueueBackend extends AbstractQueueBackend {
         });
     }
 
-    /** Database and WAL file sizes, page count and free pages. */
+    /** Database and WAL file sizes (and their sum), page count and free pages. */
     @Override
     protected Footprint doFootprint() {
         Map<String, Long> figures = new LinkedHashMap<>();
         figures.put("database_bytes", config.path().toFile().length());
         figures.put("wal_bytes", connections.walBytes());
+        figures.put(Footprint.STORED_BYTES, figures.get("database_bytes") + figures.get("wal_bytes"));
         connections.onReader("", session -> {
             figures.put("page_size_bytes", Long.parseLong(scalar(session, "PRAGMA page_size")));
             figures.put("page_count", Long.parseLong(scalar(session, "PRAGMA page_count")));

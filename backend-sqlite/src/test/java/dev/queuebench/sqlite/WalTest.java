@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,6 +89,8 @@ class WalTest {
             assertThat(backend.footprint().figures())
                     .containsKeys("database_bytes", "wal_bytes", "page_size_bytes", "page_count", "freelist_pages")
                     .hasEntrySatisfying("database_bytes", bytes -> assertThat(bytes).isPositive());
+            Map<String, Long> figures = backend.footprint().figures();
+            assertThat(figures).containsEntry("stored_bytes", figures.get("database_bytes") + figures.get("wal_bytes"));
         }
     }
 

@@ -6,12 +6,15 @@ import dev.queuebench.suite.report.ResultRecord.CaseId;
 import dev.queuebench.suite.report.ResultRecord.Contention;
 import dev.queuebench.suite.report.ResultRecord.JobCounts;
 import dev.queuebench.suite.report.ResultRecord.Latency;
+import dev.queuebench.suite.report.ResultRecord.Memory;
+import dev.queuebench.suite.report.ResultRecord.MemorySample;
 import dev.queuebench.suite.report.ResultRecord.Repetition;
 import dev.queuebench.suite.report.ResultRecord.Setup;
 import dev.queuebench.suite.report.ResultRecord.Throughput;
 import dev.queuebench.suite.report.ResultRecord;
 import dev.queuebench.suite.workload.ConcurrencySuite;
 import dev.queuebench.suite.workload.LatencySuite;
+import dev.queuebench.suite.workload.MemorySuite;
 import dev.queuebench.suite.workload.StressSuite;
 import java.util.HashMap;
 import java.util.List;
@@ -56,6 +59,17 @@ public final class Records {
                 new JobCounts(1000, 1000 - lost, 0, lost, 0), new Throughput(durationMs, 1000, 1000, 1000, 1, 250),
                 Latency.NONE, new Contention(0, 0, 0, 0), null, null, List.of(), Map.of(), Map.of(), "", Map.of(),
                 List.of(), List.of());
+    }
+
+    /** A sustained memory run whose backend footprint was {@code footprint} at each of its two samples. */
+    public static ResultRecord withFootprint(String target, Map<String, Long> footprint) {
+        String[] parts = target.split("/");
+        List<MemorySample> samples = List.of(new MemorySample(0, 1 << 20, 0, 10, 0, 0, footprint, null, null, null),
+                new MemorySample(1000, 1 << 20, 0, 10, 0, 0, footprint, null, null, null));
+        return new ResultRecord(new CaseId(parts[0], parts[1], MemorySuite.NAME, "sustained_100_per_s"),
+                new Setup(4, 1, "noop"), HUNDRED_DONE, new Throughput(1000, 100, 100, 100, 1, 25), Latency.NONE,
+                new Contention(0, 0, 0, 0), new Memory(1 << 20, 0, 0, 0, 0, 10, "no leak", samples, null, null, null,
+                null), null, List.of(), Map.of(), Map.of(), "", Map.of(), List.of(), List.of());
     }
 
     /** A failover case in cluster form {@code form} that lost {@code lost} jobs and made no progress for a while. */

@@ -175,8 +175,8 @@ public final class MarkdownReport {
         line(md, "- **Repetitions.** Throughput, latency and concurrency cases ran "
                 + Scenario.valueOf(report.scenario().toUpperCase(Locale.ROOT)).repeats + "× (median shown, every"
                 + " repetition in the JSON); stress and memory cases ran once.");
-        line(md, "- **Memory.** Heap and RSS are the benchmark JVM's, which holds every open backend; the footprint is"
-                + " each backend's own (" + Footprints.DEFINITION + ").");
+        line(md, "- **Memory.** Heap and RSS are the benchmark JVM's, which holds every open backend; the footprint is "
+                + Footprints.DEFINITION + ".");
         if (report.scenario().equals(Scenario.SMOKE.label())) {
             line(md, "- **Smoke figures are not measurements**: the cases are too small and too short to rank"
                     + " backends; they show that everything runs.");

@@ -1,25 +1,24 @@
 package dev.queuebench.suite.workload;
 
-import java.util.List;
+import dev.queuebench.api.Footprint;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
- * One comparable figure from the different {@code footprint()} maps of the backends: the bytes they hold for the
- * queues. Each backend names its own figures; this list says which of them are bytes of queue data.
+ * The one figure comparable across the backends' different {@code footprint()} maps: {@link Footprint#STORED_BYTES},
+ * the bytes a backend's storage holds for its queues as the backend itself counts them. A backend that cannot tell
+ * has none, and is left out of the footprint figures rather than shown as empty.
  */
 public final class Footprints {
-    /** The figures summed, as each backend names them. */
-    static final List<String> BYTE_FIGURES = List.of("table_bytes", "index_bytes", "used_memory_bytes",
-            "database_bytes", "wal_bytes", "payload_bytes");
-
     /** How the figure is made, for captions and caveats. */
-    public static final String DEFINITION = "PostgreSQL table + index bytes, Redis used_memory (the whole server),"
-            + " SQLite database + WAL file bytes, the memory backend's payload bytes";
+    public static final String DEFINITION = "each backend's own stored_bytes figure (its README says what it counts;"
+            + " a backend that cannot tell is left out)";
 
     private Footprints() {}
 
-    /** The sum of the {@link #BYTE_FIGURES} present in {@code footprint}. */
-    public static long bytes(Map<String, Long> footprint) {
-        return BYTE_FIGURES.stream().mapToLong(k -> footprint.getOrDefault(k, 0L)).sum();
+    /** The stored bytes in {@code footprint}, empty when the backend did not give them. */
+    public static OptionalLong bytes(Map<String, Long> footprint) {
+        Long bytes = footprint.get(Footprint.STORED_BYTES);
+        return bytes == null ? OptionalLong.empty() : OptionalLong.of(bytes);
     }
 }

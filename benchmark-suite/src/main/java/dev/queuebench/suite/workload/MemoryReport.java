@@ -11,6 +11,7 @@ import dev.queuebench.suite.report.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What the report shows of the memory suite: its table, the client heap, the backend footprint and the server's
@@ -40,9 +41,10 @@ final class MemoryReport implements SuiteReport {
             table.cell("GCs (pause)", r, m.gcCount() + " (" + m.gcPauseMs() + " ms)");
             table.cell("threads peak", r, Integer.toString(m.threadsPeak()));
             if (!m.samples().isEmpty()) {
-                table.cell("backend footprint, first → last", r,
-                        Table.mib(Footprints.bytes(m.samples().getFirst().footprint())) + " → "
-                                + Table.mib(Footprints.bytes(m.samples().getLast().footprint())));
+                OptionalLong first = Footprints.bytes(m.samples().getFirst().footprint());
+                OptionalLong last = Footprints.bytes(m.samples().getLast().footprint());
+                table.cell("backend footprint, first → last", r, first.isPresent() && last.isPresent()
+                        ? Table.mib(first.getAsLong()) + " → " + Table.mib(last.getAsLong()) : "not told");
                 table.cell("backend's own figures at the end", r, m.samples().getLast().footprint().toString());
             }
             List<MemorySample> server = m.samples().stream().filter(s -> s.serverRssBytes() != null).toList();
@@ -74,8 +76,12 @@ final class MemoryReport implements SuiteReport {
                 String target = r.id().target();
                 heap.add(new Plot.Line(target, target, "", seconds,
                         samples.stream().map(s -> s.heapBytes() / MIB).toList()));
-                footprint.add(new Plot.Line(target, target, "", seconds,
-                        samples.stream().map(s -> Footprints.bytes(s.footprint()) / MIB).toList()));
+                List<MemorySample> told = samples.stream().filter(s -> Footprints.bytes(s.footprint()).isPresent())
+                        .toList();
+                if (!told.isEmpty()) {
+                    footprint.add(new Plot.Line(target, target, "", told.stream().map(s -> s.tMs() / 1000.0).toList(),
+                            told.stream().map(s -> Footprints.bytes(s.footprint()).getAsLong() / MIB).toList()));
+                }
                 List<MemorySample> read = samples.stream().filter(s -> s.serverRssBytes() != null).toList();
                 if (!read.isEmpty()) {
                     server.add(new Plot.Line(target, target, "", read.stream().map(s -> s.tMs() / 1000.0).toList(),
@@ -116,7 +122,8 @@ final class MemoryReport implements SuiteReport {
                 new Dimension("backend footprint", "peak during the sustained run: " + Footprints.DEFINITION, "MiB",
                         false, summary.perTarget(mine, m -> m.stream().filter(r -> r.memory() != null)
                         .flatMap(r -> r.memory().samples().stream())
-                        .mapToDouble(s -> Footprints.bytes(s.footprint()) / (double) (1 << 20))
+                        .map(s -> Footprints.bytes(s.footprint())).filter(OptionalLong::isPresent)
+                        .mapToDouble(bytes -> bytes.getAsLong() / (double) (1 << 20))
                         .max())));
     }
 

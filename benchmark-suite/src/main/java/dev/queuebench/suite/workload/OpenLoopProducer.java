@@ -17,9 +17,13 @@ import java.util.function.LongFunction;
  * Enqueues at a fixed rate on a schedule fixed in advance: job i is intended at {@code start + i / rate}, and that
  * intended time travels in its payload. When the backend (or this producer) falls behind, later jobs keep their
  * intended times, so the delay shows up in the measured latency instead of being omitted (no coordinated
- * omission). One producer thread per 1000 jobs/s of rate, at most four, share the schedule.
+ * omission). {@link #THREADS} producer threads share the schedule, each taking the next job when its last enqueue
+ * returned, so a backend whose enqueue outlasts the period (a publish confirmed after a disk flush) still gets the
+ * rate asked for, as from a service with a few request threads, rather than being throttled by one caller.
  */
 public final class OpenLoopProducer {
+    /** Producer threads: up to this many enqueues are in flight when the backend is slower than the rate. */
+    static final int THREADS = 4;
     private final QueueBackend backend;
     private final String queue;
     private final int ratePerSecond;
@@ -83,9 +87,8 @@ public final class OpenLoopProducer {
             }
             costs.addSince(mark);
         };
-        int threads = Math.min(4, Math.max(1, (ratePerSecond + 999) / 1000));
         List<Thread> started = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        for (int t = 0; t < THREADS; t++) {
             started.add(Thread.ofPlatform().name("qb-producer-" + t).daemon(true).start(producer));
         }
         for (Thread t : started) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report of a fixed run, rendered again, is the same to the byte as the golden files written by the report code
- * of commit 974ac4e (before the suites drew their own sections). The fixture {@code golden/run.json} is a smoke run
+ * of commit 974ac4e (before the suites drew their own sections), changed since only where the footprint became each
+ * backend's {@code stored_bytes}. The fixture {@code golden/run.json} is a smoke run
  * of memory and sqlite through every suite, compared with {@code golden/baseline.json}, an earlier one; its targets
  * and comparison are computed again here. {@code -Dgolden.rewrite=true} writes the golden files anew instead.
  */

@@ -77,6 +77,17 @@ class SelectionSummaryTest {
                 "| stall when the leader dies | **pg/skip** 2.10 s | 1.43× lower than redis/lua |");
     }
 
+    @Test
+    void theFootprintRowRanksTheStoredBytesEachBackendTellsAndLeavesOutOneThatCannotTell() {
+        String md = summary(List.of(
+                Records.withFootprint("redis/lua", Map.of("stored_bytes", 3L << 20, "keys", 10L)),
+                Records.withFootprint("pg/skip", Map.of("stored_bytes", 1L << 20, "table_bytes", 1L << 20)),
+                Records.withFootprint("pg/optimistic", Map.of("queues", 1L, "table_bytes", 9L << 20))));
+
+        assertThat(md).contains("| backend footprint | **pg/skip** 1.00 MiB | 3.00× lower than redis/lua |"
+                + " pg/skip 1.00 MiB · redis/lua 3.00 MiB |");
+    }
+
     private static String summary(List<ResultRecord> records) {
         Map<String, Declared> capabilities = Map.of(
                 "redis/lua", new Declared(Durability.VOLATILE, Ordering.ORDER_STRICT, true, 1, true),
