@@ -423,9 +423,25 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                 "streams", account.getStreams(), "consumers", account.getConsumers()));
     }
 
+    /**
+     * Waits (up to {@code requestTimeout} in all) for the queue creations this backend started, then closes: an
+     * enqueue does not wait for the consumers, and a creation cut off half way would leave another backend a consumer
+     * the cluster has not elected a leader for yet.
+     */
     @Override
     protected void doClose() {
         leases.close();
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+        for (QueueStreams.Creation creation : streams.values()) {
+            try {
+                creation.all().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | CancellationException | TimeoutException e) {
+                // a failed creation is tried anew by whoever uses the queue next; one too slow is left to go on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         closeQuietly(connection);
     }
 
