@@ -142,8 +142,10 @@ final class NatsQueueBackend extends AbstractQueueBackend {
 
     /**
      * Publishes every job, then waits for every acknowledgement; a failure leaves the jobs published before it. A job
-     * whose {@code runAt} is ahead when the call starts goes to the delayed stream. On a queue's first use it waits
-     * only for the streams it publishes to, not for the consumers or the other streams.
+     * whose {@code runAt} is ahead when the call starts goes to the delayed stream. On a queue's first use each job
+     * waits only for the stream it goes to; when one of them may run now the call returns once the queue's claim set
+     * (its streams and consumers) exists too, so that any backend can claim it at once; jobs that all run later
+     * return without it (the creation goes on while they wait for their {@code runAt}).
      */
     @Override
     protected List<String> doEnqueueAll(String queue, List<JobRequest> requests) {
@@ -177,6 +179,9 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         for (int i = 0; i < acks.size(); i++) {
             long sequence = await(acks.get(i), "publishing a job to '" + queue + "'").getSeqno();
             ids.add(delayed.get(i) ? "d" + sequence : Long.toString(sequence));
+        }
+        if (delayed.contains(false)) {
+            step(queue, creation, creation.claimable());
         }
         return ids;
     }
