@@ -61,6 +61,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     private static final String LEASE_EXPIRED = "lease expired";
     /** How often a claim waiting for its queue's streams to be created looks whether the backend closed. */
     private static final Duration CREATION_LOOK_AT_CLOSE = Duration.ofMillis(100);
+    /** The delay a delayed job that came due during a zero-wait claim is given back with. */
+    private static final Duration CAME_DUE_MEANWHILE = Duration.ofMillis(1);
 
     private final NatsConfig config;
     private final Connection connection;
@@ -191,6 +193,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     @Override
     protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
         long deadline = System.nanoTime() + waitTimeout.toNanos(); // the wait includes creating a new queue's streams
+        Instant calledAt = Instant.now();
+        Instant dueBy = null; // moved: the delayed jobs due when the claim looks
         QueueStreams queueStreams = claimableBy(queue, deadline);
         if (queueStreams == null) {
             // the wait ran out (or the backend closed) before the queue's creation ended: the claim still looks when
@@ -200,9 +204,12 @@ final class NatsQueueBackend extends AbstractQueueBackend {
             }
             QueueStreams.Creation creation = creation(queue);
             queueStreams = step(queue, creation, creation.claimable());
+            // one that may not wait, held up by the creation, answers for the moment it was called: a delayed job
+            // that came due meanwhile is the next claim's
+            dueBy = waitTimeout.isZero() ? calledAt : null;
         }
         while (true) {
-            moveDueJobs(queueStreams);
+            moveDueJobs(queueStreams, dueBy == null ? Instant.now() : dueBy);
             long now = System.nanoTime();
             Duration window = Duration.ofNanos(Math.max(0, Math.min(deadline - now,
                     config.pollInterval().toNanos())));
@@ -342,8 +349,12 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                 config.requestTimeout());
     }
 
-    /** Moves the delayed jobs that came due to the work stream, at most once per poll interval per queue. */
-    private void moveDueJobs(QueueStreams queueStreams) {
+    /**
+     * Moves the delayed jobs due by {@code dueBy} to the work stream, at most once per poll interval per queue, and
+     * gives the others back until they come due. A job that came due after {@code dueBy} is given back at once, and
+     * the next claim looks again without waiting for the poll interval.
+     */
+    private void moveDueJobs(QueueStreams queueStreams, Instant dueBy) {
         long now = System.nanoTime();
         Long last = lastMove.get(queueStreams.queue());
         if (last != null && now - last < config.pollInterval().toNanos()) {
@@ -352,8 +363,12 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         lastMove.put(queueStreams.queue(), now);
         for (Delivery delivery : pulls.pull(queueStreams.delayed(), QueueStreams.MOVER, MOVE_BATCH, Duration.ZERO)) {
             JobHeaders job = JobHeaders.read(delivery.message().getHeaders(), "d" + delivery.streamSequence());
-            Duration untilDue = Duration.between(Instant.now(), job.runAt());
-            if (untilDue.toMillis() > 0) {
+            if (Duration.between(dueBy, job.runAt()).toMillis() > 0) {
+                Duration untilDue = Duration.between(Instant.now(), job.runAt());
+                if (untilDue.toMillis() <= 0) {
+                    untilDue = CAME_DUE_MEANWHILE;
+                    lastMove.remove(queueStreams.queue());
+                }
                 pulls.gaveBack(delivery, untilDue);
                 settle(delivery.ackSubject(), "-NAK {\"delay\":" + untilDue.toNanos() + "}");
                 continue;
