@@ -108,7 +108,7 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
      * cluster every stream and consumer is a Raft group of its own, whose first leader is elected after a random
      * campaign timeout (100 to 800 ms in nats-server 2.9), so one step costs up to about a second there.
      *
-     * @param work null inside when the stream exists with another definition, as for the other streams
+     * @param work its value is null when the stream exists with another definition (so for the other streams)
      */
     record Creation(QueueStreams streams, CompletableFuture<StreamInfo> work, CompletableFuture<StreamInfo> delayed,
             CompletableFuture<StreamInfo> parts, CompletableFuture<QueueStreams> claimable,
