@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     private static final String LEASE_EXPIRED = "lease expired";
     /** How often a claim waiting for its queue's streams to be created looks whether the backend closed. */
     private static final Duration CREATION_LOOK_AT_CLOSE = Duration.ofMillis(100);
+    /** The delay a delayed job that came due during a zero-wait claim is given back with. */
+    private static final Duration CAME_DUE_MEANWHILE = Duration.ofMillis(1);
 
     private final NatsConfig config;
     private final Connection connection;
@@ -70,7 +73,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     private final Capabilities capabilities;
     /** The largest payload that travels in the job message itself. */
     private final int partBytes;
-    private final Map<String, CompletableFuture<QueueStreams>> streams = new ConcurrentHashMap<>();
+    /** Each queue's streams, created on first use by this backend (or being created). */
+    private final Map<String, QueueStreams.Creation> streams = new ConcurrentHashMap<>();
     private final Map<String, Long> lastMove = new ConcurrentHashMap<>();
     /** When this backend's retries (naks with delay) come due, per queue: what {@code stats} counts as scheduled. */
     private final Map<String, ConcurrentLinkedQueue<Long>> retries = new ConcurrentHashMap<>();
@@ -138,11 +142,18 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         return doEnqueueAll(queue, List.of(request)).getFirst();
     }
 
-    /** Publishes every job, then waits for every acknowledgement; a failure leaves the jobs published before it. */
+    /**
+     * Publishes every job, then waits for every acknowledgement; a failure leaves the jobs published before it. A job
+     * whose {@code runAt} is ahead when the call starts goes to the delayed stream. On a queue's first use each job
+     * waits only for the stream it goes to; when one of them may run now the call returns once the queue's claim set
+     * (its streams and consumers) exists too, so that any backend can claim it at once; jobs that all run later
+     * return without it (the creation goes on while they wait for their {@code runAt}).
+     */
     @Override
     protected List<String> doEnqueueAll(String queue, List<JobRequest> requests) {
-        QueueStreams queueStreams = streams(queue);
         Instant now = Instant.now();
+        QueueStreams.Creation creation = creation(queue);
+        QueueStreams queueStreams = creation.streams();
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(requests.size());
         List<Boolean> delayed = new ArrayList<>(requests.size());
         for (JobRequest request : requests) {
@@ -152,12 +163,16 @@ final class NatsQueueBackend extends AbstractQueueBackend {
             }
             boolean later = request.runAt() != null && request.runAt().isAfter(now);
             boolean inParts = request.payload().length > partBytes;
+            if (inParts) {
+                step(queue, creation, creation.parts());
+            }
             String parts = inParts ? call("storing a large payload in parts",
                     () -> PayloadParts.store(jetStream, queueStreams, request.payload(), partBytes)) : null;
             JobHeaders job = new JobHeaders(null, now, request.priority(), request.maxAttempts(), 0,
                     later ? request.runAt() : null, null, parts);
             String subject = later ? queueStreams.delayedSubject() : queueStreams.workSubject();
             String stream = later ? queueStreams.delayed() : queueStreams.work();
+            step(queue, creation, later ? creation.delayed() : creation.work());
             acks.add(jetStream.publishAsync(subject, job.toHeaders(null), inParts ? new byte[0] : request.payload(),
                     PublishOptions.builder().expectedStream(stream).build()));
             delayed.add(later);
@@ -167,6 +182,9 @@ final class NatsQueueBackend extends AbstractQueueBackend {
             long sequence = await(acks.get(i), "publishing a job to '" + queue + "'").getSeqno();
             ids.add(delayed.get(i) ? "d" + sequence : Long.toString(sequence));
         }
+        if (delayed.contains(false)) {
+            step(queue, creation, creation.claimable());
+        }
         return ids;
     }
 
@@ -175,14 +193,23 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     @Override
     protected List<ClaimedJob> doClaim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
         long deadline = System.nanoTime() + waitTimeout.toNanos(); // the wait includes creating a new queue's streams
-        // a claim that may not wait looks at the queue whatever its creation costs; one that waits gives up at its
-        // deadline (or at close) if the streams are not there yet: its wait ran out before it could look
-        QueueStreams queueStreams = waitTimeout.isZero() ? streams(queue) : streamsBy(queue, deadline);
+        Instant calledAt = Instant.now();
+        Instant dueBy = null; // moved: the delayed jobs due when the claim looks
+        QueueStreams queueStreams = claimableBy(queue, deadline);
         if (queueStreams == null) {
-            return List.of();
+            // the wait ran out (or the backend closed) before the queue's creation ended: the claim still looks when
+            // jobs are there, whatever the rest of the creation costs
+            if (isClosed() || !jobsWhileCreating(queue, waitTimeout.isZero())) {
+                return List.of();
+            }
+            QueueStreams.Creation creation = creation(queue);
+            queueStreams = step(queue, creation, creation.claimable());
+            // one that may not wait, held up by the creation, answers for the moment it was called: a delayed job
+            // that came due meanwhile is the next claim's
+            dueBy = waitTimeout.isZero() ? calledAt : null;
         }
         while (true) {
-            moveDueJobs(queueStreams);
+            moveDueJobs(queueStreams, dueBy == null ? Instant.now() : dueBy);
             long now = System.nanoTime();
             Duration window = Duration.ofNanos(Math.max(0, Math.min(deadline - now,
                     config.pollInterval().toNanos())));
@@ -203,6 +230,25 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                 return claimed;
             }
         }
+    }
+
+    /**
+     * Whether a claim whose wait ran out during the queue's creation should still wait for it: when its work stream
+     * holds jobs. While the consumer {@code workers} does not exist it cannot have delivered any, so an empty work
+     * stream means nothing to claim (a delayed job can be moved only once the consumer {@code mover} exists); this
+     * spares the claim the consumers' creation (on a cluster up to about a second). A claim that may not wait looks
+     * whatever the work stream's creation costs; one that waited gives up when the work stream is not there yet.
+     */
+    private boolean jobsWhileCreating(String queue, boolean waitForTheWorkStream) {
+        QueueStreams.Creation creation = creation(queue);
+        if (creation.claimable().isDone()) {
+            return true;
+        }
+        if (!waitForTheWorkStream && !creation.work().isDone()) {
+            return false;
+        }
+        step(queue, creation, creation.work());
+        return creation.claimable().isDone() || state(creation.streams().work()).getMsgCount() > 0;
     }
 
     /** One pull of up to {@code maxJobs} (pull-batch), or pulls of one until {@code maxJobs} (pull-one). */
@@ -303,8 +349,12 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                 config.requestTimeout());
     }
 
-    /** Moves the delayed jobs that came due to the work stream, at most once per poll interval per queue. */
-    private void moveDueJobs(QueueStreams queueStreams) {
+    /**
+     * Moves the delayed jobs due by {@code dueBy} to the work stream, at most once per poll interval per queue, and
+     * gives the others back until they come due. A job that came due after {@code dueBy} is given back at once, and
+     * the next claim looks again without waiting for the poll interval.
+     */
+    private void moveDueJobs(QueueStreams queueStreams, Instant dueBy) {
         long now = System.nanoTime();
         Long last = lastMove.get(queueStreams.queue());
         if (last != null && now - last < config.pollInterval().toNanos()) {
@@ -313,8 +363,12 @@ final class NatsQueueBackend extends AbstractQueueBackend {
         lastMove.put(queueStreams.queue(), now);
         for (Delivery delivery : pulls.pull(queueStreams.delayed(), QueueStreams.MOVER, MOVE_BATCH, Duration.ZERO)) {
             JobHeaders job = JobHeaders.read(delivery.message().getHeaders(), "d" + delivery.streamSequence());
-            Duration untilDue = Duration.between(Instant.now(), job.runAt());
-            if (untilDue.toMillis() > 0) {
+            if (Duration.between(dueBy, job.runAt()).toMillis() > 0) {
+                Duration untilDue = Duration.between(Instant.now(), job.runAt());
+                if (untilDue.toMillis() <= 0) {
+                    untilDue = CAME_DUE_MEANWHILE;
+                    lastMove.remove(queueStreams.queue());
+                }
                 pulls.gaveBack(delivery, untilDue);
                 settle(delivery.ackSubject(), "-NAK {\"delay\":" + untilDue.toNanos() + "}");
                 continue;
@@ -370,7 +424,8 @@ final class NatsQueueBackend extends AbstractQueueBackend {
 
     @Override
     protected long doPurge(String queue) {
-        QueueStreams queueStreams = streams(queue);
+        QueueStreams.Creation creation = creation(queue);
+        QueueStreams queueStreams = step(queue, creation, creation.all());
         long purged = 0;
         for (String stream : List.of(queueStreams.work(), queueStreams.delayed(), queueStreams.dead())) {
             purged += call("purging '" + stream + "'", () -> management.purgeStream(stream)).getPurged();
@@ -390,33 +445,65 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                 "streams", account.getStreams(), "consumers", account.getConsumers()));
     }
 
+    /**
+     * Waits (up to {@code requestTimeout} in all) for the queue creations this backend started, then closes: an
+     * enqueue does not wait for the consumers, and a creation cut off half way would leave another backend a consumer
+     * the cluster has not elected a leader for yet.
+     */
     @Override
     protected void doClose() {
         leases.close();
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+        for (QueueStreams.Creation creation : streams.values()) {
+            try {
+                creation.all().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | CancellationException | TimeoutException e) {
+                // a failed creation is tried anew by whoever uses the queue next; one too slow is left to go on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         closeQuietly(connection);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    /** The queue's streams, created on first use by this backend (or waiting for the creation under way). */
+    /**
+     * The queue's streams, created on first use by this backend (or waiting for the creation under way), all but the
+     * parts stream, which those who use it wait for themselves.
+     */
     private QueueStreams streams(String queue) {
+        QueueStreams.Creation creation = creation(queue);
+        return step(queue, creation, creation.claimable());
+    }
+
+    /** What a step of the queue's creation gave, waiting for it; its failure forgets the creation, to be tried anew. */
+    private <T> T step(String queue, QueueStreams.Creation creation, CompletableFuture<T> step) {
         try {
-            return creation(queue).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            return step.join();
+        } catch (CompletionException | CancellationException e) {
+            throw creationFailed(queue, creation, e);
         }
     }
 
+    private QueueException creationFailed(String queue, QueueStreams.Creation creation, Exception e) {
+        streams.remove(queue, creation);
+        Throwable cause = e.getCause() instanceof CompletionException inner ? inner.getCause() : e.getCause();
+        return NatsErrors.translate(cause instanceof Exception ex ? ex : e, config,
+                "creating the streams of '" + queue + "'");
+    }
+
     /**
-     * The queue's streams once they exist, or null when {@code deadline} ({@link System#nanoTime}) passes or the
-     * backend closes first: the creation goes on for the next call.
+     * The queue's streams once those a claim uses exist, or null when {@code deadline} ({@link System#nanoTime})
+     * passes or the backend closes first: the creation goes on for the next call.
      */
-    private QueueStreams streamsBy(String queue, long deadline) {
-        CompletableFuture<QueueStreams> creation = creation(queue);
+    private QueueStreams claimableBy(String queue, long deadline) {
+        QueueStreams.Creation creation = creation(queue);
         while (true) {
             long left = deadline - System.nanoTime();
             try {
-                return creation.get(Math.max(0, Math.min(left, CREATION_LOOK_AT_CLOSE.toNanos())),
+                return creation.claimable().get(Math.max(0, Math.min(left, CREATION_LOOK_AT_CLOSE.toNanos())),
                         TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 if (left <= 0 || isClosed()) {
@@ -426,8 +513,7 @@ final class NatsQueueBackend extends AbstractQueueBackend {
                 if (isClosed()) {
                     return null;
                 }
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : new QueueException(
-                        "creating the streams of '" + queue + "'", e.getCause());
+                throw creationFailed(queue, creation, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
@@ -436,35 +522,22 @@ final class NatsQueueBackend extends AbstractQueueBackend {
     }
 
     /**
-     * The creation of the queue's streams, started on first use on a thread of its own so that a claim may give up
-     * waiting for it at its deadline (under CPU load creating six JetStream assets took up to 2.9 s here); a failed
-     * creation is forgotten, to be tried anew.
+     * The creation of the queue's streams and consumers, started on first use, every step on a thread of its own, so
+     * that a call waits only for the steps it uses and a claim may give up waiting at its deadline (under CPU load
+     * creating six JetStream assets took up to 2.9 s here, and on a cluster each is a Raft group electing its first
+     * leader); a failed creation is forgotten, to be tried anew.
      */
-    private CompletableFuture<QueueStreams> creation(String queue) {
-        CompletableFuture<QueueStreams> known = streams.get(queue);
+    private QueueStreams.Creation creation(String queue) {
+        QueueStreams.Creation known = streams.get(queue);
         if (known != null) {
             return known;
         }
-        CompletableFuture<QueueStreams> created = new CompletableFuture<>();
-        known = streams.putIfAbsent(queue, created);
-        if (known != null) {
-            return known;
-        }
-        Thread.ofVirtual().name("nats-streams-" + queue).start(() -> {
-            QueueStreams queueStreams = QueueStreams.of(config.prefix(), queue);
+        return streams.computeIfAbsent(queue, q -> {
             long asOf = System.nanoTime();
-            try {
-                if (call("creating the streams of '" + queue + "'", () -> queueStreams.create(management, config))) {
-                    // no delayed job was there when it was created: the first claim need not look for due ones
-                    lastMove.putIfAbsent(queue, asOf);
-                }
-                created.complete(queueStreams);
-            } catch (RuntimeException e) {
-                streams.remove(queue, created);
-                created.completeExceptionally(e);
-            }
+            // no delayed job was there when it was created: the first claim need not look for due ones
+            return QueueStreams.of(config.prefix(), q).create(management, config,
+                    () -> lastMove.putIfAbsent(q, asOf));
         });
-        return created;
     }
 
     /** A job's payload: the message's own data, or its parts read back. */

@@ -12,10 +12,10 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The names and definitions of one queue's four streams, all file-stored: {@code work} (work-queue retention, the
@@ -37,6 +37,8 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
     private static final int NAME_IN_USE = 10058;
     /** JetStream's error code for a consumer that exists with another configuration. */
     private static final int CONSUMER_EXISTS = 10148;
+    /** How long a consumer's creation waits before asking again while the server does not know its stream yet. */
+    private static final Duration STREAM_NOT_KNOWN_YET = Duration.ofMillis(5);
 
     /** The streams of {@code queue} under {@code prefix}. */
     static QueueStreams of(String prefix, String queue) {
@@ -65,33 +67,98 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
     }
 
     /**
-     * Creates the streams and consumers that do not exist yet, leaving existing ones as they are, each stream with
-     * its consumer at once beside the others (two round trips, not six: under CPU load each costs tens to hundreds
-     * of milliseconds); true when the delayed stream held no job once it existed.
+     * Starts creating the streams and consumers that do not exist yet, leaving existing ones as they are: every step
+     * on a thread of its own, at once but for the parts stream, each consumer beside its stream (see
+     * {@link Creation}); {@code delayedWasEmpty} runs before the claim's part of the creation completes when the
+     * delayed stream held no job once it existed.
      */
-    boolean create(JetStreamManagement jsm, NatsConfig config) throws IOException, JetStreamApiException {
+    Creation create(JetStreamManagement jsm, NatsConfig config, Runnable delayedWasEmpty) {
         int replicas = config.replicas();
-        try (ExecutorService creating = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<StreamInfo> workStream = creating.submit(() -> {
-                StreamInfo info = addStream(jsm, stream(work, workSubject(), RetentionPolicy.WorkQueue, replicas));
-                addConsumer(jsm, work, workers(config));
-                return info;
-            });
-            Future<StreamInfo> delayedStream = creating.submit(() -> {
-                StreamInfo info = addStream(jsm, stream(delayed, delayedSubject(), RetentionPolicy.WorkQueue,
-                        replicas));
-                addConsumer(jsm, delayed, mover(config));
-                return info;
-            });
-            Future<StreamInfo> deadStream = creating.submit(() ->
-                    addStream(jsm, stream(dead, deadSubject(), RetentionPolicy.Limits, replicas)));
-            Future<StreamInfo> partsStream = creating.submit(() ->
-                    addStream(jsm, stream(parts, subject + ".parts.>", RetentionPolicy.Limits, replicas)));
-            StreamInfo delayedInfo = outcome(delayedStream);
-            outcome(workStream);
-            outcome(deadStream);
-            outcome(partsStream);
-            return delayedInfo != null && delayedInfo.getStreamState().getMsgCount() == 0;
+        CompletableFuture<StreamInfo> workStream = step(() ->
+                addStream(jsm, stream(work, workSubject(), RetentionPolicy.WorkQueue, replicas)));
+        CompletableFuture<StreamInfo> delayedStream = step(() ->
+                addStream(jsm, stream(delayed, delayedSubject(), RetentionPolicy.WorkQueue, replicas)));
+        CompletableFuture<StreamInfo> workersConsumer = step(() ->
+                addConsumerBeside(jsm, work, workers(config), workStream));
+        CompletableFuture<StreamInfo> moverConsumer = step(() ->
+                addConsumerBeside(jsm, delayed, mover(config), delayedStream));
+        CompletableFuture<StreamInfo> deadStream = step(() ->
+                addStream(jsm, stream(dead, deadSubject(), RetentionPolicy.Limits, replicas)));
+        // the stream only a large payload needs comes after those a claim waits for, not competing with them
+        CompletableFuture<StreamInfo> partsStream = CompletableFuture.allOf(workStream, delayedStream, deadStream)
+                .handle((done, failure) -> null).thenCompose(done -> step(() ->
+                        addStream(jsm, stream(parts, subject + ".parts.>", RetentionPolicy.Limits, replicas))));
+        CompletableFuture<QueueStreams> claimable = CompletableFuture.allOf(workStream, delayedStream, deadStream,
+                workersConsumer, moverConsumer).thenApply(done -> {
+                    StreamInfo delayedInfo = delayedStream.join();
+                    if (delayedInfo != null && delayedInfo.getStreamState().getMsgCount() == 0) {
+                        delayedWasEmpty.run();
+                    }
+                    return this;
+                });
+        CompletableFuture<QueueStreams> all = CompletableFuture.allOf(claimable, partsStream)
+                .thenApply(done -> this);
+        return new Creation(this, workStream, delayedStream, partsStream, claimable, all);
+    }
+
+    /**
+     * One queue's creation under way, a future per step a call may wait for: the work stream (to publish a job),
+     * the delayed one (to publish a job that runs later), the parts one (a large payload), the five a claim, a
+     * settlement or a look uses (work, delayed and dead streams, both consumers) and the whole (to purge). On a
+     * cluster every stream and consumer is a Raft group of its own, whose first leader is elected after a random
+     * campaign timeout (100 to 800 ms in nats-server 2.9), so one step costs up to about a second there.
+     *
+     * @param work its value is null when the stream exists with another definition (so for the other streams)
+     */
+    record Creation(QueueStreams streams, CompletableFuture<StreamInfo> work, CompletableFuture<StreamInfo> delayed,
+            CompletableFuture<StreamInfo> parts, CompletableFuture<QueueStreams> claimable,
+            CompletableFuture<QueueStreams> all) {
+    }
+
+    /** A checked step of a creation. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws IOException, JetStreamApiException;
+    }
+
+    /** Runs {@code step} on a virtual thread of its own; its exception completes the future. */
+    private static <T> CompletableFuture<T> step(Step<T> step) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("nats-create").start(() -> {
+            try {
+                result.complete(step.run());
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Creates a consumer while its stream is being created rather than after: the server takes the consumer as soon
+     * as it knows the stream (before the stream's leader is elected), so the two elections overlap; asks again while
+     * the server does not know the stream yet, until the stream's creation ended. Returns null.
+     */
+    private static StreamInfo addConsumerBeside(JetStreamManagement jsm, String stream,
+            ConsumerConfiguration consumer, CompletableFuture<StreamInfo> streamCreation)
+            throws IOException, JetStreamApiException {
+        boolean askedAfterTheStream = false;
+        while (true) {
+            boolean streamDone = streamCreation.isDone();
+            try {
+                addConsumer(jsm, stream, consumer);
+                return null;
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != NatsErrors.STREAM_NOT_FOUND || askedAfterTheStream) {
+                    throw e;
+                }
+                if (streamDone) {
+                    outcome(streamCreation); // the stream's own failure, if it failed
+                    askedAfterTheStream = true;
+                } else {
+                    LockSupport.parkNanos(STREAM_NOT_KNOWN_YET.toNanos());
+                }
+            }
         }
     }
 
@@ -118,7 +185,7 @@ record QueueStreams(String queue, String work, String delayed, String dead, Stri
                 .build();
     }
 
-    /** What one creation returned, its failure rethrown as thrown. */
+    /** What one step returned, its failure rethrown as thrown. */
     private static <T> T outcome(Future<T> creation) throws IOException, JetStreamApiException {
         try {
             return creation.get();
