@@ -3,6 +3,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The ceilings the MariaDB backend's drain rates are held against: how fast a plain JDBC loop, with 4 threads,
  * claims and deletes rows of a bare InnoDB table the way MariaDB 10.11 allows, one row and 50 rows at a time. Each
  * claim is one READ COMMITTED transaction: SELECT id ... ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED, DELETE ...
- * WHERE id IN (those), COMMIT (a one-statement DELETE over a SKIP LOCKED pick scans the whole table in 10.11).
+ * WHERE id IN (those), COMMIT (a one-statement DELETE over a SKIP LOCKED pick scans the whole table in 10.11). A
+ * transaction InnoDB rolls back as a deadlock victim is tried again, as the backend does, and counted.
  *
  * <p>Run by claim-ceiling.sh. Arguments: JDBC URL of the server (no database), rows, seconds per run, repetitions.
  * Works in a database of its own, qb_ceiling, dropped at the end.
@@ -37,8 +39,10 @@ public final class ClaimCeiling {
                 List<Double> rates = new ArrayList<>();
                 for (int r = 0; r < repetitions; r++) {
                     fill(url, rows);
-                    rates.add(drain(url, batch, seconds));
-                    System.out.printf("%2d-row claim+delete, run %d: %8.0f rows/s%n", batch, r + 1, rates.getLast());
+                    AtomicLong deadlocks = new AtomicLong();
+                    rates.add(drain(url, batch, seconds, deadlocks));
+                    System.out.printf("%2d-row claim+delete, run %d: %8.0f rows/s (%d deadlocks retried)%n", batch,
+                            r + 1, rates.getLast(), deadlocks.get());
                 }
                 Collections.sort(rates);
                 System.out.printf("%2d-row claim+delete, median of %d: %8.0f rows/s (%d threads, %d s runs, %d rows)%n",
@@ -60,7 +64,7 @@ public final class ClaimCeiling {
     }
 
     /** Rows claimed and deleted per second by {@link #THREADS} threads over {@code seconds}, after a 1 s warm-up. */
-    private static double drain(String url, int batch, int seconds) throws Exception {
+    private static double drain(String url, int batch, int seconds, AtomicLong deadlocks) throws Exception {
         AtomicLong deleted = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(THREADS);
@@ -68,7 +72,7 @@ public final class ClaimCeiling {
         for (int t = 0; t < THREADS; t++) {
             Thread.ofPlatform().daemon().start(() -> {
                 try {
-                    claimAndDelete(url, batch, deleted, stop);
+                    claimAndDelete(url, batch, deleted, stop, deadlocks);
                 } catch (Throwable e) {
                     failures.add(e);
                 } finally {
@@ -93,8 +97,8 @@ public final class ClaimCeiling {
         return (after - before) / (elapsed / 1e9);
     }
 
-    private static void claimAndDelete(String url, int batch, AtomicLong deleted, AtomicBoolean stop)
-            throws SQLException {
+    private static void claimAndDelete(String url, int batch, AtomicLong deleted, AtomicBoolean stop,
+            AtomicLong deadlocks) throws SQLException {
         try (Connection c = DriverManager.getConnection(url)) {
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             c.setAutoCommit(false);
@@ -104,17 +108,22 @@ public final class ClaimCeiling {
                     PreparedStatement delete = c.prepareStatement("DELETE FROM t WHERE id IN (" + ids + ")")) {
                 while (!stop.get()) {
                     int n = 0;
-                    try (ResultSet rs = claim.executeQuery()) {
-                        while (rs.next()) {
-                            delete.setLong(++n, rs.getLong(1));
+                    try {
+                        try (ResultSet rs = claim.executeQuery()) {
+                            while (rs.next()) {
+                                delete.setLong(++n, rs.getLong(1));
+                            }
                         }
+                        if (n < batch) {
+                            throw new IllegalStateException("the table ran out of rows: give more rows");
+                        }
+                        delete.executeUpdate();
+                        c.commit();
+                        deleted.addAndGet(n);
+                    } catch (SQLTransactionRollbackException e) {
+                        c.rollback();
+                        deadlocks.incrementAndGet();
                     }
-                    if (n < batch) {
-                        throw new IllegalStateException("the table ran out of rows: give more rows");
-                    }
-                    delete.executeUpdate();
-                    c.commit();
-                    deleted.addAndGet(n);
                 }
             }
         }
