@@ -19,7 +19,7 @@ public final class LatencyRecorder {
     private static final int TICKS_PER_HALF_DISTANCE = 4;
     private final Recorder recorder = new Recorder(3);
     private final boolean recordAll;
-    private final long measureFromNanos;
+    private volatile long measureFromNanos;
     private final Histogram total = new Histogram(3);
 
     /** Records every job. */
@@ -32,6 +32,14 @@ public final class LatencyRecorder {
     public LatencyRecorder(long measureFromNanos) {
         this.recordAll = false;
         this.measureFromNanos = measureFromNanos;
+    }
+
+    /**
+     * From now on records only jobs intended at or after {@code nanos}: the warm-up starts when the consumers are
+     * ready (on agents, once their JVMs are up), not when the recorder was made.
+     */
+    public void measureFrom(long nanos) {
+        measureFromNanos = nanos;
     }
 
     /** Records one handler start at {@code startNanos} for a job intended at {@code intendedNanos}. */
