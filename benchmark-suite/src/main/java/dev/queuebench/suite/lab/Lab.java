@@ -179,12 +179,13 @@ public final class Lab implements AutoCloseable {
                 }
                 ns.relays.forEach(relay -> relay.delay(relayDelay));
             }
+            String classPath = WorkerProcesses.classPath(); // here: it reads this thread's context class loader
             List<CompletableFuture<String>> measured = namespaces.stream().map(ns -> CompletableFuture.supplyAsync(
                     () -> {
                         try {
                             return output("ip", "netns", "exec", ns.name,
                                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                                    "-XX:TieredStopAtLevel=1", "-cp", WorkerProcesses.classPath(),
+                                    "-XX:TieredStopAtLevel=1", "-cp", classPath,
                                     RoundTripEcho.class.getName(), "127.0.0.1:" + echo.address().getPort()).trim();
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);

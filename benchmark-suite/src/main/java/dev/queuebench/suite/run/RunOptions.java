@@ -167,7 +167,8 @@ public record RunOptions(
                 integers(given, "batch", 1, 10_000),
                 integers(given, "rate", 1, 1_000_000),
                 Optional.ofNullable(given.containsKey("duration") ? integer(given, "duration", 0, 1, 86_400) : null),
-                words(given, "task", Task.labels(), true, List.of()).stream()
+                words(given, "task", Task.labels(), true, scenario == Scenario.NETWORK ? List.of(Task.NOOP.label())
+                        : List.of()).stream()
                         .map(t -> Task.valueOf(t.toUpperCase(Locale.ROOT)))
                         .toList(),
                 integer(given, "payloadBytes", Scenario.DEFAULT_PAYLOAD_BYTES, Payload.HEADER_BYTES, 16 << 20),

@@ -24,7 +24,7 @@ public enum Scenario {
     FULL(w(1, 2, 4, 8, 16), 50_000, 3, w(100, 1_000, 5_000), 60, w(1, 2, 4, 8, 16, 32, 64),
             50_000, 200_000, 1_000_000, 200, 2_000, 20_000, 600),
     /** The network as a dimension: its cases run once per round trip of {@link #NETWORK_RTT_MICROS} (root, a lab). */
-    NETWORK(w(4), 5_000, 1, w(100, 500), 8, w(1, 4),
+    NETWORK(w(4), 5_000, 1, w(200), 8, w(1, 4),
             5_000, 10_000, 20_000, 20, 200, 2_000, 20);
 
     /** The round trips, in microseconds, the network scenario runs every case at: 0, 0.5 ms and 2 ms. */
