@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * The case shape the throughput, concurrency and stress suites share: purge the queues, fill them with jobs
  * ({@code enqueueAll} in chunks), drain them with a {@link WorkerPool} until the ledger has every job settled, check
- * the ledger, purge again. Throughput is jobs over the drain alone, from when every consumer is up. With
+ * the ledger, purge again. Throughput is jobs over the drain alone, from its first handler start. With
  * {@code workersFirst} the workers wait on empty queues and the jobs arrive as one burst while they run (the stress
  * suite's burst case).
  */
@@ -67,12 +67,8 @@ public final class Drain {
             long drainedAt;
             Consumers pool = Consumers.start(target, spec.queues(), spec.workers(), spec.batch(), spec.task(),
                     WorkerPool.LEASE, new WorkerPool.LocalEvents(ledger, latency, progress));
-            // the drain is timed from when every consumer is up (worker JVMs take seconds to start), and counts
-            // only the jobs settled from then on: the first ones up may have settled some meanwhile
-            long start = System.nanoTime();
-            long settledBeforeStart = spec.workersFirst() ? 0 : ledger.settledCount();
+            long start = starting;
             details.put("processes", Consumers.processesFor(target));
-            details.put("consumers_start_ms", (start - starting) / 1_000_000);
             try (pool) {
                 if (spec.workersFirst()) {
                     ThreadCosts.Mark mark = ThreadCosts.mark();
@@ -83,6 +79,12 @@ public final class Drain {
                 awaitDrained(backend, spec.queues(), ledger);
                 drainedAt = System.nanoTime();
             }
+            if (!spec.workersFirst() && latency.firstStartNanos().isPresent()) {
+                // a pre-filled queue's drain is timed from its first handler start: worker JVMs (other processes,
+                // agents) take seconds to start, which is not the backend's time
+                start = Math.max(starting, latency.firstStartNanos().getAsLong());
+                details.put("consumers_start_ms", (start - starting) / 1_000_000);
+            }
             Consumers.describePlacement(pool, details);
             if (spec.workersFirst()) {
                 details.put("recovery_ms", (drainedAt - start - fillNanos) / 1_000_000);
@@ -91,8 +93,7 @@ public final class Drain {
             Ledger.Verdict verdict = verdict(backend, spec.queues(), ledger, WorkerPool.LEASE);
             long drainNanos = Math.max(1, drainedAt - start);
             spec.queues().forEach(backend::purge);
-            long timed = Math.max(0, verdict.completed() - settledBeforeStart);
-            return new CaseOutcome(drainNanos / 1_000_000, timed * 1e9 / drainNanos, verdict,
+            return new CaseOutcome(drainNanos / 1_000_000, verdict.completed() * 1e9 / drainNanos, verdict,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(), pool.errors(),
                     pool.firstError(), meters.operations(), details, null,
                     filling.totals().plus(pool.costs().totals()), null);
