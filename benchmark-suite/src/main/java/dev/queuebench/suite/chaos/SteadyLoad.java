@@ -174,7 +174,7 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
     private static int rate(Scenario scenario) {
         return switch (scenario) {
             case SMOKE -> 200;
-            case QUICK -> 500;
+            case QUICK, NETWORK -> 500;
             case DEFAULT, FULL -> 1_000;
         };
     }
@@ -183,7 +183,7 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
     private static int seconds(Scenario scenario) {
         return switch (scenario) {
             case SMOKE -> 4;
-            case QUICK -> 10;
+            case QUICK, NETWORK -> 10;
             case DEFAULT -> 20;
             case FULL -> 60;
         };
@@ -196,7 +196,7 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
     private static int failoverSeconds(Scenario scenario) {
         return switch (scenario) {
             case SMOKE -> 12;
-            case QUICK -> 20;
+            case QUICK, NETWORK -> 20;
             case DEFAULT -> 30;
             case FULL -> 60;
         };

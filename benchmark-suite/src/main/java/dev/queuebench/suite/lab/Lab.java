@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -74,19 +75,22 @@ public final class Lab implements AutoCloseable {
     private static final class Namespace {
         final String name;
         final String hostVeth;
+        final String nsVeth;
         final String hostAddress;
         final List<PortRelay> relays = new ArrayList<>();
         Process agent;
         Host host;
 
-        Namespace(String name, String hostVeth, String hostAddress) {
+        Namespace(String name, String hostVeth, String nsVeth, String hostAddress) {
             this.name = name;
             this.hostVeth = hostVeth;
+            this.nsVeth = nsVeth;
             this.hostAddress = hostAddress;
         }
     }
 
     private final LabSpec spec;
+    private final boolean roundTripPerCase;
     private final String run;
     private final List<Namespace> namespaces = new ArrayList<>();
     private RoundTripEcho echo;
@@ -94,8 +98,9 @@ public final class Lab implements AutoCloseable {
     private final Thread teardownOnExit = new Thread(this::teardown, "qb-lab-teardown");
     private boolean closed;
 
-    private Lab(LabSpec spec, String run) {
+    private Lab(LabSpec spec, boolean roundTripPerCase, String run) {
         this.spec = spec;
+        this.roundTripPerCase = roundTripPerCase;
         this.run = run;
     }
 
@@ -107,9 +112,18 @@ public final class Lab implements AutoCloseable {
      * @throws UncheckedIOException   naming the command or agent that failed; what was made is removed again
      */
     public static Lab up(LabSpec spec, List<InetSocketAddress> servers, PrintStream progress) {
+        return up(spec, servers, progress, false);
+    }
+
+    /**
+     * {@link #up(LabSpec, List, PrintStream)}; with {@code roundTripPerCase} the run sets the round trip before its
+     * cases ({@link #roundTrip}), and the agents say so instead of naming the spec's.
+     */
+    public static Lab up(LabSpec spec, List<InetSocketAddress> servers, PrintStream progress,
+            boolean roundTripPerCase) {
         requireRoot();
         removeStale();
-        Lab lab = new Lab(spec, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+        Lab lab = new Lab(spec, roundTripPerCase, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
         Runtime.getRuntime().addShutdownHook(lab.teardownOnExit);
         try {
             lab.echo = RoundTripEcho.start(new InetSocketAddress("127.0.0.1", 0));
@@ -142,6 +156,57 @@ public final class Lab implements AutoCloseable {
         return namespaces.stream().map(ns -> ns.host).toList();
     }
 
+    /**
+     * Sets every namespace's round trip to {@code rttMicros} (netem on both veth ends where the kernel has it, else
+     * the host's relays, on the connections already open too), measures it again from inside each namespace the way
+     * the agents did at start (a JVM there timing the echo through the relays, in parallel) and returns the hosts
+     * with both.
+     *
+     * @throws UncheckedIOException naming the command or namespace that failed
+     */
+    public synchronized List<Host> roundTrip(long rttMicros) {
+        String half = (rttMicros / 2) + "us";
+        try {
+            if (delay == Delay.NONE && rttMicros > 0) {
+                delay = netem(namespaces.getFirst().hostVeth, half);
+            }
+            Duration relayDelay = delay == Delay.RELAYS ? Duration.ofNanos(rttMicros * 1000 / 2) : Duration.ZERO;
+            for (Namespace ns : namespaces) {
+                if (delay == Delay.NETEM) {
+                    run("tc", "qdisc", "replace", "dev", ns.hostVeth, "root", "netem", "delay", half);
+                    ip("netns", "exec", ns.name, "tc", "qdisc", "replace", "dev", ns.nsVeth, "root", "netem", "delay",
+                            half);
+                }
+                ns.relays.forEach(relay -> relay.delay(relayDelay));
+            }
+            String classPath = WorkerProcesses.classPath(); // here: it reads this thread's context class loader
+            List<CompletableFuture<String>> measured = namespaces.stream().map(ns -> CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return output("ip", "netns", "exec", ns.name,
+                                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                                    "-XX:TieredStopAtLevel=1", "-cp", classPath,
+                                    RoundTripEcho.class.getName(), "127.0.0.1:" + echo.address().getPort()).trim();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })).toList();
+            for (int i = 0; i < namespaces.size(); i++) {
+                Namespace ns = namespaces.get(i);
+                long micros = Long.parseLong(measured.get(i).join());
+                ns.host = new Host(ns.name, ns.host.agent(), ns.hostAddress, rttMicros / 1e3, micros / 1e3,
+                        rttMicros == 0 ? Delay.NONE.label : delay.label);
+            }
+            return hosts();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the lab cannot set its round trip to " + RoundTripEcho.millis(rttMicros)
+                    + ": " + e.getMessage(), e);
+        } catch (CompletionException | NumberFormatException e) {
+            throw new UncheckedIOException("the lab cannot measure its round trip of "
+                    + RoundTripEcho.millis(rttMicros) + ": " + e.getMessage(), new IOException(e));
+        }
+    }
+
     /** The process of agent {@code index} (in the order of {@link #agents()}), e.g. to kill a whole host. */
     public ProcessHandle agentProcess(int index) {
         return namespaces.get(index).agent.toHandle();
@@ -159,7 +224,7 @@ public final class Lab implements AutoCloseable {
         int[] subnet = freeSubnet();
         String hostAddress = "10.237." + subnet[0] + "." + (subnet[1] + 1);
         String nsAddress = "10.237." + subnet[0] + "." + (subnet[1] + 2);
-        Namespace ns = new Namespace(name, hostVeth, hostAddress);
+        Namespace ns = new Namespace(name, hostVeth, nsVeth, hostAddress);
         namespaces.add(ns);
         ip("netns", "add", name);
         ip("link", "add", hostVeth, "type", "veth", "peer", "name", nsVeth);
@@ -189,8 +254,8 @@ public final class Lab implements AutoCloseable {
                     + server.getPort()));
         }
         command.addAll(List.of("--echo", "127.0.0.1:" + echo.address().getPort(), "--where",
-                hostname() + " netns " + name + ", lab RTT set " + RoundTripEcho.millis(spec.rttMicros()) + " ("
-                        + delay.label + ")"));
+                hostname() + " netns " + name + (roundTripPerCase ? ", lab RTT set per case (the network scenario)"
+                        : ", lab RTT set " + RoundTripEcho.millis(spec.rttMicros()) + " (" + delay.label + ")")));
         ns.agent = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,14 +20,15 @@ import java.util.concurrent.locks.LockSupport;
  * copied both ways (Nagle off) until either side ends, each chunk held back {@code delay} in each direction (0: sent
  * at once). The lab puts one on the host (veth address to loopback) and one in each namespace (loopback to the
  * host's veth address) for every server port a backend's configuration names; where the kernel has no netem, the
- * host's relays carry the lab's round trip as that delay.
+ * host's relays carry the lab's round trip as that delay, which {@link #delay(Duration)} changes for the connections
+ * already open as well (the network scenario's round trips).
  */
 public final class PortRelay implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
 
     private final ServerSocket server;
     private final InetSocketAddress target;
-    private final long delayNanos;
+    private volatile long delayNanos;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     /** Bytes read at {@code nanoTime}, to be written {@code delayNanos} later; null bytes: the end of the stream. */
@@ -59,6 +61,14 @@ public final class PortRelay implements AutoCloseable {
         return relay;
     }
 
+    /**
+     * Holds every chunk read from now on back {@code delay} in each direction, also on connections already open;
+     * chunks already waiting keep their time and order.
+     */
+    public void delay(Duration delay) {
+        delayNanos = delay.toNanos();
+    }
+
     /** The address it listens on. */
     public InetSocketAddress listening() {
         return (InetSocketAddress) server.getLocalSocketAddress();
@@ -83,8 +93,8 @@ public final class PortRelay implements AutoCloseable {
             upstream.connect(target, 5_000);
             client.setTcpNoDelay(true);
             upstream.setTcpNoDelay(true);
-            Thread back = Thread.ofVirtual().start(() -> copy(upstream, client, delayNanos));
-            copy(client, upstream, delayNanos);
+            Thread back = Thread.ofVirtual().start(() -> copy(upstream, client));
+            copy(client, upstream);
             back.join();
         } catch (IOException e) {
             // the target refused: the client sees its connection end
@@ -99,31 +109,13 @@ public final class PortRelay implements AutoCloseable {
     }
 
     /**
-     * Copies {@code from} to {@code to} until {@code from} ends, then ends {@code to}'s output; with a delay, through
-     * a queue whose writer sends each chunk (and the end) {@code delayNanos} after it was read.
+     * Copies {@code from} to {@code to} until {@code from} ends, then ends {@code to}'s output. A chunk read while the
+     * relay's delay is 0 and none is waiting is written at once; otherwise it goes through a queue whose writer sends
+     * each chunk (and the end) the delay after it was read, so a change of delay never reorders the bytes.
      */
-    private static void copy(Socket from, Socket to, long delayNanos) {
-        if (delayNanos > 0) {
-            copyDelayed(from, to, delayNanos);
-            return;
-        }
-        byte[] buffer = new byte[BUFFER];
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            closeQuietly(from);
-            closeQuietly(to);
-        }
-    }
-
-    private static void copyDelayed(Socket from, Socket to, long delayNanos) {
+    private void copy(Socket from, Socket to) {
         BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+        AtomicInteger waiting = new AtomicInteger();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
                 OutputStream out = to.getOutputStream();
@@ -140,6 +132,7 @@ public final class PortRelay implements AutoCloseable {
                     }
                     out.write(chunk.bytes());
                     out.flush();
+                    waiting.decrementAndGet();
                 }
             } catch (IOException e) {
                 closeQuietly(from);
@@ -151,8 +144,16 @@ public final class PortRelay implements AutoCloseable {
         byte[] buffer = new byte[BUFFER];
         try {
             InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                queue.add(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
+                long delay = delayNanos;
+                if (delay == 0 && waiting.get() == 0) {
+                    out.write(buffer, 0, n); // the writer holds nothing: no chunk can be overtaken
+                    out.flush();
+                } else {
+                    waiting.incrementAndGet();
+                    queue.add(new Chunk(System.nanoTime() + delay, Arrays.copyOf(buffer, n)));
+                }
             }
             queue.add(new Chunk(System.nanoTime() + delayNanos, null));
             writer.join();

@@ -89,6 +89,19 @@ public final class RoundTripEcho implements AutoCloseable {
         }
     }
 
+    /**
+     * Run in a namespace by {@link Lab#roundTrip} ({@code ip netns exec <ns> java ... RoundTripEcho HOST:PORT}):
+     * prints {@link #measure} of the echo at {@code HOST:PORT} in microseconds; exits 1 with the reason on stderr.
+     */
+    public static void main(String[] args) {
+        try {
+            System.out.println(measure(NamespaceAgent.address(args[0])));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("queuebench lab: cannot measure the round trip: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
     /** {@code micros} as milliseconds with three decimals. */
     static String millis(long micros) {
         return String.format(Locale.ROOT, "%.3f ms", micros / 1e3);

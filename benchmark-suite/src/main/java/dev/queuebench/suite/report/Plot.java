@@ -19,6 +19,8 @@ public record Plot(String name, String title, Axis x, String yTitle, boolean log
     /** The x axis; the report shows the charts grouped by it, in this order. */
     public enum Axis {
         WORKERS("workers"),
+        /** The round trip the network scenario set between the consumers and the servers. */
+        ROUND_TRIP("round trip, ms (set)"),
         /** Percentiles on a log scale of nines: x is log10(1 / (1 - percentile)), labelled 90 %, 99 %, .... */
         PERCENTILE_NINES("percentile (log scale of nines)"),
         SECONDS("seconds");
@@ -56,6 +58,26 @@ public record Plot(String name, String title, Axis x, String yTitle, boolean log
                     .toList();
             lines.add(new Line(path.isEmpty() ? target : target + " " + path, target, path,
                     mine.stream().map(r -> r.setup().workers()).toList(),
+                    mine.stream().map(figure::applyAsDouble).map(Double::valueOf).toList()));
+        }
+        return lines;
+    }
+
+    /**
+     * One line per target over the round trip the network scenario set ({@link ResultRecord#rttSetMs()}), in the
+     * order of {@code targets}: {@code figure} of the records {@code which} selects among those that have one, named
+     * the target followed by {@code path} unless that is empty.
+     */
+    public static List<Line> overRoundTrip(List<String> targets, List<ResultRecord> records,
+            Predicate<ResultRecord> which, ToDoubleFunction<ResultRecord> figure, String path) {
+        List<Line> lines = new ArrayList<>();
+        for (String target : targets) {
+            List<ResultRecord> mine = records.stream()
+                    .filter(r -> r.id().target().equals(target) && r.rttSetMs().isPresent() && which.test(r))
+                    .sorted(Comparator.comparingDouble(r -> r.rttSetMs().getAsDouble()))
+                    .toList();
+            lines.add(new Line(path.isEmpty() ? target : target + " " + path, target, path,
+                    mine.stream().map(r -> r.rttSetMs().getAsDouble()).toList(),
                     mine.stream().map(figure::applyAsDouble).map(Double::valueOf).toList()));
         }
         return lines;

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * One case's result, with the fields SUITE.md lists (snake_case in JSON; times in ms, rates per second). A case
@@ -44,6 +48,11 @@ public record ResultRecord(
         Map<String, Object> details,
         List<String> lostSample,
         List<Repetition> repetitions) {
+
+    /** Key in {@link #details()}: the round trip (ms) the network scenario's lab was set to for this case. */
+    public static final String RTT_SET_MS = "rtt_set_ms";
+    /** Key in {@link #details()}: the round trip (ms) the lab measured for this case, mean over its hosts. */
+    public static final String RTT_MEASURED_MS = "rtt_measured_ms";
 
     public ResultRecord {
         repetitions = repetitions == null ? List.of() : List.copyOf(repetitions); // absent in schema 1 files
@@ -184,6 +193,26 @@ public record ResultRecord(
     @JsonIgnore
     public CaseStatus status() {
         return CaseStatus.of(details);
+    }
+
+    /** The round trip (ms) this case ran at in the network scenario, if it did. */
+    @JsonIgnore
+    public OptionalDouble rttSetMs() {
+        return details.get(RTT_SET_MS) instanceof Number n ? OptionalDouble.of(n.doubleValue())
+                : OptionalDouble.empty();
+    }
+
+    /** {@code millis} as a case name and legend write it: {@code 0}, {@code 0.5}, {@code 2}. */
+    public static String millisLabel(double millis) {
+        return millis == Math.rint(millis) ? Long.toString(Math.round(millis))
+                : BigDecimal.valueOf(millis).stripTrailingZeros().toPlainString();
+    }
+
+    /** This record under another case name, with {@code newDetails} instead of its details. */
+    public ResultRecord renamed(String caseName, Map<String, Object> newDetails) {
+        return new ResultRecord(new CaseId(id.backend(), id.strategy(), id.suite(), caseName), setup, jobs, throughput,
+                latencyMs, contention, memory, costPer1kJobs, targets, operationsMs, parameters, rerun,
+                Collections.unmodifiableMap(new LinkedHashMap<>(newDetails)), lostSample, repetitions);
     }
 
     /** This record with the targets evaluated against it. */

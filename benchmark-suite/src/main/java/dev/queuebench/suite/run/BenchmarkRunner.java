@@ -8,6 +8,7 @@ import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.suite.cost.CaseRecording;
+import dev.queuebench.suite.lab.Lab;
 import dev.queuebench.suite.report.CaseStatus;
 import dev.queuebench.suite.report.Comparison;
 import dev.queuebench.suite.report.ReportWriter;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +33,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a whole benchmark: opens every requested backend with each of its strategies first (so an unreachable one
@@ -47,10 +50,21 @@ public final class BenchmarkRunner {
     private final String stamp;
     private final String queueTag = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     private final Instant started;
+    /** The lab whose round trip the network scenario sets before each round of cases, or null. */
+    private final Lab network;
 
     public BenchmarkRunner(RunOptions options, PrintStream err) {
+        this(options, err, null);
+    }
+
+    /**
+     * A runner that, with a {@code network} lab, runs every case once per round trip of the scenario's
+     * {@link Scenario#roundTripsMicros()}, setting the lab to it first.
+     */
+    public BenchmarkRunner(RunOptions options, PrintStream err, Lab network) {
         this.options = options;
         this.err = err;
+        this.network = network;
         this.started = Instant.now();
         this.stamp = ReportWriter.STAMP.format(started);
     }
@@ -91,7 +105,8 @@ public final class BenchmarkRunner {
                     + opened.stream().map(t -> t.name() + "/" + t.strategy()).toList() + ", suites "
                     + options.suites() + "; run " + stamp);
             try {
-                caseFailures = runInterleaved(opened, records);
+                caseFailures = network == null ? runInterleaved(opened, records, r -> r)
+                        : runAtEachRoundTrip(opened, records, progress);
             } finally {
                 closeInReverse(opened);
             }
@@ -118,10 +133,49 @@ public final class BenchmarkRunner {
     }
 
     /**
-     * Runs each suite's cases round by round: case i on every target, then case i + 1, so that drift of the machine
-     * hits every target alike. A case that throws is reported and counted; returns how many did.
+     * Sets the lab to each of the scenario's round trips in turn and runs every suite's cases at it, interleaved,
+     * each record stamped with the round trip ({@link #atRoundTrip}); a round trip the lab cannot set ends the run's
+     * cases and counts as one failure. Returns how many cases (or round trips) failed.
      */
-    private int runInterleaved(List<BackendUnderTest> opened, List<ResultRecord> records) {
+    private int runAtEachRoundTrip(List<BackendUnderTest> opened, List<ResultRecord> records, Progress progress) {
+        int failures = 0;
+        for (long micros : options.scenario().roundTripsMicros()) {
+            List<Lab.Host> hosts;
+            try {
+                hosts = network.roundTrip(micros);
+            } catch (UncheckedIOException e) {
+                report("the network scenario stops", e);
+                return failures + 1;
+            }
+            hosts.forEach(h -> progress.println("network: " + h.describe()));
+            failures += runInterleaved(opened, records, r -> atRoundTrip(r, hosts));
+        }
+        return failures;
+    }
+
+    /**
+     * {@code record} as run at the round trip of {@code hosts}: its case named with the set round trip (e.g.
+     * {@code drain_noop_batched_rtt_0.5ms}), so the cases at each round trip are distinct records, and in its
+     * details {@code rtt_set_ms}, {@code rtt_measured_ms} (the mean over the hosts) and {@code rtt_hosts}.
+     */
+    static ResultRecord atRoundTrip(ResultRecord record, List<Lab.Host> hosts) {
+        double set = hosts.getFirst().setRttMillis();
+        double measured = hosts.stream().mapToDouble(Lab.Host::measuredRttMillis).average().orElse(0);
+        Map<String, Object> details = new LinkedHashMap<>(record.details());
+        details.put(ResultRecord.RTT_SET_MS, set);
+        details.put(ResultRecord.RTT_MEASURED_MS, Math.round(measured * 1000) / 1000.0);
+        details.put("rtt_hosts", hosts.stream().map(h -> String.format(Locale.ROOT, "%s: set %.3f ms, measured %.3f"
+                + " ms (%s)", h.namespace(), h.setRttMillis(), h.measuredRttMillis(), h.delayedBy())).toList());
+        return record.renamed(record.id().caseName() + "_rtt_" + ResultRecord.millisLabel(set) + "ms", details);
+    }
+
+    /**
+     * Runs each suite's cases round by round: case i on every target, then case i + 1, so that drift of the machine
+     * hits every target alike, each record passed through {@code stamp}. A case that throws is reported and counted;
+     * returns how many did.
+     */
+    private int runInterleaved(List<BackendUnderTest> opened, List<ResultRecord> records,
+            UnaryOperator<ResultRecord> stamp) {
         int failures = 0;
         for (String suite : options.suites()) {
             List<List<Supplier<ResultRecord>>> plans = opened.stream().map(t -> Suites.named(suite).cases(t)).toList();
@@ -132,7 +186,7 @@ public final class BenchmarkRunner {
                         continue;
                     }
                     try {
-                        records.add(plans.get(t).get(round).get());
+                        records.add(stamp.apply(plans.get(t).get(round).get()));
                     } catch (RuntimeException e) {
                         failures++;
                         report("a " + suite + " case could not run on " + opened.get(t).name() + "/"

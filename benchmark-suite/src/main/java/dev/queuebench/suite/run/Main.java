@@ -8,6 +8,7 @@ import dev.queuebench.api.QueueBackendProvider;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.suite.lab.Lab;
+import dev.queuebench.suite.lab.LabSpec;
 import dev.queuebench.suite.lab.LoopbackServers;
 import dev.queuebench.suite.report.ReportWriter;
 import java.io.IOException;
@@ -18,13 +19,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * The entry point. Without arguments (as {@code mvn exec:java} runs it) the options are system properties, e.g.
  * {@code -Dbackend=postgres -Dscenario=quick}, {@code -Dlist=true} lists backends and scenarios, and
  * {@code -Dredraw=results/<stamp>} writes a run folder's charts and reports again from its JSON; with arguments
- * it is the {@link Cli} ({@code run --backend postgres}, {@code list}). Ends the JVM with the run's exit status.
+ * it is the {@link Cli} ({@code run --backend postgres}, {@code list}). {@code -Dlab} and the network scenario run
+ * inside a {@link Lab}. Ends the JVM with the run's exit status.
  */
 public final class Main {
     private Main() {}
@@ -53,11 +56,14 @@ public final class Main {
         boolean verbose = Boolean.parseBoolean(options.get("verbose"));
         try {
             RunOptions parsed = RunOptions.parse(options, System.getenv());
-            if (parsed.lab().isEmpty()) {
+            boolean network = !parsed.scenario().roundTripsMicros().isEmpty();
+            Optional<LabSpec> spec = parsed.lab().or(() -> network
+                    ? Optional.of(new LabSpec(Scenario.NETWORK_HOSTS, 0)) : Optional.empty());
+            if (spec.isEmpty()) {
                 return new BenchmarkRunner(parsed, err).run();
             }
-            try (Lab lab = Lab.up(parsed.lab().get(), labServers(parsed), err)) {
-                return new BenchmarkRunner(parsed.withLabAgents(lab.agents()), err).run();
+            try (Lab lab = Lab.up(spec.get(), labServers(parsed), err, network)) {
+                return new BenchmarkRunner(parsed.withLabAgents(lab.agents()), err, network ? lab : null).run();
             }
         } catch (QueueException | UncheckedIOException e) {
             err.println("queuebench: " + e.getMessage());

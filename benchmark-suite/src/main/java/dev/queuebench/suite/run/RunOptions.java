@@ -10,6 +10,8 @@ import dev.queuebench.suite.chaos.ChaosSuite;
 import dev.queuebench.suite.lab.LabSpec;
 import dev.queuebench.suite.workers.Payload;
 import dev.queuebench.suite.workers.Task;
+import dev.queuebench.suite.workload.LatencySuite;
+import dev.queuebench.suite.workload.ThroughputSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +59,8 @@ public record RunOptions(
 
     /** The suites that run when none is named. */
     public static final List<String> SUITES = Suites.defaultNames();
+    /** The suites the network scenario runs when none is named. */
+    public static final List<String> NETWORK_SUITES = List.of(ThroughputSuite.NAME, LatencySuite.NAME);
     /** Every suite that can be named; those not in {@link #SUITES} run only when named (or in full). */
     public static final List<String> ALL_SUITES = Suites.names();
     /** How every command that reruns a run or a case starts: from a fresh clone, compiling what it needs. */
@@ -66,7 +70,8 @@ public record RunOptions(
     public static final Map<String, String> OPTIONS = options(
             "backend", "a provider name, a comma list, or all (default sqlite)",
             "suite", "comma list of " + String.join(",", ALL_SUITES) + " (default all but chaos; full adds chaos)",
-            "scenario", String.join(", ", Scenario.labels()) + " (default default)",
+            "scenario", String.join(", ", Scenario.labels()) + " (default default; network: throughput and latency at"
+                    + " RTT 0, 0.5 and 2 ms through a lab, root only)",
             "workers", "worker count(s), comma list, overriding the scenario's",
             "jobs", "jobs per drain, overriding the scenario's",
             "batch", "claim size and acknowledgement batch, comma list; 1 = one at a time",
@@ -136,12 +141,18 @@ public record RunOptions(
         strategy.ifPresent(s -> requireStrategy(s, backends, providers));
         Scenario scenario = Scenario.valueOf(words(given, "scenario", Scenario.labels(), false, List.of("default"))
                 .getFirst().toUpperCase(Locale.ROOT));
-        List<String> suites = words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES : SUITES);
+        List<String> suites = words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES
+                : scenario == Scenario.NETWORK ? NETWORK_SUITES : SUITES);
         bool(given, "profile"); // checked here, read by profile()
         agents(given); // checked here, read by agents()
         lab(given); // checked here, read by lab()
         if (given.containsKey("lab") && given.containsKey("agents")) {
             throw new ConfigurationException("option 'lab' starts its own agents; it cannot be given with 'agents'");
+        }
+        if (scenario == Scenario.NETWORK && (given.containsKey("agents")
+                || lab(given).map(l -> l.rttMicros() > 0).orElse(false))) {
+            throw new ConfigurationException("the network scenario makes its own lab and sets its round trip per case;"
+                    + " it takes -Dlab=hosts=N at most, not 'agents' nor an rtt");
         }
         if (given.containsKey("cases") && !suites.contains(ChaosSuite.NAME)) {
             throw new ConfigurationException(
@@ -156,7 +167,8 @@ public record RunOptions(
                 integers(given, "batch", 1, 10_000),
                 integers(given, "rate", 1, 1_000_000),
                 Optional.ofNullable(given.containsKey("duration") ? integer(given, "duration", 0, 1, 86_400) : null),
-                words(given, "task", Task.labels(), true, List.of()).stream()
+                words(given, "task", Task.labels(), true, scenario == Scenario.NETWORK ? List.of(Task.NOOP.label())
+                        : List.of()).stream()
                         .map(t -> Task.valueOf(t.toUpperCase(Locale.ROOT)))
                         .toList(),
                 integer(given, "payloadBytes", Scenario.DEFAULT_PAYLOAD_BYTES, Payload.HEADER_BYTES, 16 << 20),
@@ -266,7 +278,7 @@ public record RunOptions(
 
     /** The command that reproduces this run from a fresh clone (secrets redacted). */
     public String reproduceCommand() {
-        if (given.containsKey("lab")) {
+        if (given.containsKey("lab") || scenario == Scenario.NETWORK) {
             Map<String, String> withoutLabAgents = new TreeMap<>(given);
             withoutLabAgents.remove("agents");
             return command(withoutLabAgents);

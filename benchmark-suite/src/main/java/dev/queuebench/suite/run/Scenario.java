@@ -22,7 +22,15 @@ public enum Scenario {
     DEFAULT(w(1, 2, 4, 8, 16), 10_000, 3, w(100, 1_000), 15, w(1, 2, 4, 8, 16, 32),
             10_000, 50_000, 100_000, 50, 500, 5_000, 60),
     FULL(w(1, 2, 4, 8, 16), 50_000, 3, w(100, 1_000, 5_000), 60, w(1, 2, 4, 8, 16, 32, 64),
-            50_000, 200_000, 1_000_000, 200, 2_000, 20_000, 600);
+            50_000, 200_000, 1_000_000, 200, 2_000, 20_000, 600),
+    /** The network as a dimension: its cases run once per round trip of {@link #NETWORK_RTT_MICROS} (root, a lab). */
+    NETWORK(w(4), 5_000, 1, w(200), 8, w(1, 4),
+            5_000, 10_000, 20_000, 20, 200, 2_000, 20);
+
+    /** The round trips, in microseconds, the network scenario runs every case at: 0, 0.5 ms and 2 ms. */
+    public static final List<Long> NETWORK_RTT_MICROS = List.of(0L, 500L, 2_000L);
+    /** Namespaces (one agent each) of the network scenario's lab unless {@code -Dlab=hosts=N} says otherwise. */
+    public static final int NETWORK_HOSTS = 2;
 
     /** Queues in the sparse-queues stress case; each gets {@code sparseJobsPerQueue} jobs. */
     public static final int SPARSE_QUEUES = 100;
@@ -74,6 +82,11 @@ public enum Scenario {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The round trips (microseconds) each case runs at, in order: the network scenario's; empty: the host's own. */
+    public List<Long> roundTripsMicros() {
+        return this == NETWORK ? NETWORK_RTT_MICROS : List.of();
+    }
+
     /** Every scenario's name, for error messages and {@code list}. */
     public static List<String> labels() {
         return Arrays.stream(values()).map(Scenario::label).toList();
@@ -84,7 +97,8 @@ public enum Scenario {
         return String.format(Locale.ROOT,
                 "%-8s throughput W=%s %,d jobs ×%d; latency %s/s for %d s; concurrency W=%s; backlog %,d; memory %d s",
                 label(), throughputWorkers, throughputJobs, repeats, latencyRates, latencySeconds, concurrencyWorkers,
-                backlogJobs, memorySeconds);
+                backlogJobs, memorySeconds) + (roundTripsMicros().isEmpty() ? "" : "; each case at RTT "
+                + roundTripsMicros().stream().map(us -> us / 1e3 + "").toList() + " ms (a lab, root only)");
     }
 
     private static List<Integer> w(Integer... values) {

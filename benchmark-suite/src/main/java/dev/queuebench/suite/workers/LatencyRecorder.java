@@ -4,7 +4,9 @@ import dev.queuebench.suite.report.ResultRecord.Latency;
 import dev.queuebench.suite.report.ResultRecord.PercentilePoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.Recorder;
@@ -19,7 +21,9 @@ public final class LatencyRecorder {
     private static final int TICKS_PER_HALF_DISTANCE = 4;
     private final Recorder recorder = new Recorder(3);
     private final boolean recordAll;
-    private final long measureFromNanos;
+    private volatile long measureFromNanos;
+    /** The first handler start recorded (measured or not), {@link Long#MIN_VALUE} before any. */
+    private final AtomicLong firstStartNanos = new AtomicLong(Long.MIN_VALUE);
     private final Histogram total = new Histogram(3);
 
     /** Records every job. */
@@ -34,11 +38,28 @@ public final class LatencyRecorder {
         this.measureFromNanos = measureFromNanos;
     }
 
+    /**
+     * From now on records only jobs intended at or after {@code nanos}: the warm-up starts when the consumers are
+     * ready (on agents, once their JVMs are up), not when the recorder was made.
+     */
+    public void measureFrom(long nanos) {
+        measureFromNanos = nanos;
+    }
+
     /** Records one handler start at {@code startNanos} for a job intended at {@code intendedNanos}. */
     public void record(long intendedNanos, long startNanos) {
+        if (firstStartNanos.get() == Long.MIN_VALUE) {
+            firstStartNanos.compareAndSet(Long.MIN_VALUE, startNanos);
+        }
         if (recordAll || intendedNanos - measureFromNanos >= 0) {
             recorder.recordValue(TimeUnit.NANOSECONDS.toMicros(Math.max(0, startNanos - intendedNanos)));
         }
+    }
+
+    /** The {@link System#nanoTime()} of the first handler start recorded, if any was. */
+    public OptionalLong firstStartNanos() {
+        long first = firstStartNanos.get();
+        return first == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(first);
     }
 
     /** The percentiles of everything recorded so far, in milliseconds, with the percentile curve. */

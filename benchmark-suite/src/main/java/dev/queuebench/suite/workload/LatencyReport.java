@@ -75,7 +75,28 @@ final class LatencyReport implements SuiteReport {
                     + " loop, from intended enqueue to handler start); the x axis is in nines: 90 %, 99 %, 99.9 %.",
                     lines));
         }
+        overRoundTrip(mine, targets).ifPresent(plots::add);
         return plots;
+    }
+
+    /**
+     * The network scenario's chart: p99 against the round trip, a line per target, at the highest rate that ran at a
+     * set round trip; empty when none did.
+     */
+    private static Optional<Plot> overRoundTrip(List<ResultRecord> mine, List<String> targets) {
+        Optional<Integer> top = mine.stream().filter(r -> r.rttSetMs().isPresent() && rate(r) instanceof Number)
+                .map(r -> ((Number) rate(r)).intValue()).max(Integer::compare);
+        if (top.isEmpty()) {
+            return Optional.empty();
+        }
+        int rate = top.get();
+        List<Plot.Line> lines = Plot.overRoundTrip(targets, mine, r -> rate(r) instanceof Number n
+                && n.intValue() == rate, r -> r.latencyMs().p99(), "");
+        return Optional.of(new Plot("latency_p99_vs_rtt", "Latency p99 against round trip at " + rate + " jobs/s",
+                Plot.Axis.ROUND_TRIP, "p99 ms (log scale)", true, "p99 latency (intended enqueue → handler start,"
+                + " open loop at " + rate + " jobs/s) against the round trip the lab set between the consumers (on"
+                + " its agents) and the servers: the producer is on the coordinator, so enqueues do not cross it;"
+                + " claims and completes do.", lines));
     }
 
     @Override

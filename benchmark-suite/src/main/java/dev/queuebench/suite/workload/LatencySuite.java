@@ -12,6 +12,7 @@ import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.suite.run.Scenario;
 import dev.queuebench.suite.run.Suite;
+import dev.queuebench.suite.workers.Consumers;
 import dev.queuebench.suite.workers.LatencyRecorder;
 import dev.queuebench.suite.workers.Task;
 import dev.queuebench.suite.workers.WorkerPool;
@@ -30,6 +31,8 @@ import java.util.function.Supplier;
  * through the JIT compilers: at 200 jobs/s they would still be compiling well into the measured runs, and on a small
  * machine the compiler threads show in the tail. In each run, the first second (a fifth of the run at most) is a
  * warm-up that the histogram skips. Per-operation latency comes from the backend's timers ({@link CaseMeters}).
+ * With agents ({@code -Dagents}, {@code -Dlab}, the network scenario) the consumers run on them, so claim and complete
+ * cross their network, and their start times are shifted onto this coordinator's clock; the producer stays here.
  */
 public final class LatencySuite implements Suite {
     public static final String NAME = "latency";
@@ -68,23 +71,37 @@ public final class LatencySuite implements Suite {
                     Map.of("rate", Integer.toString(rate), "duration", Long.toString(duration.toSeconds()),
                     "workers", Integer.toString(workers), "batch", Integer.toString(batch)));
             Duration warmUp = duration.compareTo(JIT_WARM_UP) < 0 ? duration : JIT_WARM_UP;
+            // consumers on agents are new JVMs in every run: a warm-up above the rate would only fill a backlog
+            int warmUpRate = options.agents().isEmpty() ? Math.max(rate, JIT_WARM_UP_RATE) : rate;
             cases.add(() -> target.runCase(spec, scenario.repeats,
-                    () -> openLoop(target, Math.max(rate, JIT_WARM_UP_RATE), warmUp, workers, batch,
+                    () -> openLoop(target, warmUpRate, warmUp, workers, batch,
                             spec.name() + " (warm-up)"),
                     () -> openLoop(target, rate, duration, workers, batch, spec.name())));
         }
         return cases;
     }
 
-    /** One fixed-rate run: measured from intended enqueue time to handler start, after a warm-up. */
+    /**
+     * One fixed-rate run: measured from intended enqueue time to handler start, after a warm-up; the consumers on the
+     * run's agents when it has any, else threads here.
+     */
     static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
             String phase) {
-        return openLoop(target, rate, duration, workers, batch, phase, Ledger.retiringCompleted());
+        return openLoop(target, rate, duration, workers, batch, phase, Ledger.retiringCompleted(),
+                !target.options().agents().isEmpty());
     }
 
-    /** {@link #openLoop(BackendUnderTest, int, Duration, int, int, String)} keeping its book in {@code ledger}. */
+    /**
+     * {@link #openLoop(BackendUnderTest, int, Duration, int, int, String)} keeping its book in {@code ledger}, the
+     * consumers threads of this JVM (the memory suite measures this JVM's heap with them in it).
+     */
     static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
             String phase, Ledger ledger) {
+        return openLoop(target, rate, duration, workers, batch, phase, ledger, false);
+    }
+
+    private static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
+            String phase, Ledger ledger, boolean onAgents) {
         QueueBackend backend = target.backend();
         Progress progress = target.progress();
         String queue = target.queue(QUEUE);
@@ -93,10 +110,14 @@ public final class LatencySuite implements Suite {
         LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos());
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
-            long start = System.nanoTime();
             OpenLoopProducer.Outcome produced;
-            WorkerPool pool = new WorkerPool(backend, List.of(queue), workers, batch, Task.NOOP,
-                    target.options().virtualThreads(), ledger, latency, progress);
+            WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, latency, progress);
+            Consumers pool = onAgents
+                    ? Consumers.start(target, List.of(queue), workers, batch, Task.NOOP, WorkerPool.LEASE, events)
+                    : new WorkerPool(backend, List.of(queue), workers, batch, Task.NOOP,
+                            target.options().virtualThreads(), WorkerPool.LEASE, events);
+            long start = System.nanoTime();
+            latency.measureFrom(start + warmUp.toNanos());
             try (pool) {
                 produced = new OpenLoopProducer(backend, queue, rate, target.options().payloadBytes(), ledger)
                         .run(duration.plus(warmUp));
@@ -107,6 +128,11 @@ public final class LatencySuite implements Suite {
             backend.purge(queue);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("target_rate_per_sec", rate);
+            if (onAgents) {
+                Consumers.describePlacement(pool, details);
+                details.put("producer", "on the coordinator: enqueues do not cross the agents' network; claims and"
+                        + " completes do");
+            }
             details.put("warm_up_ms", warmUp.toMillis());
             details.put("producer_max_behind_ms", Math.round(produced.maxBehindMs() * 10) / 10.0);
             details.put("enqueue_errors", produced.errors());

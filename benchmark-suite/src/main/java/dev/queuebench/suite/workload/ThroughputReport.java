@@ -58,14 +58,40 @@ final class ThroughputReport implements SuiteReport {
                     && r.costPer1kJobs() != null && r.costPer1kJobs().cpuMs() != null,
                     r -> r.costPer1kJobs().cpuMs(), path));
         }
-        return List.of(
+        List<Plot> plots = new ArrayList<>(List.of(
                 new Plot("throughput_vs_workers", "Drain throughput against workers (noop jobs)", Plot.Axis.WORKERS,
                         "jobs/s (log scale)", true, "Drain throughput of noop jobs against workers: solid lines"
                         + " claim and acknowledge in batches, dashed lines one job at a time.", throughput),
                 new Plot("cpu_per_1k_jobs_vs_workers", "CPU per 1,000 noop jobs against workers (client + server)",
                         Plot.Axis.WORKERS, "CPU ms", false, "CPU time per 1,000 noop jobs (enqueue to complete),"
                         + " client threads plus server processes, against workers: solid lines batched, dashed one"
-                        + " at a time.", cost));
+                        + " at a time.", cost)));
+        overRoundTrip(mine, targets).ifPresent(plots::add);
+        return plots;
+    }
+
+    /**
+     * The network scenario's chart: noop drain throughput against the round trip it ran at, batched and one at a
+     * time, per target, at the most workers those drains had; empty when no record ran at a set round trip.
+     */
+    private static Optional<Plot> overRoundTrip(List<ResultRecord> mine, List<String> targets) {
+        List<ResultRecord> atRtt = mine.stream().filter(r -> noopDrain(r) && r.rttSetMs().isPresent()).toList();
+        if (atRtt.isEmpty()) {
+            return Optional.empty();
+        }
+        int workers = atRtt.stream().mapToInt(r -> r.setup().workers()).max().orElse(0);
+        List<Plot.Line> lines = new ArrayList<>();
+        for (String path : List.of("batched", "single")) {
+            lines.addAll(Plot.overRoundTrip(targets, atRtt, r -> r.setup().workers() == workers
+                    && r.id().caseName().startsWith("drain_noop_" + path + "_rtt_"), r -> r.throughput().jobsPerSec(),
+                    path));
+        }
+        return Optional.of(new Plot("throughput_vs_rtt", "Drain throughput against round trip (noop jobs, W="
+                + workers + ")", Plot.Axis.ROUND_TRIP, "jobs/s (log scale)", true, "Drain throughput of noop jobs"
+                + " at W=" + workers + " against the round trip the lab set between the consumers (on its agents)"
+                + " and the servers (the measured one is in each case's `rtt_measured_ms`): solid lines claim and"
+                + " acknowledge in batches, dashed lines one job at a time. The queue is filled from the coordinator,"
+                + " outside the round trip; a backend in a file (SQLite) has no network to cross.", lines));
     }
 
     /**
