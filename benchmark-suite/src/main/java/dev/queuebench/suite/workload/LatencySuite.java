@@ -95,8 +95,10 @@ public final class LatencySuite implements Suite {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
             long start = System.nanoTime();
             OpenLoopProducer.Outcome produced;
+            boolean claimAhead = target.options().claimAheadFor(Task.NOOP);
             WorkerPool pool = new WorkerPool(backend, List.of(queue), workers, batch, Task.NOOP,
-                    target.options().virtualThreads(), ledger, latency, progress);
+                    target.options().virtualThreads(), claimAhead, WorkerPool.LEASE,
+                    new WorkerPool.LocalEvents(ledger, latency, progress));
             try (pool) {
                 produced = new OpenLoopProducer(backend, queue, rate, target.options().payloadBytes(), ledger)
                         .run(duration.plus(warmUp));
@@ -110,6 +112,7 @@ public final class LatencySuite implements Suite {
             details.put("warm_up_ms", warmUp.toMillis());
             details.put("producer_max_behind_ms", Math.round(produced.maxBehindMs() * 10) / 10.0);
             details.put("enqueue_errors", produced.errors());
+            details.put(Drain.CLAIM_AHEAD, claimAhead);
             String firstError = produced.firstError() != null ? produced.firstError() : pool.firstError();
             return new CaseOutcome(elapsed / 1_000_000, verdict.completed() * 1e9 / elapsed, verdict,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(),
