@@ -229,6 +229,9 @@ class SuiteRunTest {
         JsonNode noop = record(onlyRunFolder(), "drain_noop_single");
         assertThat(noop.get("details").get("claim_ahead").asBoolean()).isFalse();
         assertThat(noop.get("rerun").asText()).doesNotContain("claimAhead");
+        Path folder = onlyRunFolder();
+        assertThat(folder.resolve("benchmark_report_" + folder.getFileName() + ".md")).content()
+                .contains("The `io` drains claim ahead (`claimAhead`");
     }
 
     /** A copy of a run folder's combined file whose throughput figures (each repetition's too) are multiplied. */
