@@ -72,7 +72,7 @@ public final class Drain {
             Consumers pool = Consumers.start(target, spec.queues(), spec.workers(), spec.batch(), spec.task(),
                     WorkerPool.LEASE, new WorkerPool.LocalEvents(ledger, latency, progress));
             details.put("processes", Consumers.processesFor(target));
-            details.put(CLAIM_AHEAD, target.options().claimAheadFor(spec.task()));
+            details.put(CLAIM_AHEAD, target.options().claimAheadFor(spec.task(), spec.batch()));
             try (pool) {
                 if (spec.workersFirst()) {
                     ThreadCosts.Mark mark = ThreadCosts.mark();

@@ -95,7 +95,7 @@ public final class LatencySuite implements Suite {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
             long start = System.nanoTime();
             OpenLoopProducer.Outcome produced;
-            boolean claimAhead = target.options().claimAheadFor(Task.NOOP);
+            boolean claimAhead = target.options().claimAheadFor(Task.NOOP, batch);
             WorkerPool pool = new WorkerPool(backend, List.of(queue), workers, batch, Task.NOOP,
                     target.options().virtualThreads(), claimAhead, WorkerPool.LEASE,
                     new WorkerPool.LocalEvents(ledger, latency, progress));

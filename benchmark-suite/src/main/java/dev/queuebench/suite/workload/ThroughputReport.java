@@ -36,15 +36,15 @@ final class ThroughputReport implements SuiteReport {
                 .collect(Collectors.joining(" or "));
         String claimingAhead = mine.stream()
                 .filter(r -> r.details() != null && Boolean.TRUE.equals(r.details().get(Drain.CLAIM_AHEAD)))
-                .map(r -> "`" + r.setup().task() + "`")
+                .map(r -> "`" + r.id().caseName() + "`")
                 .distinct()
                 .collect(Collectors.joining(", "));
         Table table = new Table("**Throughput**, jobs/s, median (min–max when repeated): `enqueue_*` one producer"
                 + " thread; `drain_*` a pre-filled queue drained by W workers; `_single` acknowledges each job with"
                 + " `complete`, `_batched` claims " + (batches.isEmpty() ? Scenario.DEFAULT_BATCH : batches)
                 + " at a time and acknowledges them with one `completeAll`."
-                + (claimingAhead.isEmpty() ? "" : " The " + claimingAhead + " drains claim ahead (`claimAhead`: each"
-                        + " worker claims its next batch, and sends its acknowledgements, while its last job runs)."),
+                + (claimingAhead.isEmpty() ? "" : " Claiming ahead (`claimAhead`: each worker claims its next batch,"
+                        + " and sends its acknowledgements, while its last job runs): " + claimingAhead + "."),
                 "case");
         for (ResultRecord r : mine) {
             String name = r.id().caseName();

@@ -231,7 +231,7 @@ class SuiteRunTest {
         assertThat(noop.get("rerun").asText()).doesNotContain("claimAhead");
         Path folder = onlyRunFolder();
         assertThat(folder.resolve("benchmark_report_" + folder.getFileName() + ".md")).content()
-                .contains("The `io` drains claim ahead (`claimAhead`");
+                .contains("and sends its acknowledgements, while its last job runs): `drain_io_single`.");
     }
 
     /** A copy of a run folder's combined file whose throughput figures (each repetition's too) are multiplied. */
