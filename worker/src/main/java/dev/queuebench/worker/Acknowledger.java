@@ -7,15 +7,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Gathers the acknowledgements of each queue and sends them with one {@code completeAll} once {@code ackBatch} have
  * gathered or the oldest has waited {@code ackDelay}, whichever comes first ({@code complete} when a batch holds one
- * job). A batch that fills is sent by the thread that filled it, so a slow backend slows the handler loops rather
- * than letting acknowledgements pile up; a batch that times out is sent by the flusher thread. With no delay every
- * acknowledgement is sent at once by the loop that made it.
+ * job). A batch that fills is sent by the loop that filled it (with {@code claimAhead}, by that loop's thread of
+ * round trips ahead, in turn with its claims ahead, so the loop's next claim ahead waits for it), so a slow backend
+ * slows the handler loops rather than letting acknowledgements pile up; a batch that times out is sent by the
+ * flusher thread. With no delay every acknowledgement is sent at once, the same way as a batch that fills.
  */
 final class Acknowledger {
     private final JobConsumer backend;
@@ -53,6 +55,14 @@ final class Acknowledger {
 
     /** Queues the finished claim for acknowledgement; false, and nothing queued, once {@link #close} has begun. */
     boolean add(Claim claim) {
+        return add(claim, Runnable::run);
+    }
+
+    /**
+     * {@link #add(Claim)}, a batch it fills (or, with no delay, the claim alone) being sent by {@code sender}: the
+     * calling loop itself, or the thread of its round trips ahead.
+     */
+    boolean add(Claim claim, Executor sender) {
         List<Claim> full = null;
         lock.lock();
         try {
@@ -72,7 +82,8 @@ final class Acknowledger {
             lock.unlock();
         }
         if (full != null) {
-            send(full);
+            List<Claim> batch = full;
+            sender.execute(() -> send(batch));
         }
         return true;
     }

@@ -11,6 +11,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,8 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code claimBatch} jobs from the next queue in turn, run their handlers one after another, settle each (hand it to
  * the {@link Acknowledger}, or {@code fail} it), repeat. It claims again only once its batch is done, which is the
  * worker's back-pressure; with {@link WorkerConfig#claimAhead()}, while the batch's last job runs, on a thread of its
- * own, and the jobs it took join the held ones at once so the heartbeat extends their leases. If its thread dies of
- * an {@link Error}, the jobs it held are let go and a new thread takes its place.
+ * own, and the jobs it took join the held ones at once so the heartbeat extends their leases; the acknowledgements
+ * the loop sends go to that same thread, after the claim, so the next handler does not wait for them either. If its
+ * thread dies of an {@link Error}, the jobs it held are let go and a new thread takes its place.
  */
 final class HandlerLoop {
     private static final System.Logger LOG = System.getLogger(QueueWorker.class.getName());
@@ -37,6 +42,11 @@ final class HandlerLoop {
     private volatile Thread thread;
     /** The claim ahead in flight, if any: it completes with the claims it added to {@link #held}. */
     private volatile CompletableFuture<List<Claim>> ahead;
+    /**
+     * With {@link WorkerConfig#claimAhead()}: the one thread that runs this loop's round trips ahead, in the order
+     * they were handed over: its claims ahead and the acknowledgements it sends. Null without claimAhead.
+     */
+    private final ExecutorService roundTrips;
     /** The queue this loop claims from next (loop thread only). */
     private int next;
 
@@ -45,6 +55,9 @@ final class HandlerLoop {
         this.index = index;
         this.queues = worker.config.queues();
         this.next = index % queues.size();
+        this.roundTrips = worker.config.claimAhead()
+                ? Executors.newSingleThreadExecutor(work -> worker.threads.newTaskThread("ahead-" + index, work))
+                : null;
     }
 
     void start() {
@@ -73,9 +86,26 @@ final class HandlerLoop {
         }
     }
 
+    /**
+     * Ends the thread of this loop's round trips ahead, once the loop has ended, waiting up to {@code timeout} for
+     * it; a loop still running after the drain timeout then sends its round trips itself.
+     */
+    void stopRoundTrips(Duration timeout) {
+        if (roundTrips == null) {
+            return;
+        }
+        roundTrips.shutdown();
+        try {
+            roundTrips.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void run() {
         try {
             work();
+            awaitRoundTrips(); // what this loop handed over is sent before the loop counts as ended
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "a worker thread died; the jobs it held are left to lease expiry", t);
             String reason = "the worker's thread died: " + t;
@@ -175,7 +205,7 @@ final class HandlerLoop {
      */
     private CompletableFuture<List<Claim>> claimAhead(String queue) {
         CompletableFuture<List<Claim>> taken = new CompletableFuture<>();
-        worker.threads.startTask("ahead-" + index, () -> {
+        ahead(() -> {
             List<Claim> claims = List.of();
             try {
                 long sentNanos = System.nanoTime();
@@ -198,6 +228,27 @@ final class HandlerLoop {
             }
         });
         return taken;
+    }
+
+    /**
+     * Hands {@code roundTrip} to the thread of this loop's round trips ahead; runs it on this thread once that one is
+     * stopped (a loop that outlived the drain timeout).
+     */
+    private void ahead(Runnable roundTrip) {
+        try {
+            roundTrips.execute(roundTrip);
+        } catch (RejectedExecutionException e) {
+            roundTrip.run();
+        }
+    }
+
+    /** Waits until every round trip handed over so far is done (without claimAhead there are none). */
+    private void awaitRoundTrips() {
+        if (roundTrips != null) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            ahead(() -> done.complete(null));
+            done.join();
+        }
     }
 
     private void runOne(Claim claim) {
@@ -274,7 +325,7 @@ final class HandlerLoop {
     private void acknowledge(Claim claim, boolean discard) {
         claim.discard = discard;
         claim.handedOver = true;
-        if (!worker.acks.add(claim)) {
+        if (!(roundTrips == null ? worker.acks.add(claim) : worker.acks.add(claim, this::ahead))) {
             worker.events.abandoned(claim, "the worker closed before it could acknowledge the job");
         }
     }

@@ -89,7 +89,8 @@ public final class QueueWorker implements AutoCloseable {
         }
         stopping = true;
         stopSignal.countDown();
-        if (!awaitLoops(System.nanoTime() + config.drainTimeout().toNanos())) {
+        boolean drained = awaitLoops(System.nanoTime() + config.drainTimeout().toNanos());
+        if (!drained) {
             abandoning = true;
             loops.forEach(HandlerLoop::interruptHandler);
         }
@@ -97,6 +98,8 @@ public final class QueueWorker implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.close();
         }
+        Duration roundTripWait = drained ? config.drainTimeout() : Duration.ZERO;
+        loops.forEach(loop -> loop.stopRoundTrips(roundTripWait));
         meters.close();
     }
 

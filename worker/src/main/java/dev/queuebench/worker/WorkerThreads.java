@@ -3,10 +3,10 @@ package dev.queuebench.worker;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Makes the worker's threads: its handler loops, the acknowledgement flusher, the heartbeat and the claims ahead. By
- * default platform daemon threads named {@code queuebench-worker-*} (handler loops on virtual threads when asked,
- * claims ahead always on virtual threads); with an application's {@link ThreadFactory}, every one of them comes from
- * it, e.g. to account for their CPU time.
+ * Makes the worker's threads: its handler loops, the acknowledgement flusher, the heartbeat and each loop's thread of
+ * round trips ahead. By default platform daemon threads named {@code queuebench-worker-*} (handler loops on virtual
+ * threads when asked, round trips ahead always on virtual ones); with an application's {@link ThreadFactory}, every
+ * one of them comes from it, e.g. to account for their CPU time.
  */
 final class WorkerThreads {
     private final ThreadFactory factory;
@@ -34,12 +34,19 @@ final class WorkerThreads {
         return Thread.ofPlatform().name("queuebench-worker-" + role).daemon(true).start(work);
     }
 
-    /** Starts a short-lived thread for one task of a loop, e.g. a claim ahead: a virtual one by default. */
-    Thread startTask(String name, Runnable work) {
+    /**
+     * Makes (does not start) the thread that runs a loop's round trips ahead, e.g. its claims ahead: a virtual one
+     * named {@code queuebench-worker-<name>} by default.
+     */
+    Thread newTaskThread(String name, Runnable work) {
         if (factory != null) {
-            return start(work);
+            Thread thread = factory.newThread(work);
+            if (thread == null) {
+                throw new IllegalStateException("the worker's threadFactory returned no thread");
+            }
+            return thread;
         }
-        return Thread.ofVirtual().name("queuebench-worker-" + name).start(work);
+        return Thread.ofVirtual().name("queuebench-worker-" + name).unstarted(work);
     }
 
     private Thread start(Runnable work) {

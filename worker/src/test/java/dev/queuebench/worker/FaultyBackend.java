@@ -14,11 +14,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A real backend with a log of the calls a worker makes ({@code claim:<maxJobs>}, {@code complete:<name>},
  * {@code completeAll:<size>}) and faults to inject into acknowledgements: an {@link Error}, as if the calling thread
- * died, thrown before the call reaches the backend or after it took effect.
+ * died, thrown before the call reaches the backend or after it took effect, or a gate each complete waits for.
  */
 final class FaultyBackend implements QueueBackend {
     enum Fault { BEFORE_THE_CALL, AFTER_THE_CALL }
@@ -33,6 +34,8 @@ final class FaultyBackend implements QueueBackend {
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
     /** Each complete or completeAll call takes the next fault, if any. */
     final Queue<Fault> ackFaults = new ConcurrentLinkedQueue<>();
+    /** While set, each complete waits for it to open before it reaches the backend: a slow round trip. */
+    volatile CountDownLatch completeGate;
     private final QueueBackend backend;
 
     FaultyBackend(QueueBackend backend) {
@@ -48,6 +51,14 @@ final class FaultyBackend implements QueueBackend {
     @Override
     public boolean complete(ClaimedJob job) {
         log.add("complete:" + RecordingListener.name(job));
+        CountDownLatch gate = completeGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Fault fault = ackFaults.poll();
         throwIf(fault, Fault.BEFORE_THE_CALL);
         boolean completed = backend.complete(job);

@@ -246,6 +246,51 @@ class QueueWorkerTest {
     }
 
     @Test
+    void withClaimAheadTheNextJobRunsWhileTheLastOnesCompleteIsStillOnItsWayAndCloseWaitsForIt() {
+        List<String> names = enqueue("q", 3);
+        backend.completeGate = new CountDownLatch(1);
+        RecordingListener events = new RecordingListener();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").claimAhead(true).ackBatch(1)
+                .ackDelay(ZERO).listener(events).handler(job -> {
+                    ran.add(new String(job.payload(), StandardCharsets.UTF_8));
+                    return JobResult.done();
+                }));
+
+        await().until(() -> ran.size() == 2);
+        assertThat(backend.log).as("the first job's complete was sent and has not returned")
+                .contains("complete:job-0");
+        assertThat(events.acknowledged()).isEmpty();
+        backend.completeGate.countDown();
+        await().until(() -> events.acknowledged().size() == names.size());
+        worker.close();
+        assertThat(events.acknowledged()).containsExactlyElementsOf(names);
+        assertThat(backend.log).filteredOn(c -> c.startsWith("complete")).containsExactly(
+                "complete:job-0", "complete:job-1", "complete:job-2");
+    }
+
+    @Test
+    void withClaimAheadEachLoopSendsItsRoundTripsOnOneThreadOfItsFactoryThatCloseEnds() {
+        enqueue("q", 40);
+        List<Thread> made = new CopyOnWriteArrayList<>();
+        ThreadFactory factory = work -> {
+            Thread thread = Thread.ofPlatform().name("app-" + made.size()).daemon(true).unstarted(work);
+            made.add(thread);
+            return thread;
+        };
+        RecordingListener events = new RecordingListener();
+        QueueWorker worker = start(QueueWorker.builder(backend).queue("q").concurrency(2).claimAhead(true)
+                .ackBatch(1).ackDelay(ZERO).withoutLeaseExtension().threadFactory(factory).listener(events)
+                .handler(job -> JobResult.done()));
+        await().until(() -> events.acknowledged().size() == 40);
+        worker.close();
+
+        assertThat(made).as("2 handler loops and at most one thread of round trips each, for 40 claims ahead")
+                .hasSizeBetween(3, 4);
+        assertThat(made).noneMatch(Thread::isAlive);
+    }
+
+    @Test
     void withoutClaimAheadALoopHoldsOnlyItsBatch() {
         enqueue("q", 5);
         CountDownLatch release = new CountDownLatch(1);

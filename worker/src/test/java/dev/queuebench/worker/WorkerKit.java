@@ -304,6 +304,25 @@ abstract class WorkerKit {
     }
 
     @KitTest
+    void withClaimAheadOneAtATimeCloseUnderLoadRunsAndAcknowledgesEveryJobItClaimed(String strategy) {
+        QueueBackend backend = open(strategy);
+        String queue = newQueue(backend);
+        List<String> names = enqueue(backend, queue, "job-", 200);
+        RecordingListener events = new RecordingListener();
+        QueueWorker first = start(worker(backend).queue(queue).concurrency(4).claimAhead(true).ackBatch(1)
+                .ackDelay(ZERO).listener(events).handler(job -> work(ofMillis(2))));
+        await().atMost(PATIENCE).until(() -> events.acknowledged().size() >= 20);
+
+        first.close();
+
+        assertThat(first.inFlight()).isZero();
+        events.assertOneFinalEventPerClaim();
+        assertThat(events.count(ABANDONED)).as("jobs claimed ahead ran too, within the drain timeout").isZero();
+        assertThat(events.count(CLAIMED)).isEqualTo(events.acknowledged().size());
+        drainTheRest(backend, queue, names, events);
+    }
+
+    @KitTest
     void shutdownUnderLoadPastItsTimeoutLeavesEveryUnfinishedJobForRedelivery(String strategy) {
         QueueBackend backend = open(strategy);
         String queue = newQueue(backend);

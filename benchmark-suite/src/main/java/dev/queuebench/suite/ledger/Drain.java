@@ -42,6 +42,11 @@ public final class Drain {
             Task task, boolean workersFirst) {}
 
     static final int FAILING_MAX_ATTEMPTS = 3;
+    /** Key in a record's {@code details}: whether the consumers' handler loops claimed ahead. */
+    public static final String CLAIM_AHEAD = "claim_ahead";
+    /** Keys in a record's {@code details}: see {@link #describeTimePerJob}. */
+    public static final String HANDLER_MEAN_MS = "handler_mean_ms";
+    public static final String LOOP_MS_PER_JOB = "loop_ms_per_job";
 
     private Drain() {}
 
@@ -69,6 +74,7 @@ public final class Drain {
                     WorkerPool.LEASE, new WorkerPool.LocalEvents(ledger, latency, progress));
             long start = starting;
             details.put("processes", Consumers.processesFor(target));
+            details.put(CLAIM_AHEAD, target.options().claimAheadFor(spec.task(), spec.batch()));
             try (pool) {
                 if (spec.workersFirst()) {
                     ThreadCosts.Mark mark = ThreadCosts.mark();
@@ -92,12 +98,28 @@ public final class Drain {
             details.put("enqueue_jobs_per_sec", fillNanos == 0 ? 0 : Math.round(spec.jobs() * 1e9 / fillNanos));
             Ledger.Verdict verdict = verdict(backend, spec.queues(), ledger, WorkerPool.LEASE);
             long drainNanos = Math.max(1, drainedAt - start);
+            describeTimePerJob(pool.handlerTime(), drainNanos, spec.workers(), details);
             spec.queues().forEach(backend::purge);
             return new CaseOutcome(drainNanos / 1_000_000, verdict.completed() * 1e9 / drainNanos, verdict,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(), pool.errors(),
                     pool.firstError(), meters.operations(), details, null,
                     filling.totals().plus(pool.costs().totals()), null);
         }
+    }
+
+    /**
+     * Where each handler loop's time went, when the handler runs are known: {@code handler_mean_ms} (the task, its
+     * sleep's overshoot and the harness's bookkeeping) and {@code loop_ms_per_job} (the drain's time times the
+     * workers over the handler runs); the difference is what each job waited outside its handler (claim and
+     * complete round trips, a loop with nothing left while others finished, starting and stopping the drain).
+     */
+    static void describeTimePerJob(Consumers.HandlerTime handlers, long drainNanos, int workers,
+            Map<String, Object> details) {
+        if (handlers.runs() == 0) {
+            return;
+        }
+        details.put(HANDLER_MEAN_MS, Math.round(handlers.meanMs() * 1000) / 1000.0);
+        details.put(LOOP_MS_PER_JOB, Math.round(drainNanos / 1e3 * workers / handlers.runs()) / 1000.0);
     }
 
     /** Drains a small unmeasured batch first, so JIT, connection pools and caches are warm. */

@@ -177,6 +177,7 @@ public record BackendUnderTest(QueueBackend backend, CompositeMeterRegistry regi
         parameters.put("suite", spec.suite().name());
         parameters.put("scenario", options.scenario().label());
         parameters.putAll(new TreeMap<>(spec.parameters()));
+        options.claimAhead().ifPresent(ahead -> parameters.put("claimAhead", ahead.toString()));
         String rerun = RunOptions.command(parameters);
         double throughput = median == null ? 0 : round(median.throughput());
         return new ResultRecord(

@@ -18,7 +18,8 @@ import picocli.CommandLine;
  * through the same {@link RunOptions#parse} as the system properties of {@code exec:java}.
  */
 final class Cli {
-    private static final java.util.Set<String> FLAGS = java.util.Set.of("strict", "verbose", "virtualThreads");
+    private static final java.util.Set<String> FLAGS =
+            java.util.Set.of("strict", "verbose", "virtualThreads", "claimAhead");
 
     private Cli() {}
 

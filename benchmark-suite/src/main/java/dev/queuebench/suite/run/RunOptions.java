@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -56,6 +57,14 @@ public record RunOptions(
 
     /** A figure worse than the baseline's by more than this share (beyond the noise) is a regression. */
     public static final double DEFAULT_REGRESSION_THRESHOLD = 0.10;
+
+    /**
+     * Tasks whose one-at-a-time drains claim ahead unless {@code -DclaimAhead} says otherwise: {@code io}, whose 10 ms
+     * handler hides the claim's and the complete's round trips, paid once per job on that path; not {@code noop} or
+     * {@code cpu}, whose figures measure the round trips themselves. A batched drain pays one claim per 16 jobs, so
+     * it has little to gain and keeps the runtime's default.
+     */
+    public static final Set<Task> CLAIM_AHEAD_TASKS = Set.of(Task.IO);
 
     /** The suites that run when none is named. */
     public static final List<String> SUITES = Suites.defaultNames();
@@ -97,6 +106,8 @@ public record RunOptions(
             "strict", "true: a missed target or a regression against the baseline also exits 1",
             "verbose", "true: stack traces with errors",
             "virtualThreads", "true: workers on virtual threads",
+            "claimAhead", "true or false: each handler loop claims its next batch while its last job runs (default:"
+                    + " true for the io task's one-at-a-time drains, false elsewhere; chaos cases never)",
             "profile", "true: a JDK Flight Recorder file per case in the run folder, hot methods and allocation"
                     + " sites in the report");
 
@@ -144,6 +155,7 @@ public record RunOptions(
         List<String> suites = words(given, "suite", ALL_SUITES, true, scenario == Scenario.FULL ? ALL_SUITES
                 : scenario == Scenario.NETWORK ? NETWORK_SUITES : SUITES);
         bool(given, "profile"); // checked here, read by profile()
+        bool(given, "claimAhead"); // checked here, read by claimAhead()
         agents(given); // checked here, read by agents()
         lab(given); // checked here, read by lab()
         if (given.containsKey("lab") && given.containsKey("agents")) {
@@ -189,6 +201,20 @@ public record RunOptions(
     /** True when each case is recorded by JDK Flight Recorder ({@code -Dprofile=true}). */
     public boolean profile() {
         return bool(given, "profile");
+    }
+
+    /** {@code -DclaimAhead} as given, empty when not given (each drain then takes {@link #claimAheadFor}'s default). */
+    public Optional<Boolean> claimAhead() {
+        return given.containsKey("claimAhead") ? Optional.of(bool(given, "claimAhead")) : Optional.empty();
+    }
+
+    /**
+     * Whether the handler loops of a case running {@code task} in claims of {@code batch} claim ahead
+     * ({@code QueueWorker.claimAhead}): as {@code -DclaimAhead} says, else for one-at-a-time cases ({@code batch}
+     * 1) of the tasks of {@link #CLAIM_AHEAD_TASKS} only.
+     */
+    public boolean claimAheadFor(Task task, int batch) {
+        return claimAhead().orElse(batch == 1 && CLAIM_AHEAD_TASKS.contains(task));
     }
 
     /** The agents the consumers run on ({@code -Dagents=h1:7000,h2:7000}), in order; empty: on this host. */

@@ -19,6 +19,24 @@ public interface Consumers extends AutoCloseable {
     /** CPU time and bytes allocated by the consumers' threads, complete once {@link #close()} returned. */
     ThreadCosts costs();
 
+    /**
+     * Handler runs and their summed wall time (the task plus the harness's bookkeeping around it), or
+     * {@link HandlerTime#UNKNOWN} where they ran in other JVMs; complete once {@link #close()} returned.
+     */
+    default HandlerTime handlerTime() {
+        return HandlerTime.UNKNOWN;
+    }
+
+    /** How many handler runs took how long in all, in ms. */
+    record HandlerTime(long runs, double totalMs) {
+        public static final HandlerTime UNKNOWN = new HandlerTime(0, 0);
+
+        /** The mean run in ms; NaN when none is known. */
+        public double meanMs() {
+            return runs == 0 ? Double.NaN : totalMs / runs;
+        }
+    }
+
     /** Backend calls that threw or answered that a lease was lost. */
     default long errors() {
         return counts().errors();
@@ -45,16 +63,18 @@ public interface Consumers extends AutoCloseable {
 
     /**
      * Starts {@code workers} consumers of {@code queues} the way the run's options say: in {@code processes} JVMs
-     * when more than one is asked for and the backend is not confined to this process, else as threads here.
+     * when more than one is asked for and the backend is not confined to this process, else as threads here;
+     * claiming ahead as {@link dev.queuebench.suite.run.RunOptions#claimAheadFor} says for {@code task}.
      */
     static Consumers start(BackendUnderTest target, List<String> queues, int workers, int batch, Task task,
             Duration lease, WorkerPool.LocalEvents events) {
         int processes = processesFor(target);
+        boolean claimAhead = target.options().claimAheadFor(task, batch);
         if (inOtherJvms(target, processes)) {
-            return WorkerProcesses.consume(target, queues, processes, workers, batch, task, lease, events);
+            return WorkerProcesses.consume(target, queues, processes, workers, batch, task, claimAhead, lease, events);
         }
         return new WorkerPool(target.backend(), queues, workers, batch, task, target.options().virtualThreads(),
-                lease, events);
+                claimAhead, lease, events);
     }
 
     /**

@@ -9,10 +9,14 @@ import dev.queuebench.worker.Job;
 import dev.queuebench.worker.JobResult;
 import dev.queuebench.worker.QueueWorker;
 import dev.queuebench.worker.WorkerListener;
+import dev.queuebench.worker.WorkerMeters;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -124,12 +128,22 @@ public final class WorkerPool implements Consumers {
         this(backend, queues, workers, batch, task, virtualThreads, LEASE, new LocalEvents(ledger, latency, progress));
     }
 
-    /** Starts {@code workers} handler loops on {@code queues} at once, claiming with {@code lease}. */
+    /** Starts {@code workers} handler loops on {@code queues} at once, claiming with {@code lease}, not ahead. */
     public WorkerPool(QueueBackend backend, List<String> queues, int workers, int batch, Task task,
             boolean virtualThreads, Duration lease, Events events) {
+        this(backend, queues, workers, batch, task, virtualThreads, false, lease, events);
+    }
+
+    /**
+     * Starts {@code workers} handler loops on {@code queues} at once, claiming with {@code lease}; with
+     * {@code claimAhead} each loop claims its next batch while its batch's last job runs.
+     */
+    public WorkerPool(QueueBackend backend, List<String> queues, int workers, int batch, Task task,
+            boolean virtualThreads, boolean claimAhead, Duration lease, Events events) {
         this.task = task;
         this.events = events;
-        QueueWorker.Builder builder = QueueWorker.builder(backend).concurrency(workers).claimBatch(batch).lease(lease)
+        QueueWorker.Builder builder = QueueWorker.builder(backend).concurrency(workers).claimBatch(batch)
+                .claimAhead(claimAhead).lease(lease)
                 .claimWait(queues.size() == 1 ? CLAIM_WAIT : Duration.ZERO)
                 .ackBatch(batch).ackDelay(batch == 1 ? Duration.ZERO : ACK_DELAY)
                 .withoutLeaseExtension()
@@ -144,6 +158,14 @@ public final class WorkerPool implements Consumers {
     @Override
     public ConsumerCounts counts() {
         return counts;
+    }
+
+    /** Handler runs as the runtime's {@link WorkerMeters#HANDLER} timers counted them, whatever their result. */
+    @Override
+    public HandlerTime handlerTime() {
+        Collection<Timer> timers = worker.meterRegistry().find(WorkerMeters.HANDLER).timers();
+        return new HandlerTime(timers.stream().mapToLong(Timer::count).sum(),
+                timers.stream().mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum());
     }
 
     /** Every thread's CPU time and allocations (handler loops, acknowledgement flusher), added as each thread ends. */

@@ -66,7 +66,7 @@ public final class WorkerProcessMain {
      * {@code produce} enqueues batches of {@code batch} jobs in a loop (the writer the sqlite-crash case kills).
      */
     public record Order(String mode, String backend, Map<String, String> config, List<String> queues, int threads,
-            int batch, String task, long leaseMillis, int payloadBytes) {}
+            int batch, String task, long leaseMillis, int payloadBytes, boolean claimAhead) {}
 
     /** The argument an {@link Agent} starts its workers with: its stdin then carries acknowledgements and STOP. */
     static final String UNDER_AGENT = "--under-agent";
@@ -102,7 +102,7 @@ public final class WorkerProcessMain {
             } else {
                 Task task = Task.valueOf(order.task().toUpperCase(java.util.Locale.ROOT));
                 try (WorkerPool pool = new WorkerPool(backend, order.queues(), order.threads(), order.batch(), task,
-                        false, Duration.ofMillis(order.leaseMillis()), events)) {
+                        false, order.claimAhead(), Duration.ofMillis(order.leaseMillis()), events)) {
                     awaitStop(in, barrier);
                     pool.close();
                     events.counts(pool);

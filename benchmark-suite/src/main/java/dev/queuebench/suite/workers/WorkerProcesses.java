@@ -138,19 +138,31 @@ public final class WorkerProcesses implements Consumers {
      */
     public static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers,
             int batch, Task task, Duration lease, WorkerPool.LocalEvents events) {
-        return consume(target, queues, processes, workers, batch, task, lease, events, ReaderGate.OPEN);
+        return consume(target, queues, processes, workers, batch, task, false, lease, events, ReaderGate.OPEN);
+    }
+
+    /** {@link #consume}, each worker's handler loops claiming ahead when {@code claimAhead}. */
+    public static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers,
+            int batch, Task task, boolean claimAhead, Duration lease, WorkerPool.LocalEvents events) {
+        return consume(target, queues, processes, workers, batch, task, claimAhead, lease, events, ReaderGate.OPEN);
     }
 
     /** {@link #consume} with a {@link ReaderGate} in front of every worker's reader (tests). */
     public static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers,
             int batch, Task task, Duration lease, WorkerPool.LocalEvents events, ReaderGate gate) {
+        return consume(target, queues, processes, workers, batch, task, false, lease, events, gate);
+    }
+
+    private static WorkerProcesses consume(BackendUnderTest target, List<String> queues, int processes, int workers,
+            int batch, Task task, boolean claimAhead, Duration lease, WorkerPool.LocalEvents events,
+            ReaderGate gate) {
         WorkerProcesses started = new WorkerProcesses(processes, events, gate);
         List<String> agents = target.options().agents();
         for (int i = 0; i < processes; i++) {
             int threads = Math.max(1, workers / processes + (i < workers % processes ? 1 : 0));
             WorkerProcessMain.Order order = new WorkerProcessMain.Order("consume", target.name(),
                     target.config().values(), queues, threads, batch, task.label(), lease.toMillis(),
-                    target.options().payloadBytes());
+                    target.options().payloadBytes(), claimAhead);
             if (agents.isEmpty()) {
                 started.start(order);
             } else {
@@ -175,7 +187,7 @@ public final class WorkerProcesses implements Consumers {
             WorkerPool.LocalEvents events) {
         WorkerProcesses started = new WorkerProcesses(1, events, ReaderGate.OPEN);
         started.start(new WorkerProcessMain.Order("produce", target.name(), target.config().values(), List.of(queue),
-                1, batch, Task.NOOP.label(), 0, target.options().payloadBytes()));
+                1, batch, Task.NOOP.label(), 0, target.options().payloadBytes(), false));
         return started.awaitReady();
     }
 

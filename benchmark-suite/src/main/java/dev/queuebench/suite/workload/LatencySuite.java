@@ -111,11 +111,12 @@ public final class LatencySuite implements Suite {
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
             OpenLoopProducer.Outcome produced;
+            boolean claimAhead = target.options().claimAheadFor(Task.NOOP, batch);
             WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, latency, progress);
             Consumers pool = onAgents
                     ? Consumers.start(target, List.of(queue), workers, batch, Task.NOOP, WorkerPool.LEASE, events)
                     : new WorkerPool(backend, List.of(queue), workers, batch, Task.NOOP,
-                            target.options().virtualThreads(), WorkerPool.LEASE, events);
+                            target.options().virtualThreads(), claimAhead, WorkerPool.LEASE, events);
             long start = System.nanoTime();
             latency.measureFrom(start + warmUp.toNanos());
             try (pool) {
@@ -136,6 +137,7 @@ public final class LatencySuite implements Suite {
             details.put("warm_up_ms", warmUp.toMillis());
             details.put("producer_max_behind_ms", Math.round(produced.maxBehindMs() * 10) / 10.0);
             details.put("enqueue_errors", produced.errors());
+            details.put(Drain.CLAIM_AHEAD, claimAhead);
             String firstError = produced.firstError() != null ? produced.firstError() : pool.firstError();
             return new CaseOutcome(elapsed / 1_000_000, verdict.completed() * 1e9 / elapsed, verdict,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(),

@@ -1,6 +1,7 @@
 package dev.queuebench.suite.workload;
 
 import dev.queuebench.api.Capabilities.Durability;
+import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.report.Plot;
 import dev.queuebench.suite.report.ResultRecord;
 import dev.queuebench.suite.report.ResultRecord.TargetResult;
@@ -33,10 +34,18 @@ final class ThroughputReport implements SuiteReport {
                 .map(r -> Integer.toString(r.setup().batch()))
                 .distinct()
                 .collect(Collectors.joining(" or "));
+        String claimingAhead = mine.stream()
+                .filter(r -> r.details() != null && Boolean.TRUE.equals(r.details().get(Drain.CLAIM_AHEAD)))
+                .map(r -> "`" + r.id().caseName() + "`")
+                .distinct()
+                .collect(Collectors.joining(", "));
         Table table = new Table("**Throughput**, jobs/s, median (min–max when repeated): `enqueue_*` one producer"
                 + " thread; `drain_*` a pre-filled queue drained by W workers; `_single` acknowledges each job with"
                 + " `complete`, `_batched` claims " + (batches.isEmpty() ? Scenario.DEFAULT_BATCH : batches)
-                + " at a time and acknowledges them with one `completeAll`.", "case");
+                + " at a time and acknowledges them with one `completeAll`."
+                + (claimingAhead.isEmpty() ? "" : " Claiming ahead (`claimAhead`: each worker claims its next batch,"
+                        + " and sends its acknowledgements, while its last job runs): " + claimingAhead + "."),
+                "case");
         for (ResultRecord r : mine) {
             String name = r.id().caseName();
             table.cell(name + (name.startsWith("enqueue") ? "" : " W=" + r.setup().workers()), r,

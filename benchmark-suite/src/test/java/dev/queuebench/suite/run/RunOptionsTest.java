@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.queuebench.api.ConfigurationException;
+import dev.queuebench.suite.workers.Task;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +70,24 @@ class RunOptionsTest {
                 .regressionThreshold()).isEqualTo(0.25);
         assertThatThrownBy(() -> RunOptions.parse(Map.of("backend", "memory", "regressionThreshold", "10%"), Map.of()))
                 .hasMessageContaining("option 'regressionThreshold'").hasMessageContaining("'10%'");
+    }
+
+    @Test
+    void claimAheadDefaultsToTheOneAtATimeIoDrainsAloneAndWhenGivenAppliesToEveryCase() {
+        RunOptions defaults = RunOptions.parse(Map.of("backend", "memory"), Map.of());
+        assertThat(defaults.claimAhead()).isEmpty();
+        assertThat(defaults.claimAheadFor(Task.IO, 1)).isTrue();
+        assertThat(defaults.claimAheadFor(Task.IO, 16)).isFalse();
+        assertThat(defaults.claimAheadFor(Task.NOOP, 1)).isFalse();
+        assertThat(defaults.claimAheadFor(Task.CPU, 1)).isFalse();
+
+        RunOptions off = RunOptions.parse(Map.of("backend", "memory", "claimAhead", "false"), Map.of());
+        assertThat(off.claimAheadFor(Task.IO, 1)).isFalse();
+        RunOptions on = RunOptions.parse(Map.of("backend", "memory", "claimAhead", "true"), Map.of());
+        assertThat(on.claimAheadFor(Task.NOOP, 16)).isTrue();
+        assertThat(on.reproduceCommand()).contains("-DclaimAhead=true");
+        assertThatThrownBy(() -> RunOptions.parse(Map.of("backend", "memory", "claimAhead", "sometimes"), Map.of()))
+                .hasMessageContaining("option 'claimAhead'").hasMessageContaining("'sometimes'");
     }
 
     @Test

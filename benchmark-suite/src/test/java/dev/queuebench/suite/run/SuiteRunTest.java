@@ -216,6 +216,24 @@ class SuiteRunTest {
                 .contains("**REGRESSION** | memory | monitor | drain_io_single");
     }
 
+    @Test
+    void anIoDrainClaimsAheadByDefaultANoopDrainDoesNotAndEachRecordSaysWhereItsLoopsTimeWent() throws IOException {
+        int status = run(Map.of("backend", "memory", "suite", "throughput", "scenario", "smoke", "task", "io,noop",
+                "workers", "2", "batch", "1", "jobs", "1000"));
+
+        assertThat(status).isZero();
+        JsonNode io = record(onlyRunFolder(), "drain_io_single").get("details");
+        assertThat(io.get("claim_ahead").asBoolean()).isTrue();
+        assertThat(io.get("handler_mean_ms").asDouble()).as("a 10 ms sleep and the harness").isGreaterThan(10);
+        assertThat(io.get("loop_ms_per_job").asDouble()).isGreaterThanOrEqualTo(io.get("handler_mean_ms").asDouble());
+        JsonNode noop = record(onlyRunFolder(), "drain_noop_single");
+        assertThat(noop.get("details").get("claim_ahead").asBoolean()).isFalse();
+        assertThat(noop.get("rerun").asText()).doesNotContain("claimAhead");
+        Path folder = onlyRunFolder();
+        assertThat(folder.resolve("benchmark_report_" + folder.getFileName() + ".md")).content()
+                .contains("and sends its acknowledgements, while its last job runs): `drain_io_single`.");
+    }
+
     /** A copy of a run folder's combined file whose throughput figures (each repetition's too) are multiplied. */
     private Path inflatedThroughput(Path run, double factor) throws IOException {
         ObjectMapper json = new ObjectMapper();
