@@ -47,6 +47,8 @@ final class HandlerLoop {
      * they were handed over: its claims ahead and the acknowledgements it sends. Null without claimAhead.
      */
     private final ExecutorService roundTrips;
+    /** The thread {@link #roundTrips} made, once it made one: {@link #stopRoundTrips} waits for it to end. */
+    private volatile Thread roundTripThread;
     /** The queue this loop claims from next (loop thread only). */
     private int next;
 
@@ -56,7 +58,8 @@ final class HandlerLoop {
         this.queues = worker.config.queues();
         this.next = index % queues.size();
         this.roundTrips = worker.config.claimAhead()
-                ? Executors.newSingleThreadExecutor(work -> worker.threads.newTaskThread("ahead-" + index, work))
+                ? Executors.newSingleThreadExecutor(work -> roundTripThread =
+                        worker.threads.newTaskThread("ahead-" + index, work))
                 : null;
     }
 
@@ -88,15 +91,19 @@ final class HandlerLoop {
 
     /**
      * Ends the thread of this loop's round trips ahead, once the loop has ended, waiting up to {@code timeout} for
-     * it; a loop still running after the drain timeout then sends its round trips itself.
+     * the thread itself to end (the executor counts as terminated a moment before its thread exits); a loop still
+     * running after the drain timeout then sends its round trips itself.
      */
     void stopRoundTrips(Duration timeout) {
         if (roundTrips == null) {
             return;
         }
         roundTrips.shutdown();
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            roundTrips.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (roundTrips.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS) && roundTripThread != null) {
+                roundTripThread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
