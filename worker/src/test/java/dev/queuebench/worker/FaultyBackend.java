@@ -1,13 +1,8 @@
 package dev.queuebench.worker;
 
-import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.ClaimedJob;
-import dev.queuebench.api.DeadJob;
-import dev.queuebench.api.FailResult;
-import dev.queuebench.api.Footprint;
-import dev.queuebench.api.JobRequest;
+import dev.queuebench.api.ForwardingQueueBackend;
 import dev.queuebench.api.QueueBackend;
-import dev.queuebench.api.QueueStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code completeAll:<size>}) and faults to inject into acknowledgements: an {@link Error}, as if the calling thread
  * died, thrown before the call reaches the backend or after it took effect, or a gate each complete waits for.
  */
-final class FaultyBackend implements QueueBackend {
+final class FaultyBackend extends ForwardingQueueBackend {
     enum Fault { BEFORE_THE_CALL, AFTER_THE_CALL }
 
     /** The error a fault throws. */
@@ -36,16 +31,15 @@ final class FaultyBackend implements QueueBackend {
     final Queue<Fault> ackFaults = new ConcurrentLinkedQueue<>();
     /** While set, each complete waits for it to open before it reaches the backend: a slow round trip. */
     volatile CountDownLatch completeGate;
-    private final QueueBackend backend;
 
     FaultyBackend(QueueBackend backend) {
-        this.backend = backend;
+        super(backend);
     }
 
     @Override
     public List<ClaimedJob> claim(String queue, int maxJobs, Duration leaseDuration, Duration waitTimeout) {
         log.add("claim:" + maxJobs);
-        return backend.claim(queue, maxJobs, leaseDuration, waitTimeout);
+        return delegate.claim(queue, maxJobs, leaseDuration, waitTimeout);
     }
 
     @Override
@@ -61,7 +55,7 @@ final class FaultyBackend implements QueueBackend {
         }
         Fault fault = ackFaults.poll();
         throwIf(fault, Fault.BEFORE_THE_CALL);
-        boolean completed = backend.complete(job);
+        boolean completed = delegate.complete(job);
         throwIf(fault, Fault.AFTER_THE_CALL);
         return completed;
     }
@@ -71,7 +65,7 @@ final class FaultyBackend implements QueueBackend {
         log.add("completeAll:" + jobs.size());
         Fault fault = ackFaults.poll();
         throwIf(fault, Fault.BEFORE_THE_CALL);
-        List<Boolean> completed = backend.completeAll(jobs);
+        List<Boolean> completed = delegate.completeAll(jobs);
         throwIf(fault, Fault.AFTER_THE_CALL);
         return completed;
     }
@@ -80,70 +74,5 @@ final class FaultyBackend implements QueueBackend {
         if (fault == now) {
             throw new InjectedFault(fault);
         }
-    }
-
-    @Override
-    public FailResult fail(ClaimedJob job, String error) {
-        return backend.fail(job, error);
-    }
-
-    @Override
-    public boolean extendLease(ClaimedJob job, Duration leaseDuration) {
-        return backend.extendLease(job, leaseDuration);
-    }
-
-    @Override
-    public String enqueue(String queue, JobRequest request) {
-        return backend.enqueue(queue, request);
-    }
-
-    @Override
-    public List<String> enqueueAll(String queue, List<JobRequest> requests) {
-        return backend.enqueueAll(queue, requests);
-    }
-
-    @Override
-    public QueueStats stats(String queue) {
-        return backend.stats(queue);
-    }
-
-    @Override
-    public List<DeadJob> deadLetters(String queue, int limit) {
-        return backend.deadLetters(queue, limit);
-    }
-
-    @Override
-    public long requeueDead(String queue) {
-        return backend.requeueDead(queue);
-    }
-
-    @Override
-    public long purge(String queue) {
-        return backend.purge(queue);
-    }
-
-    @Override
-    public Footprint footprint() {
-        return backend.footprint();
-    }
-
-    @Override
-    public String name() {
-        return backend.name();
-    }
-
-    @Override
-    public String strategy() {
-        return backend.strategy();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return backend.capabilities();
-    }
-
-    @Override
-    public void close() {
-        backend.close();
     }
 }
