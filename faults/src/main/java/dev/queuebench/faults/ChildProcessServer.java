@@ -67,17 +67,28 @@ public abstract class ChildProcessServer extends ThrowawayServer {
     }
 
     /**
-     * Returns once {@code ready} holds, asked every {@code poll}; throws with {@code failure} when the process ends or
-     * {@code timeout} passes first.
+     * Returns once {@code ready} holds and the server's port is this process's (or a descendant's), asked every
+     * {@code poll}; throws with {@code failure} when the process ends or {@code timeout} passes first, and says so
+     * when another process holds the port (a server that answers there is then not this one).
      */
     protected void awaitReady(BooleanSupplier ready, Duration timeout, Duration poll, String failure) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ready.getAsBoolean()) {
+        while (!ready.getAsBoolean() || !listensOnPort()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new BackendUnavailableException(failure, null);
+                throw new BackendUnavailableException(failure + portHolders(), null);
             }
             LockSupport.parkNanos(poll.toNanos());
         }
+    }
+
+    private boolean listensOnPort() {
+        List<Long> ours = tree(p -> true).stream().map(ProcessHandle::pid).toList();
+        return PortListeners.held(port).stream().anyMatch(ours::contains);
+    }
+
+    private String portHolders() {
+        List<Long> holders = PortListeners.held(port);
+        return holders.isEmpty() ? "" : " (port " + port + " is held by process(es) " + holders + ", not by it)";
     }
 
     /** The live process, parent first, and those of its descendants {@code keep} accepts; none when it is not alive. */

@@ -24,6 +24,16 @@ public final class PortListeners {
      * @throws BackendUnavailableException when no process of this host listens there, or {@code ss} fails
      */
     public static List<Long> pids(int port, String server) {
+        List<Long> pids = held(port);
+        if (pids.isEmpty()) {
+            throw new BackendUnavailableException("no process of this host listens on port " + port + " (is the "
+                    + server + " elsewhere?)", null);
+        }
+        return pids;
+    }
+
+    /** The ids of the processes listening on {@code port}, each once; none when nobody listens there. */
+    static List<Long> held(int port) {
         Matcher m = PID.matcher(listeners(port));
         List<Long> pids = new ArrayList<>();
         while (m.find()) {
@@ -31,10 +41,6 @@ public final class PortListeners {
             if (!pids.contains(pid)) {
                 pids.add(pid);
             }
-        }
-        if (pids.isEmpty()) {
-            throw new BackendUnavailableException("no process of this host listens on port " + port + " (is the "
-                    + server + " elsewhere?)", null);
         }
         return pids;
     }

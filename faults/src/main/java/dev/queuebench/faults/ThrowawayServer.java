@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
  */
 public abstract class ThrowawayServer implements AutoCloseable {
     private static final long COMMAND_TIMEOUT_SECONDS = 60;
+    private static final long STOP_SECONDS = 5;
 
     protected final Path folder;
     protected final int port;
@@ -91,9 +93,14 @@ public abstract class ThrowawayServer implements AutoCloseable {
         }
     }
 
-    /** SIGSTOPs every process of the server at once: it answers nothing until {@link #resume()}. */
+    /**
+     * SIGSTOPs every process of the server at once: it answers nothing until {@link #resume()}; throws unless the
+     * server's first process is then seen stopped (where {@code /proc} shows it).
+     */
     public void pause() {
-        signal("-STOP", processes());
+        List<ProcessHandle> targets = processes();
+        signal("-STOP", targets);
+        awaitStopped(targets.getFirst());
     }
 
     /** SIGCONTs what {@link #pause()} stopped. */
@@ -120,6 +127,27 @@ public abstract class ThrowawayServer implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** Returns once {@code process} is in the stopped state; throws when it exits or stays running. */
+    private static void awaitStopped(ProcessHandle process) {
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            String state;
+            try {
+                String line = Files.readString(stat, StandardCharsets.US_ASCII);
+                state = line.substring(line.lastIndexOf(')') + 2, line.lastIndexOf(')') + 3);
+            } catch (IOException e) {
+                return; // no /proc here (or it went just now, which the next check sees): nothing to confirm by
+            }
+            if (state.equals("T")) {
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        throw new BackendUnavailableException("SIGSTOP did not stop the server's process " + process.pid()
+                + (process.isAlive() ? " within " + STOP_SECONDS + " s" : ": it is no longer running"), null);
     }
 
     /** Removes the temporary folder (after the subclass stopped the server) and the exit hook. */

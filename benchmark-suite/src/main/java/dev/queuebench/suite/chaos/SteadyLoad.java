@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -80,6 +81,7 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
             RecoverySampler sampler = failover ? new RecoverySampler(ledger, FAILOVER_RECOVERED_SHARE)
                     : new RecoverySampler(ledger);
             AtomicLong inFlight = new AtomicLong();
+            AtomicReference<String> faultFailed = new AtomicReference<>();
             OpenLoopProducer.Outcome produced;
             try (consumers) {
                 Thread faulter = Thread.ofPlatform().name("qb-chaos-fault").start(() -> {
@@ -91,7 +93,11 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
                     long held = ledger.inFlightCount();
                     long faultStart = System.nanoTime();
                     sampler.faultAt(faultStart);
-                    details.putAll(fault.inject(consumers));
+                    try {
+                        details.putAll(fault.inject(consumers));
+                    } catch (RuntimeException e) {
+                        faultFailed.set(e.toString()); // the load ran without its fault: the case must not pass
+                    }
                     sampler.faultEnded(System.nanoTime());
                     inFlight.set(held + ledger.startedBetween(from, Instant.now()));
                     details.put("fault_ms", (System.nanoTime() - faultStart) / 1_000_000);
@@ -134,7 +140,9 @@ record SteadyLoad(BackendUnderTest target, ChaosCase chaosCase, int processes, D
                 details.put("poison_jobs", oddJobs);
             }
             details.put("redelivered_beyond_allowance", Math.max(0, redelivered - allowed));
-            new CaseStatus.Ran(false, violation(verdict, consumers, oddJobs)).writeTo(details, true);
+            String violation = faultFailed.get() != null ? "the fault could not be injected: " + faultFailed.get()
+                    : violation(verdict, consumers, oddJobs);
+            new CaseStatus.Ran(false, violation).writeTo(details, true);
             String firstError = produced.firstError() != null ? produced.firstError() : consumers.firstError();
             Ledger.Verdict counted = new Ledger.Verdict(verdict.enqueued(), verdict.completed(), verdict.dead(),
                     verdict.lost(), redelivered, verdict.lostSample(), verdict.unconfirmed(), verdict.lostFates());
