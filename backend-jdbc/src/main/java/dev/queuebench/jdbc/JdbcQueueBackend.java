@@ -97,6 +97,23 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
         }
     }
 
+    /** Runs one data-changing statement whose only parameter is {@code queue}; returns how many rows it changed. */
+    protected static int updateQueue(Connection connection, String sql, String queue) throws SQLException {
+        return update(connection, sql, statement -> statement.setString(1, queue));
+    }
+
+    /**
+     * True when {@code lease} (null: not one of this table's) was still valid and {@code sql} moved its expiry to now +
+     * {@code leaseDuration} by the server's clock; {@code sql}'s parameters are the lease's length in microseconds,
+     * then the lease's id, queue and token.
+     */
+    protected final boolean extendLease(JobLease<?> lease, Duration leaseDuration, String sql) {
+        return lease != null && withConnection(lease.queue(), "extending a lease", c -> update(c, sql, statement -> {
+            statement.setLong(1, leaseDuration.toNanos() / 1_000);
+            lease.bind(statement, 2);
+        }) == 1);
+    }
+
     /** Runs one query on {@code connection} and returns what {@code rows} reads from its result. */
     protected static <T> T query(Connection connection, String sql, Parameters parameters, Rows<T> rows)
             throws SQLException {

@@ -276,12 +276,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
     @Override
     protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
-        JobLease<Long> lease = lease(job);
-        return lease != null && withConnection(job.queue(), "extending a lease", c -> update(c, sql.extendLease(),
-                ps -> {
-                    ps.setLong(1, leaseDuration.toNanos() / 1_000);
-                    lease.bind(ps, 2);
-                }) == 1);
+        return extendLease(lease(job), leaseDuration, sql.extendLease());
     }
 
     // ---------------------------------------------------------------- admin
@@ -290,7 +285,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     @Override
     protected QueueStats doStats(String queue) {
         return withConnection(queue, "counting jobs", c -> {
-            reapExpired(c, queue);
+            updateQueue(c, sql.reapExpired(), queue);
             return query(c, sql.stats(), ps -> ps.setString(1, queue), rs -> {
                 rs.next();
                 return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
@@ -302,7 +297,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     @Override
     protected List<DeadJob> doDeadLetters(String queue, int limit) {
         return withConnection(queue, "reading dead letters", c -> {
-            reapExpired(c, queue);
+            updateQueue(c, sql.reapExpired(), queue);
             return query(c, sql.deadLetters(), ps -> {
                 ps.setString(1, queue);
                 ps.setInt(2, limit);
@@ -321,8 +316,8 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     @Override
     protected long doRequeueDead(String queue) {
         long requeued = withConnection(queue, "requeueing dead jobs", c -> {
-            reapExpired(c, queue);
-            return (long) update(c, sql.requeueDead(), ps -> ps.setString(1, queue));
+            updateQueue(c, sql.reapExpired(), queue);
+            return (long) updateQueue(c, sql.requeueDead(), queue);
         });
         wakeUps.wake(queue);
         return requeued;
@@ -331,7 +326,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     /** Deletes every job of the queue in one statement; returns how many. */
     @Override
     protected long doPurge(String queue) {
-        return withConnection(queue, "purging", c -> (long) update(c, sql.purge(), ps -> ps.setString(1, queue)));
+        return withConnection(queue, "purging", c -> (long) updateQueue(c, sql.purge(), queue));
     }
 
     /** The jobs table's data, index and free bytes and estimated rows, and the server's history list length. */
@@ -381,13 +376,6 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     protected void pauseBeforeRetry(int tries) {
         long bound = 1L << Math.min(tries, 6);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(1, bound + 1)));
-    }
-
-    private void reapExpired(Connection c, String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.reapExpired())) {
-            ps.setString(1, queue);
-            ps.executeUpdate();
-        }
     }
 
     /** Unpooled connections as configured, with the configured lock wait timeout: the pool's source, and tests'. */

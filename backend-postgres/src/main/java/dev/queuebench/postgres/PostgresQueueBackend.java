@@ -294,12 +294,7 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
     @Override
     protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
-        JobLease<UUID> lease = lease(job);
-        return lease != null && withConnection(job.queue(), "extending a lease", c -> update(c, Sql.EXTEND_LEASE,
-                ps -> {
-                    ps.setLong(1, leaseDuration.toNanos() / 1_000);
-                    lease.bind(ps, 2);
-                }) == 1);
+        return extendLease(lease(job), leaseDuration, Sql.EXTEND_LEASE);
     }
 
     // ---------------------------------------------------------------- admin
@@ -308,7 +303,7 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     @Override
     protected QueueStats doStats(String queue) {
         return withConnection(queue, "counting jobs", c -> {
-            reapExpired(c, queue);
+            updateQueue(c, Sql.REAP_EXPIRED, queue);
             return query(c, Sql.STATS, ps -> {
                 ps.setString(1, queue);
                 ps.setString(2, queue);
@@ -323,7 +318,7 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     @Override
     protected List<DeadJob> doDeadLetters(String queue, int limit) {
         return withConnection(queue, "reading dead letters", c -> {
-            reapExpired(c, queue);
+            updateQueue(c, Sql.REAP_EXPIRED, queue);
             return query(c, Sql.DEAD_LETTERS, ps -> {
                 ps.setString(1, queue);
                 ps.setInt(2, limit);
@@ -342,8 +337,8 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     @Override
     protected long doRequeueDead(String queue) {
         return withConnection(queue, "requeueing dead jobs", c -> {
-            reapExpired(c, queue);
-            return (long) update(c, Sql.REQUEUE_DEAD, ps -> ps.setString(1, queue));
+            updateQueue(c, Sql.REAP_EXPIRED, queue);
+            return (long) updateQueue(c, Sql.REQUEUE_DEAD, queue);
         });
     }
 
@@ -394,13 +389,6 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     @Override
     protected QueueException translate(SQLException e, String doing) {
         return PostgresErrors.translate(e, config, doing);
-    }
-
-    private static void reapExpired(Connection c, String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(Sql.REAP_EXPIRED)) {
-            ps.setString(1, queue);
-            ps.executeUpdate();
-        }
     }
 
     private void setNotify(PreparedStatement ps, int index, String queue) throws SQLException {
