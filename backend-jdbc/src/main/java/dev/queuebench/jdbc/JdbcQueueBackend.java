@@ -1,6 +1,7 @@
 package dev.queuebench.jdbc;
 
 import dev.queuebench.api.AbstractQueueBackend;
+import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ import javax.sql.DataSource;
  */
 public abstract class JdbcQueueBackend extends AbstractQueueBackend {
     private final DataSource pool;
+    private final Capabilities capabilities;
 
     /** A unit of work on one pooled connection. */
     @FunctionalInterface
@@ -43,9 +45,17 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
         T read(ResultSet rows) throws SQLException;
     }
 
-    protected JdbcQueueBackend(String name, String strategy, MeterRegistry registry, DataSource pool) {
+    protected JdbcQueueBackend(String name, String strategy, MeterRegistry registry, DataSource pool,
+            Capabilities capabilities) {
         super(name, strategy, registry);
         this.pool = pool;
+        this.capabilities = capabilities;
+    }
+
+    /** What the dialect declared when it opened. */
+    @Override
+    public final Capabilities capabilities() {
+        return capabilities;
     }
 
     /** How many tries in all a unit of work gets when it meets {@code e}; 0 when {@code e} is no lock error. */
@@ -87,6 +97,17 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
                 throw translate(e, doing);
             }
         }
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection, as {@link #withConnection}, after {@code reapSql} (its one parameter
+     * the queue) settled the queue's expired last attempts, so that what the work reads or changes is current.
+     */
+    protected final <T> T afterReaping(String queue, String doing, String reapSql, Work<T> work) {
+        return withConnection(queue, doing, c -> {
+            updateQueue(c, reapSql, queue);
+            return work.run(c);
+        });
     }
 
     /** Runs one data-changing statement on {@code connection}; returns how many rows it changed. */

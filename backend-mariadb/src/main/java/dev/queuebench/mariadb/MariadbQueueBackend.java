@@ -58,18 +58,17 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
      * job enqueued by another process is found at the waiter's next look, at most a poll interval later.
      */
     private final QueueSignals wakeUps = new QueueSignals();
-    private final Capabilities capabilities;
 
     private MariadbQueueBackend(MariadbConfig config, MeterRegistry registry, Sql sql, HikariDataSource pool,
             ServerSettings server) {
-        super(MariadbBackendProvider.NAME, config.strategy(), registry, pool);
+        super(MariadbBackendProvider.NAME, config.strategy(), registry, pool, new Capabilities(server.durability(),
+                Ordering.ORDER_STRICT, server.maxPayloadBytes(), config.pollInterval(), Feature.all())
+                .without(Feature.WAKE_ON_ENQUEUE));
         this.config = config;
         this.sql = sql;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
         this.pool = pool;
         this.server = server;
-        this.capabilities = new Capabilities(server.durability(), Ordering.ORDER_STRICT, server.maxPayloadBytes(),
-                config.pollInterval(), Feature.all()).without(Feature.WAKE_ON_ENQUEUE);
     }
 
     /**
@@ -93,11 +92,6 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
         }
     }
 
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
     /** Server version and the settings that shape results (durability, memory, locking), plus this backend's own. */
     @Override
     public Map<String, String> serverInfo() {
@@ -111,7 +105,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
         info.put("poll_interval_ms", Long.toString(config.pollInterval().toMillis()));
         info.put("wake_up", "enqueues through this backend; others at the next poll");
         info.put("lock_wait_timeout_s", Integer.toString(config.lockWaitTimeoutSeconds()));
-        info.put("durability", capabilities.durability().name());
+        info.put("durability", capabilities().durability().name());
         info.putAll(server.settings());
         info.put("server_version", server.settings().get("version"));
         return info;
@@ -284,41 +278,36 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     /** Exact counts by state once the queue is quiet; settles expired last attempts first. */
     @Override
     protected QueueStats doStats(String queue) {
-        return withConnection(queue, "counting jobs", c -> {
-            updateQueue(c, sql.reapExpired(), queue);
-            return query(c, sql.stats(), ps -> ps.setString(1, queue), rs -> {
-                rs.next();
-                return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-            });
-        });
+        return afterReaping(queue, "counting jobs", sql.reapExpired(),
+                c -> query(c, sql.stats(), ps -> ps.setString(1, queue), rs -> {
+                    rs.next();
+                    return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                }));
     }
 
     /** Up to {@code limit} dead jobs, oldest first; settles expired last attempts first. */
     @Override
     protected List<DeadJob> doDeadLetters(String queue, int limit) {
-        return withConnection(queue, "reading dead letters", c -> {
-            updateQueue(c, sql.reapExpired(), queue);
-            return query(c, sql.deadLetters(), ps -> {
-                ps.setString(1, queue);
-                ps.setInt(2, limit);
-            }, rs -> {
-                List<DeadJob> dead = new ArrayList<>();
-                while (rs.next()) {
-                    dead.add(new DeadJob(Long.toString(rs.getLong("id")), queue, rs.getBytes("payload"),
-                            rs.getInt("attempt"), rs.getString("last_error"), UtcTimes.instant(rs, "enqueued_at")));
-                }
-                return dead;
-            });
-        });
+        return afterReaping(queue, "reading dead letters", sql.reapExpired(), c -> query(c, sql.deadLetters(),
+                ps -> {
+                    ps.setString(1, queue);
+                    ps.setInt(2, limit);
+                }, rs -> {
+                    List<DeadJob> dead = new ArrayList<>();
+                    while (rs.next()) {
+                        dead.add(new DeadJob(Long.toString(rs.getLong("id")), queue, rs.getBytes("payload"),
+                                rs.getInt("attempt"), rs.getString("last_error"),
+                                UtcTimes.instant(rs, "enqueued_at")));
+                    }
+                    return dead;
+                }));
     }
 
     /** Makes every dead job ready with attempts reset; returns how many. */
     @Override
     protected long doRequeueDead(String queue) {
-        long requeued = withConnection(queue, "requeueing dead jobs", c -> {
-            updateQueue(c, sql.reapExpired(), queue);
-            return (long) updateQueue(c, sql.requeueDead(), queue);
-        });
+        long requeued = afterReaping(queue, "requeueing dead jobs", sql.reapExpired(),
+                c -> (long) updateQueue(c, sql.requeueDead(), queue));
         wakeUps.wake(queue);
         return requeued;
     }
