@@ -13,7 +13,6 @@ import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.Main;
-import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.testsupport.TestServers;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -58,9 +57,7 @@ class AgentsTest {
 
     @RegisterExtension
     final ConsumerReports reports = new ConsumerReports();
-    private final Progress progress = reports.progress();
     private final Ledger ledger = reports.ledger();
-    private final WorkerPool.LocalEvents events = reports.events();
 
     @BeforeAll
     static void startAgents() throws IOException {
@@ -100,7 +97,7 @@ class AgentsTest {
                 long heldAtKill;
                 List<String> placements;
                 try (WorkerProcesses workers = WorkerProcesses.consume(target, List.of(queue),
-                        Consumers.processesFor(target), 8, 1, Task.IO, LEASE, events)) {
+                        Consumers.processesFor(target), 8, 1, Task.IO, LEASE, reports.events())) {
                     placements = workers.placements();
                     await().atMost(Duration.ofSeconds(20))
                             .until(() -> workers.holding(0) > 0 && ledger.settledCount() > JOBS / 5);
@@ -145,7 +142,8 @@ class AgentsTest {
             long start = System.nanoTime();
 
             assertThatThrownBy(() -> WorkerProcesses.consume(target, List.of("qb_agents"), 2, 2, 1, Task.NOOP, LEASE,
-                    events)).isInstanceOf(IllegalStateException.class).hasMessageContaining("agent " + address);
+                    reports.events())).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("agent " + address);
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(AgentLink.CONNECT_TIMEOUT);
         }
@@ -177,7 +175,7 @@ class AgentsTest {
 
     private BackendUnderTest target(QueueBackend backend, BackendConfig config, String agents) {
         RunOptions options = RunOptions.parse(Map.of("backend", backend.name(), "agents", agents), Map.of());
-        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "test", config);
+        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, reports.progress(), "test", config);
     }
 
 }

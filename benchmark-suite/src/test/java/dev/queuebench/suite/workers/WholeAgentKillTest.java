@@ -13,7 +13,6 @@ import dev.queuebench.suite.lab.LabSpec;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.run.BackendUnderTest;
-import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.testsupport.TestServers;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -53,9 +52,7 @@ class WholeAgentKillTest {
 
     @RegisterExtension
     final ConsumerReports reports = new ConsumerReports();
-    private final Progress progress = reports.progress();
     private final Ledger ledger = reports.ledger();
-    private final WorkerPool.LocalEvents events = reports.events();
     private final List<Process> localAgents = new ArrayList<>();
     private final List<ProcessHandle> agentProcesses = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
@@ -94,7 +91,7 @@ class WholeAgentKillTest {
                 List<String> placements;
                 String firstError;
                 try (WorkerProcesses workers = WorkerProcesses.consume(target, List.of(queue),
-                        Consumers.processesFor(target), 8, 1, Task.IO, LEASE, events)) {
+                        Consumers.processesFor(target), 8, 1, Task.IO, LEASE, reports.events())) {
                     placements = workers.placements();
                     worker = ProcessHandle.of(workers.pid(0)).orElseThrow();
                     agentProcesses.add(worker); // killed after the test, should it outlive its agent
@@ -167,7 +164,7 @@ class WholeAgentKillTest {
     private BackendUnderTest target(QueueBackend backend, BackendConfig config) {
         RunOptions options = RunOptions.parse(Map.of("backend", backend.name(), "agents", String.join(",",
                 addresses)), Map.of());
-        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "test", config);
+        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, reports.progress(), "test", config);
     }
 
 }

@@ -13,7 +13,6 @@ import dev.queuebench.suite.FaultyBackends;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.run.BackendUnderTest;
-import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.File;
@@ -43,7 +42,6 @@ class WorkerProcessesTest {
 
     @RegisterExtension
     final ConsumerReports reports = new ConsumerReports();
-    private final Progress progress = reports.progress();
     private final Ledger ledger = reports.ledger();
     private final WorkerPool.LocalEvents events = reports.events();
 
@@ -211,7 +209,7 @@ class WorkerProcessesTest {
     /** What worker processes are started from: the backend's name and configuration. */
     private BackendUnderTest target(QueueBackend backend, String fault) {
         RunOptions options = RunOptions.parse(Map.of("backend", "sqlite"), Map.of());
-        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "test",
+        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, reports.progress(), "test",
                 config(backend.name(), fault));
     }
 
