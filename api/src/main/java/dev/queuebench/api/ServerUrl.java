@@ -32,6 +32,11 @@ public record ServerUrl(String scheme, String user, String password, List<Server
 
     /** The name of the option every backend reads its server URL from. */
     public static final String OPTION = "url";
+    /** The option that overrides the URL's user, for a backend that offers one beside {@value #OPTION}. */
+    public static final ConfigKey<String> USER = ConfigKey.text("user", "user name (overrides the URL's)", null);
+    /** The option that overrides the URL's password, for a backend that offers one; secret, so always redacted. */
+    public static final ConfigKey<String> PASSWORD =
+            ConfigKey.text("password", "password (overrides the URL's)", null).secret();
 
     private static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9.-]+)(?::(\\d{1,5}))?");
 

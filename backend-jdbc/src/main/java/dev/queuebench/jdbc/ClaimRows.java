@@ -1,6 +1,7 @@
 package dev.queuebench.jdbc;
 
 import dev.queuebench.api.ClaimedJob;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,8 +63,20 @@ public final class ClaimRows {
         return rows.stream().map(Ranked::row).toList();
     }
 
-    /** The ids an optimistic claim's candidate query returns (its first column), in its order. */
-    public static List<Long> ids(PreparedStatement candidates, int expected) throws SQLException {
+    /**
+     * The ids the candidate query {@code sql} of an optimistic claim returns (its first column), in its order; its
+     * parameters are the queue and {@code maxJobs}.
+     */
+    public static List<Long> candidates(Connection connection, String sql, String queue, int maxJobs)
+            throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement(sql)) {
+            read.setString(1, queue);
+            read.setInt(2, maxJobs);
+            return ids(read, maxJobs);
+        }
+    }
+
+    private static List<Long> ids(PreparedStatement candidates, int expected) throws SQLException {
         List<Long> ids = new ArrayList<>(expected);
         try (ResultSet rs = candidates.executeQuery()) {
             while (rs.next()) {

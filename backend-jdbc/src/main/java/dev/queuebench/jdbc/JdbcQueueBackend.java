@@ -1,6 +1,7 @@
 package dev.queuebench.jdbc;
 
 import dev.queuebench.api.AbstractQueueBackend;
+import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ import javax.sql.DataSource;
  */
 public abstract class JdbcQueueBackend extends AbstractQueueBackend {
     private final DataSource pool;
+    private final Capabilities capabilities;
 
     /** A unit of work on one pooled connection. */
     @FunctionalInterface
@@ -43,9 +45,17 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
         T read(ResultSet rows) throws SQLException;
     }
 
-    protected JdbcQueueBackend(String name, String strategy, MeterRegistry registry, DataSource pool) {
+    protected JdbcQueueBackend(String name, String strategy, MeterRegistry registry, DataSource pool,
+            Capabilities capabilities) {
         super(name, strategy, registry);
         this.pool = pool;
+        this.capabilities = capabilities;
+    }
+
+    /** What the dialect declared when it opened. */
+    @Override
+    public final Capabilities capabilities() {
+        return capabilities;
     }
 
     /** How many tries in all a unit of work gets when it meets {@code e}; 0 when {@code e} is no lock error. */
@@ -89,12 +99,40 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
         }
     }
 
+    /**
+     * Runs {@code work} on a pooled connection, as {@link #withConnection}, after {@code reapSql} (its one parameter
+     * the queue) settled the queue's expired last attempts, so that what the work reads or changes is current.
+     */
+    protected final <T> T afterReaping(String queue, String doing, String reapSql, Work<T> work) {
+        return withConnection(queue, doing, c -> {
+            updateQueue(c, reapSql, queue);
+            return work.run(c);
+        });
+    }
+
     /** Runs one data-changing statement on {@code connection}; returns how many rows it changed. */
     protected static int update(Connection connection, String sql, Parameters parameters) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             parameters.set(statement);
             return statement.executeUpdate();
         }
+    }
+
+    /** Runs one data-changing statement whose only parameter is {@code queue}; returns how many rows it changed. */
+    protected static int updateQueue(Connection connection, String sql, String queue) throws SQLException {
+        return update(connection, sql, statement -> statement.setString(1, queue));
+    }
+
+    /**
+     * True when {@code lease} (null: not one of this table's) was still valid and {@code sql} moved its expiry to now +
+     * {@code leaseDuration} by the server's clock; {@code sql}'s parameters are the lease's length in microseconds,
+     * then the lease's id, queue and token.
+     */
+    protected final boolean extendLease(JobLease<?> lease, Duration leaseDuration, String sql) {
+        return lease != null && withConnection(lease.queue(), "extending a lease", c -> update(c, sql, statement -> {
+            statement.setLong(1, leaseDuration.toNanos() / 1_000);
+            lease.bind(statement, 2);
+        }) == 1);
     }
 
     /** Runs one query on {@code connection} and returns what {@code rows} reads from its result. */

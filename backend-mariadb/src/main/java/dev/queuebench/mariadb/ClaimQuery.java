@@ -2,15 +2,19 @@ package dev.queuebench.mariadb;
 
 import dev.queuebench.jdbc.ClaimAttempt;
 import dev.queuebench.jdbc.ClaimRows;
+import dev.queuebench.jdbc.ClaimStrategy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 
-/** The two ways to lease jobs, chosen by {@code strategy}; each makes one attempt and reports what it met. */
-enum ClaimQuery {
+/**
+ * The two ways to lease jobs, chosen by {@code strategy} ({@link ClaimStrategy#strategy()}: skip-locked, optimistic);
+ * each makes one attempt and reports what it met.
+ */
+enum ClaimQuery implements ClaimStrategy {
     /** One statement: the upsert form of an UPDATE over rows picked {@code FOR UPDATE SKIP LOCKED}. */
-    SKIP_LOCKED("skip-locked") {
+    SKIP_LOCKED {
         @Override
         ClaimAttempt claim(Connection connection, Sql sql, String queue, int maxJobs, long token, long leaseMicros)
                 throws SQLException {
@@ -25,16 +29,11 @@ enum ClaimQuery {
     },
 
     /** Two statements: read candidates without locks, then lease those still claimable; the rest are conflicts. */
-    OPTIMISTIC("optimistic") {
+    OPTIMISTIC {
         @Override
         ClaimAttempt claim(Connection connection, Sql sql, String queue, int maxJobs, long token, long leaseMicros)
                 throws SQLException {
-            List<Long> candidates;
-            try (PreparedStatement read = connection.prepareStatement(sql.claimCandidates())) {
-                read.setString(1, queue);
-                read.setInt(2, maxJobs);
-                candidates = ClaimRows.ids(read, maxJobs);
-            }
+            List<Long> candidates = ClaimRows.candidates(connection, sql.claimCandidates(), queue, maxJobs);
             if (candidates.isEmpty()) {
                 return ClaimAttempt.of(List.of(), 0);
             }
@@ -52,25 +51,9 @@ enum ClaimQuery {
         }
     };
 
-    private final String strategy;
-
-    ClaimQuery(String strategy) {
-        this.strategy = strategy;
-    }
-
-    /** The strategy's name in configuration. */
-    String strategy() {
-        return strategy;
-    }
-
     /** The query for a strategy name the provider declared. */
     static ClaimQuery forStrategy(String strategy) {
-        for (ClaimQuery query : values()) {
-            if (query.strategy.equals(strategy)) {
-                return query;
-            }
-        }
-        throw new IllegalArgumentException("no claim query for strategy " + strategy);
+        return ClaimStrategy.forStrategy(ClaimQuery.class, strategy);
     }
 
     /**

@@ -39,6 +39,6 @@ public final class MariadbProcesses implements ServerProcesses {
         } catch (IOException | NumberFormatException e) {
             pids = List.of();
         }
-        return new Pids(pids, "mariadbd", "the whole server process (every client of it)");
+        return Pids.wholeServer(pids, "mariadbd");
     }
 }

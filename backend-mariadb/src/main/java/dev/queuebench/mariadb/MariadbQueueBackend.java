@@ -58,18 +58,17 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
      * job enqueued by another process is found at the waiter's next look, at most a poll interval later.
      */
     private final QueueSignals wakeUps = new QueueSignals();
-    private final Capabilities capabilities;
 
     private MariadbQueueBackend(MariadbConfig config, MeterRegistry registry, Sql sql, HikariDataSource pool,
             ServerSettings server) {
-        super(MariadbBackendProvider.NAME, config.strategy(), registry, pool);
+        super(MariadbBackendProvider.NAME, config.strategy(), registry, pool, new Capabilities(server.durability(),
+                Ordering.ORDER_STRICT, server.maxPayloadBytes(), config.pollInterval(), Feature.all())
+                .without(Feature.WAKE_ON_ENQUEUE));
         this.config = config;
         this.sql = sql;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
         this.pool = pool;
         this.server = server;
-        this.capabilities = new Capabilities(server.durability(), Ordering.ORDER_STRICT, server.maxPayloadBytes(),
-                config.pollInterval(), Feature.all()).without(Feature.WAKE_ON_ENQUEUE);
     }
 
     /**
@@ -93,11 +92,6 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
         }
     }
 
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
     /** Server version and the settings that shape results (durability, memory, locking), plus this backend's own. */
     @Override
     public Map<String, String> serverInfo() {
@@ -111,7 +105,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
         info.put("poll_interval_ms", Long.toString(config.pollInterval().toMillis()));
         info.put("wake_up", "enqueues through this backend; others at the next poll");
         info.put("lock_wait_timeout_s", Integer.toString(config.lockWaitTimeoutSeconds()));
-        info.put("durability", capabilities.durability().name());
+        info.put("durability", capabilities().durability().name());
         info.putAll(server.settings());
         info.put("server_version", server.settings().get("version"));
         return info;
@@ -276,12 +270,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
     @Override
     protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
-        JobLease<Long> lease = lease(job);
-        return lease != null && withConnection(job.queue(), "extending a lease", c -> update(c, sql.extendLease(),
-                ps -> {
-                    ps.setLong(1, leaseDuration.toNanos() / 1_000);
-                    lease.bind(ps, 2);
-                }) == 1);
+        return extendLease(lease(job), leaseDuration, sql.extendLease());
     }
 
     // ---------------------------------------------------------------- admin
@@ -289,41 +278,36 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     /** Exact counts by state once the queue is quiet; settles expired last attempts first. */
     @Override
     protected QueueStats doStats(String queue) {
-        return withConnection(queue, "counting jobs", c -> {
-            reapExpired(c, queue);
-            return query(c, sql.stats(), ps -> ps.setString(1, queue), rs -> {
-                rs.next();
-                return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-            });
-        });
+        return afterReaping(queue, "counting jobs", sql.reapExpired(),
+                c -> query(c, sql.stats(), ps -> ps.setString(1, queue), rs -> {
+                    rs.next();
+                    return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                }));
     }
 
     /** Up to {@code limit} dead jobs, oldest first; settles expired last attempts first. */
     @Override
     protected List<DeadJob> doDeadLetters(String queue, int limit) {
-        return withConnection(queue, "reading dead letters", c -> {
-            reapExpired(c, queue);
-            return query(c, sql.deadLetters(), ps -> {
-                ps.setString(1, queue);
-                ps.setInt(2, limit);
-            }, rs -> {
-                List<DeadJob> dead = new ArrayList<>();
-                while (rs.next()) {
-                    dead.add(new DeadJob(Long.toString(rs.getLong("id")), queue, rs.getBytes("payload"),
-                            rs.getInt("attempt"), rs.getString("last_error"), UtcTimes.instant(rs, "enqueued_at")));
-                }
-                return dead;
-            });
-        });
+        return afterReaping(queue, "reading dead letters", sql.reapExpired(), c -> query(c, sql.deadLetters(),
+                ps -> {
+                    ps.setString(1, queue);
+                    ps.setInt(2, limit);
+                }, rs -> {
+                    List<DeadJob> dead = new ArrayList<>();
+                    while (rs.next()) {
+                        dead.add(new DeadJob(Long.toString(rs.getLong("id")), queue, rs.getBytes("payload"),
+                                rs.getInt("attempt"), rs.getString("last_error"),
+                                UtcTimes.instant(rs, "enqueued_at")));
+                    }
+                    return dead;
+                }));
     }
 
     /** Makes every dead job ready with attempts reset; returns how many. */
     @Override
     protected long doRequeueDead(String queue) {
-        long requeued = withConnection(queue, "requeueing dead jobs", c -> {
-            reapExpired(c, queue);
-            return (long) update(c, sql.requeueDead(), ps -> ps.setString(1, queue));
-        });
+        long requeued = afterReaping(queue, "requeueing dead jobs", sql.reapExpired(),
+                c -> (long) updateQueue(c, sql.requeueDead(), queue));
         wakeUps.wake(queue);
         return requeued;
     }
@@ -331,7 +315,7 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     /** Deletes every job of the queue in one statement; returns how many. */
     @Override
     protected long doPurge(String queue) {
-        return withConnection(queue, "purging", c -> (long) update(c, sql.purge(), ps -> ps.setString(1, queue)));
+        return withConnection(queue, "purging", c -> (long) updateQueue(c, sql.purge(), queue));
     }
 
     /** The jobs table's data, index and free bytes and estimated rows, and the server's history list length. */
@@ -381,13 +365,6 @@ final class MariadbQueueBackend extends JdbcQueueBackend {
     protected void pauseBeforeRetry(int tries) {
         long bound = 1L << Math.min(tries, 6);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(1, bound + 1)));
-    }
-
-    private void reapExpired(Connection c, String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.reapExpired())) {
-            ps.setString(1, queue);
-            ps.executeUpdate();
-        }
     }
 
     /** Unpooled connections as configured, with the configured lock wait timeout: the pool's source, and tests'. */

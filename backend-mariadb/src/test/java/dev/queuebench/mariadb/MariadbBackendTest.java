@@ -17,9 +17,10 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueMetrics;
+import dev.queuebench.testsupport.SchemaInstallRace;
 import dev.queuebench.testsupport.TestServers;
+import dev.queuebench.testsupport.WaitingClaims;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,11 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -115,28 +112,7 @@ class MariadbBackendTest {
     @Test
     void schemaInstalledByTwoProcessesAndTwoThreadsAtOnceEndsUpInstalledOnce() throws Exception {
         String url = newDatabase();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<Process> processes = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    SecondProcess.class.getName(), url, "raced").inheritIO().start());
-        }
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<QueueBackend>> here = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                here.add(threads.submit((Callable<QueueBackend>) () -> open(url, "table", "raced")));
-            }
-            for (Future<QueueBackend> backend : here) {
-                assertThat(backend.get(30, TimeUnit.SECONDS).stats("from-second-process")).isNotNull();
-            }
-        } finally {
-            threads.shutdownNow();
-        }
-        for (Process process : processes) {
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as("second process exit status").isZero();
-        }
+        SchemaInstallRace.run(SecondProcess.class, List.of(url, "raced"), () -> open(url, "table", "raced"));
 
         assertThat(opened.getFirst().stats("from-second-process").ready()).isEqualTo(2);
         try (Connection c = admin(url); Statement s = c.createStatement();
@@ -164,15 +140,11 @@ class MariadbBackendTest {
     @Test
     void waitingClaimWakesOnAnEnqueueThroughTheSameBackendLongBeforeThePollInterval() throws Exception {
         QueueBackend backend = open(newDatabase(), "pollInterval", "20s");
-        CompletableFuture<List<ClaimedJob>> waiting =
-                CompletableFuture.supplyAsync(() -> backend.claim("wake", 1, LEASE, ofSeconds(30)));
-        await().pollDelay(ofMillis(300)).until(() -> true); // the claim is parked by now
 
-        long start = System.nanoTime();
-        String id = backend.enqueue("wake", JobRequest.of(new byte[] {7}));
+        Duration woken = WaitingClaims.timeToWake(backend, "wake", LEASE,
+                () -> backend.enqueue("wake", JobRequest.of(new byte[] {7})), ofSeconds(10));
 
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofSeconds(5));
+        assertThat(woken).isLessThan(ofSeconds(5));
         assertThat(backend.capabilities().has(Feature.WAKE_ON_ENQUEUE)).isFalse();
     }
 
@@ -181,13 +153,10 @@ class MariadbBackendTest {
         String url = newDatabase();
         QueueBackend consumer = open(url, "pollInterval", "300ms");
         QueueBackend producer = open(url);
-        CompletableFuture<List<ClaimedJob>> waiting =
-                CompletableFuture.supplyAsync(() -> consumer.claim("polled", 1, LEASE, ofSeconds(30)));
-        await().pollDelay(ofMillis(300)).until(() -> true);
 
-        String id = producer.enqueue("polled", JobRequest.of(new byte[] {7}));
+        WaitingClaims.timeToWake(consumer, "polled", LEASE,
+                () -> producer.enqueue("polled", JobRequest.of(new byte[] {7})), ofSeconds(10));
 
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
         assertThat(consumer.capabilities().pollInterval()).isEqualTo(ofMillis(300));
     }
 

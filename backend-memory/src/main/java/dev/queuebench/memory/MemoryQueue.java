@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * One queue's jobs under one lock. Every job is in exactly one of {@code ready}, {@code scheduled}, {@code leased}
@@ -82,8 +84,7 @@ final class MemoryQueue {
     }
 
     List<String> enqueueAll(List<JobRequest> requests) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Instant now = Instant.now();
             List<String> created = new ArrayList<>(requests.size());
             for (JobRequest request : requests) {
@@ -94,9 +95,7 @@ final class MemoryQueue {
             }
             changed.signalAll();
             return created;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     List<ClaimedJob> claim(int maxJobs, Duration leaseDuration, Duration waitTimeout) throws InterruptedException {
@@ -123,28 +122,14 @@ final class MemoryQueue {
     }
 
     boolean complete(ClaimedJob claim) {
-        lock.lock();
-        try {
-            Job job = validLease(claim);
-            if (job == null) {
-                return false;
-            }
-            leased.remove(job);
+        return onValidLease(claim, false, job -> {
             jobs.remove(job.id);
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     FailResult fail(ClaimedJob claim, String error) {
-        lock.lock();
-        try {
-            Job job = validLease(claim);
-            if (job == null) {
-                return FailResult.leaseLost();
-            }
-            leased.remove(job);
+        return onValidLease(claim, FailResult.leaseLost(), job -> {
             job.leaseToken = null; // the lease ends here: a second fail or complete under it is refused
             job.lastError = error;
             if (job.attempt >= job.maxAttempts) {
@@ -155,54 +140,37 @@ final class MemoryQueue {
             scheduled.add(job);
             changed.signalAll();
             return FailResult.retryAt(job.runAt);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     boolean extendLease(ClaimedJob claim, Duration leaseDuration) {
-        lock.lock();
-        try {
-            Job job = validLease(claim);
-            if (job == null) {
-                return false;
-            }
-            leased.remove(job);
+        return onValidLease(claim, false, job -> {
             job.leaseExpiresAt = Instant.now().plus(leaseDuration);
             leased.add(job);
             changed.signalAll();
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     QueueStats stats() {
-        lock.lock();
-        try {
+        return locked(() -> {
             settle();
             return new QueueStats(ready.size(), scheduled.size(), leased.size(), dead.size());
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     List<DeadJob> deadLetters(int limit) {
-        lock.lock();
-        try {
+        return locked(() -> {
             settle();
             return dead.values().stream()
                     .limit(limit)
                     .map(j -> new DeadJob(Long.toString(j.id), name, j.payload, j.attempt, j.lastError, j.enqueuedAt))
                     .toList();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     long requeueDead() {
-        lock.lock();
-        try {
+        return locked(() -> {
             settle();
             Instant now = Instant.now();
             for (Job job : dead.values()) {
@@ -215,14 +183,11 @@ final class MemoryQueue {
             dead.clear();
             changed.signalAll();
             return count;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     long purge() {
-        lock.lock();
-        try {
+        return locked(() -> {
             long count = jobs.size();
             jobs.clear();
             ready.clear();
@@ -230,29 +195,45 @@ final class MemoryQueue {
             leased.clear();
             dead.clear();
             return count;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Job count and payload bytes held, for the footprint. */
     long[] size() {
+        return locked(() -> new long[] {jobs.size(), jobs.values().stream().mapToLong(j -> j.payload.length).sum()});
+    }
+
+    /** Wakes every waiting claim, so it sees the backend closed. */
+    void wakeAll() {
+        locked(() -> {
+            changed.signalAll();
+            return null;
+        });
+    }
+
+    /** What {@code work} returns, run while this queue's lock is held. */
+    private <T> T locked(Supplier<T> work) {
         lock.lock();
         try {
-            return new long[] {jobs.size(), jobs.values().stream().mapToLong(j -> j.payload.length).sum()};
+            return work.get();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Wakes every waiting claim, so it sees the backend closed. */
-    void wakeAll() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * Under the lock: what {@code work} returns for the job of {@code claim}, taken out of the leased jobs first, when
+     * the claim's lease is still valid; {@code leaseLost} (and nothing changed) when it is not.
+     */
+    private <T> T onValidLease(ClaimedJob claim, T leaseLost, Function<Job, T> work) {
+        return locked(() -> {
+            Job job = validLease(claim);
+            if (job == null) {
+                return leaseLost;
+            }
+            leased.remove(job);
+            return work.apply(job);
+        });
     }
 
     /** Moves due scheduled jobs to ready and expired leases to ready (or dead on their last attempt). */

@@ -46,9 +46,6 @@ record NatsConfig(
             "nats://127.0.0.1:4222");
     private static final ServerUrl.Form FORM = new ServerUrl.Form("a NATS URL", List.of("nats"), 4222,
             "nats://host:port or nats://user:password@host:port");
-    static final ConfigKey<String> USER = ConfigKey.text("user", "user name (overrides the URL's)", null);
-    static final ConfigKey<String> PASSWORD =
-            ConfigKey.text("password", "password (overrides the URL's)", null).secret();
     static final ConfigKey<String> PREFIX = ConfigKey.matching("prefix",
             "first part of every stream name (<prefix>_<queue>) and subject (<prefix>.<queue>.jobs)", "qb",
             Pattern.compile("[A-Za-z0-9-]{1,32}"), "1 to 32 of A-Z a-z 0-9 -");
@@ -79,9 +76,9 @@ record NatsConfig(
 
     /** Every key {@link #from} reads, for the provider's declaration. */
     static List<ConfigKey<?>> keys(List<String> strategies) {
-        return Stream.concat(Stream.of(URL, USER, PASSWORD, PREFIX, ACK_WAIT, POLL_INTERVAL, CONNECT_TIMEOUT,
-                REQUEST_TIMEOUT, MAX_DELIVER, MAX_ACK_PENDING, REPLICAS, QueueBackends.strategyKey(strategies)),
-                Backoff.KEYS.stream()).toList();
+        return Stream.concat(Stream.of(URL, ServerUrl.USER, ServerUrl.PASSWORD, PREFIX, ACK_WAIT, POLL_INTERVAL,
+                CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_DELIVER, MAX_ACK_PENDING, REPLICAS,
+                QueueBackends.strategyKey(strategies)), Backoff.KEYS.stream()).toList();
     }
 
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
@@ -97,8 +94,8 @@ record NatsConfig(
         return new NatsConfig(
                 first.host(),
                 first.port(),
-                config.given(USER).orElse(url.user()),
-                config.given(PASSWORD).orElse(url.password()),
+                config.given(ServerUrl.USER).orElse(url.user()),
+                config.given(ServerUrl.PASSWORD).orElse(url.password()),
                 config.get(PREFIX),
                 config.get(QueueBackends.strategyKey(strategies)),
                 config.get(ACK_WAIT),

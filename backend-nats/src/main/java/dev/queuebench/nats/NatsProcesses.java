@@ -18,7 +18,6 @@ public final class NatsProcesses implements ServerProcesses {
     @Override
     public Pids serverPids(BackendConfig config) {
         NatsConfig nats = NatsConfig.from(config, new NatsBackendProvider().strategies());
-        return new Pids(PortListeners.pids(nats.port(), "server"), "nats-server",
-                "the whole server process (every client of it)");
+        return Pids.wholeServer(PortListeners.pids(nats.port(), "server"), "nats-server");
     }
 }

@@ -2,6 +2,7 @@ package dev.queuebench.postgres;
 
 import dev.queuebench.jdbc.ClaimAttempt;
 import dev.queuebench.jdbc.ClaimRows;
+import dev.queuebench.jdbc.ClaimStrategy;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,10 +12,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** The two ways to lease jobs, chosen by {@code strategy}; each makes one attempt and reports what it met. */
-enum ClaimQuery {
+/**
+ * The two ways to lease jobs, chosen by {@code strategy} ({@link ClaimStrategy#strategy()}: skip-locked, optimistic);
+ * each makes one attempt and reports what it met.
+ */
+enum ClaimQuery implements ClaimStrategy {
     /** One statement: {@code UPDATE … WHERE id = ANY (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) RETURNING …}. */
-    SKIP_LOCKED("skip-locked") {
+    SKIP_LOCKED {
         @Override
         ClaimAttempt claim(Connection connection, String queue, int maxJobs, long leaseMicros,
                 String synchronousCommit) throws SQLException {
@@ -29,16 +33,11 @@ enum ClaimQuery {
     },
 
     /** Two statements: read candidates without locks, then lease those still claimable; the rest are conflicts. */
-    OPTIMISTIC("optimistic") {
+    OPTIMISTIC {
         @Override
         ClaimAttempt claim(Connection connection, String queue, int maxJobs, long leaseMicros,
                 String synchronousCommit) throws SQLException {
-            List<Long> candidates;
-            try (PreparedStatement read = connection.prepareStatement(Sql.CLAIM_CANDIDATES)) {
-                read.setString(1, queue);
-                read.setInt(2, maxJobs);
-                candidates = ClaimRows.ids(read, maxJobs);
-            }
+            List<Long> candidates = ClaimRows.candidates(connection, Sql.CLAIM_CANDIDATES, queue, maxJobs);
             if (candidates.isEmpty()) {
                 return ClaimAttempt.of(List.of(), 0);
             }
@@ -54,25 +53,9 @@ enum ClaimQuery {
         }
     };
 
-    private final String strategy;
-
-    ClaimQuery(String strategy) {
-        this.strategy = strategy;
-    }
-
-    /** The strategy's name in configuration. */
-    String strategy() {
-        return strategy;
-    }
-
     /** The query for a strategy name the provider declared. */
     static ClaimQuery forStrategy(String strategy) {
-        for (ClaimQuery query : values()) {
-            if (query.strategy.equals(strategy)) {
-                return query;
-            }
-        }
-        throw new IllegalArgumentException("no claim query for strategy " + strategy);
+        return ClaimStrategy.forStrategy(ClaimQuery.class, strategy);
     }
 
     /**

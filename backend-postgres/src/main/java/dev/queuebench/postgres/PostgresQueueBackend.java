@@ -58,19 +58,22 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     private final HikariDataSource pool;
     private final WakeUpListener wakeUps;
     private final TableVacuum vacuum;
-    private final Capabilities capabilities;
 
     private PostgresQueueBackend(PostgresConfig config, MeterRegistry registry, HikariDataSource pool,
             WakeUpListener wakeUps, TableVacuum vacuum, Durability durability) {
-        super(PostgresBackendProvider.NAME, config.strategy(), registry, pool);
+        super(PostgresBackendProvider.NAME, config.strategy(), registry, pool, capabilities(config, durability));
         this.config = config;
         this.claimQuery = ClaimQuery.forStrategy(config.strategy());
         this.pool = pool;
         this.wakeUps = wakeUps;
         this.vacuum = vacuum;
+    }
+
+    /** Every feature, but wake-on-enqueue only when notify is on. */
+    private static Capabilities capabilities(PostgresConfig config, Durability durability) {
         Capabilities all = new Capabilities(durability, Ordering.ORDER_STRICT, MAX_PAYLOAD_BYTES, config.pollInterval(),
                 Feature.all());
-        this.capabilities = config.notifyOnEnqueue() ? all : all.without(Feature.WAKE_ON_ENQUEUE);
+        return config.notifyOnEnqueue() ? all : all.without(Feature.WAKE_ON_ENQUEUE);
     }
 
     /**
@@ -107,11 +110,6 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
             pool.close();
             throw e;
         }
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
     }
 
     /** Server version and the settings that shape results (durability, memory, vacuum), plus this backend's own. */
@@ -294,12 +292,7 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     /** Moves a valid lease's expiry to now + {@code leaseDuration} by the server's clock; one statement. */
     @Override
     protected boolean doExtendLease(ClaimedJob job, Duration leaseDuration) {
-        JobLease<UUID> lease = lease(job);
-        return lease != null && withConnection(job.queue(), "extending a lease", c -> update(c, Sql.EXTEND_LEASE,
-                ps -> {
-                    ps.setLong(1, leaseDuration.toNanos() / 1_000);
-                    lease.bind(ps, 2);
-                }) == 1);
+        return extendLease(lease(job), leaseDuration, Sql.EXTEND_LEASE);
     }
 
     // ---------------------------------------------------------------- admin
@@ -307,44 +300,36 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     /** Exact counts by state once the queue is quiet; settles expired last attempts first. */
     @Override
     protected QueueStats doStats(String queue) {
-        return withConnection(queue, "counting jobs", c -> {
-            reapExpired(c, queue);
-            return query(c, Sql.STATS, ps -> {
-                ps.setString(1, queue);
-                ps.setString(2, queue);
-            }, rs -> {
-                rs.next();
-                return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-            });
-        });
+        return afterReaping(queue, "counting jobs", Sql.REAP_EXPIRED, c -> query(c, Sql.STATS, ps -> {
+            ps.setString(1, queue);
+            ps.setString(2, queue);
+        }, rs -> {
+            rs.next();
+            return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+        }));
     }
 
     /** Up to {@code limit} dead jobs, oldest first; settles expired last attempts first. */
     @Override
     protected List<DeadJob> doDeadLetters(String queue, int limit) {
-        return withConnection(queue, "reading dead letters", c -> {
-            reapExpired(c, queue);
-            return query(c, Sql.DEAD_LETTERS, ps -> {
-                ps.setString(1, queue);
-                ps.setInt(2, limit);
-            }, rs -> {
-                List<DeadJob> dead = new ArrayList<>();
-                while (rs.next()) {
-                    dead.add(new DeadJob(Long.toString(rs.getLong(1)), queue, rs.getBytes(2), rs.getInt(3),
-                            rs.getString(4), instant(rs, 5)));
-                }
-                return dead;
-            });
-        });
+        return afterReaping(queue, "reading dead letters", Sql.REAP_EXPIRED, c -> query(c, Sql.DEAD_LETTERS, ps -> {
+            ps.setString(1, queue);
+            ps.setInt(2, limit);
+        }, rs -> {
+            List<DeadJob> dead = new ArrayList<>();
+            while (rs.next()) {
+                dead.add(new DeadJob(Long.toString(rs.getLong(1)), queue, rs.getBytes(2), rs.getInt(3),
+                        rs.getString(4), instant(rs, 5)));
+            }
+            return dead;
+        }));
     }
 
     /** Makes every dead job ready with attempts reset; returns how many. */
     @Override
     protected long doRequeueDead(String queue) {
-        return withConnection(queue, "requeueing dead jobs", c -> {
-            reapExpired(c, queue);
-            return (long) update(c, Sql.REQUEUE_DEAD, ps -> ps.setString(1, queue));
-        });
+        return afterReaping(queue, "requeueing dead jobs", Sql.REAP_EXPIRED,
+                c -> (long) updateQueue(c, Sql.REQUEUE_DEAD, queue));
     }
 
     /** Deletes every job of the queue in one statement; returns how many. */
@@ -394,13 +379,6 @@ final class PostgresQueueBackend extends JdbcQueueBackend {
     @Override
     protected QueueException translate(SQLException e, String doing) {
         return PostgresErrors.translate(e, config, doing);
-    }
-
-    private static void reapExpired(Connection c, String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(Sql.REAP_EXPIRED)) {
-            ps.setString(1, queue);
-            ps.executeUpdate();
-        }
     }
 
     private void setNotify(PreparedStatement ps, int index, String queue) throws SQLException {

@@ -1,11 +1,10 @@
 package dev.queuebench.postgres;
 
-import dev.queuebench.api.BackendUnavailableException;
 import dev.queuebench.faults.ClusterForm;
 import dev.queuebench.faults.ThrowawayCluster;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A PostgreSQL primary and one streaming standby made from it by {@code pg_basebackup -R}, each a
@@ -25,7 +24,8 @@ final class ThrowawayPostgresPair implements ThrowawayCluster {
             + " primary but not yet streamed are lost when it dies (allowed, by this configuration)");
     /** The standby's application_name, as synchronous_standby_names names it. */
     private static final String STANDBY = "qb_standby";
-    private static final long FOLLOW_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(50);
     /**
      * How soon pgjdbc looks again at a host it found to be a standby (default 10 s): once the standby is promoted,
      * new connections find it within this.
@@ -73,15 +73,10 @@ final class ThrowawayPostgresPair implements ThrowawayCluster {
     private static void awaitStreaming(ThrowawayPostgres primary, String syncState) {
         String sql = "SELECT count(*) FROM pg_stat_replication WHERE application_name = '" + STANDBY + "'"
                 + " AND state = 'streaming' AND sync_state = '" + syncState + "'";
-        long deadline = System.nanoTime() + FOLLOW_TIMEOUT_NANOS;
-        while (!primary.query(sql).equals("1")) {
-            if (System.nanoTime() > deadline) {
-                throw new BackendUnavailableException("the throwaway standby did not stream from its primary ("
-                        + syncState + ") within 30 s: " + primary.query("SELECT application_name, state, sync_state"
-                        + " FROM pg_stat_replication"), null);
-            }
-            LockSupport.parkNanos(50_000_000);
-        }
+        ThrowawayCluster.awaitReady(() -> primary.query(sql).equals("1"), FOLLOW_TIMEOUT, POLL,
+                () -> "the throwaway standby did not stream from its primary (" + syncState + ") within "
+                        + FOLLOW_TIMEOUT.toSeconds() + " s: " + primary.query("SELECT application_name, state,"
+                        + " sync_state FROM pg_stat_replication"));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.queuebench.postgres;
 
 import static java.time.Duration.ZERO;
-import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,9 +15,10 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueMetrics;
 import dev.queuebench.api.QueueStats;
+import dev.queuebench.testsupport.SchemaInstallRace;
 import dev.queuebench.testsupport.TestServers;
+import dev.queuebench.testsupport.WaitingClaims;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,11 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,28 +87,7 @@ class PostgresBackendTest {
     @Test
     void schemaInstalledByTwoProcessesAndTwoThreadsAtOnceEndsUpInstalledOnce() throws Exception {
         String schema = newSchema();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<Process> processes = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    SecondProcess.class.getName(), TestServers.postgresUrl(), schema).inheritIO().start());
-        }
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<QueueBackend>> here = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                here.add(threads.submit((Callable<QueueBackend>) () -> open(schema)));
-            }
-            for (Future<QueueBackend> backend : here) {
-                assertThat(backend.get(30, TimeUnit.SECONDS).stats("from-second-process")).isNotNull();
-            }
-        } finally {
-            threads.shutdownNow();
-        }
-        for (Process process : processes) {
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as("second process exit status").isZero();
-        }
+        SchemaInstallRace.run(SecondProcess.class, List.of(TestServers.postgresUrl(), schema), () -> open(schema));
 
         assertThat(opened.getFirst().stats("from-second-process").ready()).isEqualTo(2);
         try (Connection c = admin(schema); Statement s = c.createStatement();
@@ -149,15 +124,11 @@ class PostgresBackendTest {
         String schema = newSchema();
         QueueBackend backend = open(schema, "pollInterval", "10s");
         QueueBackend producer = open(schema);
-        CompletableFuture<List<ClaimedJob>> waiting =
-                CompletableFuture.supplyAsync(() -> backend.claim("wake", 1, LEASE, ofSeconds(30)));
-        await().pollDelay(ofMillis(300)).until(() -> true); // the claim is parked by now
 
-        long start = System.nanoTime();
-        String id = producer.enqueue("wake", JobRequest.of(new byte[] {7}));
+        Duration woken = WaitingClaims.timeToWake(backend, "wake", LEASE,
+                () -> producer.enqueue("wake", JobRequest.of(new byte[] {7})), ofSeconds(5));
 
-        assertThat(waiting.get(5, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofSeconds(2));
+        assertThat(woken).isLessThan(ofSeconds(2));
     }
 
     @Test
@@ -184,13 +155,9 @@ class PostgresBackendTest {
 
         // The listener reconnects by itself, and a waiting claim is woken by NOTIFY again.
         await().atMost(ofSeconds(20)).until(() -> listenersOf(schema) == 1);
-        CompletableFuture<List<ClaimedJob>> waiting =
-                CompletableFuture.supplyAsync(() -> backend.claim("survivor", 1, LEASE, ofSeconds(30)));
-        await().pollDelay(ofMillis(300)).until(() -> true);
-        long start = System.nanoTime();
-        String id = backend.enqueue("survivor", JobRequest.of(new byte[] {3}));
-        assertThat(waiting.get(5, TimeUnit.SECONDS)).extracting(ClaimedJob::id).containsExactly(id);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofSeconds(2));
+        assertThat(WaitingClaims.timeToWake(backend, "survivor", LEASE,
+                () -> backend.enqueue("survivor", JobRequest.of(new byte[] {3})), ofSeconds(5)))
+                .isLessThan(ofSeconds(2));
     }
 
     @Test

@@ -40,9 +40,6 @@ record RabbitmqConfig(
     private static final ServerUrl.Form FORM = new ServerUrl.Form("an AMQP URL", List.of("amqp"), 5672,
             "amqp://host:port/vhost, amqp://user:password@host:port/vhost or amqp://user:password@host1:port1,"
                     + "host2:port2/vhost");
-    static final ConfigKey<String> USER = ConfigKey.text("user", "user name (overrides the URL's)", null);
-    static final ConfigKey<String> PASSWORD =
-            ConfigKey.text("password", "password (overrides the URL's)", null).secret();
     static final ConfigKey<String> PREFIX = ConfigKey.matching("prefix",
             "first part of every AMQP queue name (<prefix>:<strategy>:<queue>, plus :delayed… and :dead)", "qb",
             Pattern.compile("[A-Za-z0-9_-]{1,32}"), "1 to 32 of A-Z a-z 0-9 _ -");
@@ -65,8 +62,9 @@ record RabbitmqConfig(
 
     /** Every key {@link #from} reads, for the provider's declaration. */
     static List<ConfigKey<?>> keys(List<String> strategies) {
-        return Stream.concat(Stream.of(URL, USER, PASSWORD, PREFIX, POLL_INTERVAL, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
-                CHANNELS, LOST_LEASE_HOLD, QueueBackends.strategyKey(strategies)), Backoff.KEYS.stream()).toList();
+        return Stream.concat(Stream.of(URL, ServerUrl.USER, ServerUrl.PASSWORD, PREFIX, POLL_INTERVAL,
+                CONNECT_TIMEOUT, REQUEST_TIMEOUT, CHANNELS, LOST_LEASE_HOLD, QueueBackends.strategyKey(strategies)),
+                Backoff.KEYS.stream()).toList();
     }
 
     /** Parses and validates every key; a bad value throws {@link ConfigurationException} naming the key. */
@@ -77,8 +75,8 @@ record RabbitmqConfig(
         return new RabbitmqConfig(
                 url.servers(),
                 vhost,
-                config.given(USER).orElse(url.user() == null ? "guest" : url.user()),
-                config.given(PASSWORD).orElse(url.user() == null ? "guest" : url.password()),
+                config.given(ServerUrl.USER).orElse(url.user() == null ? "guest" : url.user()),
+                config.given(ServerUrl.PASSWORD).orElse(url.user() == null ? "guest" : url.password()),
                 config.get(PREFIX),
                 config.get(QueueBackends.strategyKey(strategies)),
                 config.get(POLL_INTERVAL),

@@ -104,25 +104,8 @@ record RedisConfig(
             throw new ConfigurationException("'" + WAIT_REPLICAS.name() + "' is for a primary with replicas (a server"
                     + " or redis-sentinel:// URL): on a Redis Cluster the backend cannot send WAIT to each key's node");
         }
-        return new RedisConfig(
-                server.host(),
-                server.port(),
-                url.scheme().equals("rediss"),
-                username(raw, url, SERVER_FORM),
-                url.password(),
-                database,
-                config.get(PREFIX),
-                cluster,
-                config.get(CLIENT_NAME),
-                config.get(CONNECT_TIMEOUT),
-                config.get(COMMAND_TIMEOUT),
-                config.get(POLL_INTERVAL),
-                config.get(STRATEGY),
-                Backoff.from(config),
-                List.of(),
-                null,
-                config.get(WAIT_REPLICAS),
-                config.get(WAIT_TIMEOUT));
+        return withKeys(config, server, url.scheme().equals("rediss"), username(raw, url, SERVER_FORM), url.password(),
+                database, cluster, List.of(), null);
     }
 
     /**
@@ -144,23 +127,31 @@ record RedisConfig(
                     + " replicas, not a Redis Cluster: set '" + CLUSTER.name() + "' to false");
         }
         ServerUrl.Server first = url.servers().getFirst();
+        return withKeys(config, first, url.scheme().startsWith("rediss"), username(raw, url, SENTINEL_FORM),
+                url.password(), database(raw, url, SENTINEL_FORM), false,
+                url.servers().stream().map(ServerUrl.Server::toString).toList(), url.fragment());
+    }
+
+    /** The configuration of what the URL gave (server, credentials, database, sentinels) and every other key. */
+    private static RedisConfig withKeys(BackendConfig config, ServerUrl.Server server, boolean tls, String username,
+            String password, int database, boolean cluster, List<String> sentinels, String sentinelMaster) {
         return new RedisConfig(
-                first.host(),
-                first.port(),
-                url.scheme().startsWith("rediss"),
-                username(raw, url, SENTINEL_FORM),
-                url.password(),
-                database(raw, url, SENTINEL_FORM),
+                server.host(),
+                server.port(),
+                tls,
+                username,
+                password,
+                database,
                 config.get(PREFIX),
-                false,
+                cluster,
                 config.get(CLIENT_NAME),
                 config.get(CONNECT_TIMEOUT),
                 config.get(COMMAND_TIMEOUT),
                 config.get(POLL_INTERVAL),
                 config.get(STRATEGY),
                 Backoff.from(config),
-                url.servers().stream().map(ServerUrl.Server::toString).toList(),
-                url.fragment(),
+                sentinels,
+                sentinelMaster,
                 config.get(WAIT_REPLICAS),
                 config.get(WAIT_TIMEOUT));
     }

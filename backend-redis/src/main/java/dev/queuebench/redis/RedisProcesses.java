@@ -23,7 +23,7 @@ public final class RedisProcesses implements ServerProcesses {
                     .mapToLong(l -> Long.parseLong(l.substring("process_id:".length()).trim()))
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("INFO server names no process_id"));
-            return new Pids(List.of(pid), "redis-server", "the whole server process (every client of it)");
+            return Pids.wholeServer(List.of(pid), "redis-server");
         } finally {
             client.shutdown(0, 2, TimeUnit.SECONDS);
         }

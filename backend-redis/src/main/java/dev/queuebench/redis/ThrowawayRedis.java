@@ -188,6 +188,15 @@ public final class ThrowawayRedis extends ChildProcessServer {
                 "throwaway redis-server on port " + port + " did not start");
     }
 
+    /** The reply to {@link #command}, or "" when the server is not up (yet, or any more). */
+    String answer(String... words) {
+        try {
+            return command(words);
+        } catch (BackendUnavailableException e) {
+            return "";
+        }
+    }
+
     /**
      * Sends one command (authenticating first when there is a password); returns the reply's text (an error's
      * without its '-', an array's first element); throws when the server cannot be reached.

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -32,6 +31,7 @@ final class ThrowawayRedisCluster implements ThrowawayCluster {
     private static final int PRIMARIES = 3;
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final List<ThrowawayRedis> nodes;
     /** The primary {@link #killLeader()} killed, and its replica, which the cluster promotes. */
@@ -158,7 +158,7 @@ final class ThrowawayRedisCluster implements ThrowawayCluster {
     }
 
     private static boolean clusterOk(ThrowawayRedis node) {
-        return answer(node, "CLUSTER", "INFO").contains("cluster_state:ok");
+        return node.answer("CLUSTER", "INFO").contains("cluster_state:ok");
     }
 
     private static long keys(ThrowawayRedis node) {
@@ -170,29 +170,14 @@ final class ThrowawayRedisCluster implements ThrowawayCluster {
     }
 
     private static String nodesTable(ThrowawayRedis node) {
-        return answer(node, "CLUSTER", "NODES");
+        return node.answer("CLUSTER", "NODES");
     }
 
     private static String info(ThrowawayRedis node, String section) {
-        return answer(node, "INFO", section);
-    }
-
-    /** The node's reply, or "" when it is not up (yet, or any more). */
-    private static String answer(ThrowawayRedis node, String... command) {
-        try {
-            return node.command(command);
-        } catch (BackendUnavailableException e) {
-            return "";
-        }
+        return node.answer("INFO", section);
     }
 
     private static void await(BooleanSupplier ready, Supplier<String> failure) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!ready.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new BackendUnavailableException(failure.get(), null);
-            }
-            LockSupport.parkNanos(50_000_000);
-        }
+        ThrowawayCluster.awaitReady(ready, READY_TIMEOUT, POLL, failure);
     }
 }

@@ -1,6 +1,5 @@
 package dev.queuebench.redis;
 
-import dev.queuebench.api.BackendUnavailableException;
 import dev.queuebench.faults.ClusterForm;
 import dev.queuebench.faults.ThrowawayCluster;
 import dev.queuebench.faults.ThrowawayServer;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -37,6 +35,7 @@ final class ThrowawayRedisPair implements ThrowawayCluster {
     private static final int QUORUM = 2;
     private static final Duration DOWN_AFTER = Duration.ofSeconds(1);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(20);
 
     private final ClusterForm form;
     private final List<ThrowawayRedis> sentinels;
@@ -167,28 +166,14 @@ final class ThrowawayRedisPair implements ThrowawayCluster {
     }
 
     private static String replication(ThrowawayRedis server) {
-        try {
-            return server.command("INFO", "replication");
-        } catch (BackendUnavailableException e) {
-            return ""; // not up (yet, or any more)
-        }
+        return server.answer("INFO", "replication");
     }
 
     private static String sentinelInfo(ThrowawayRedis sentinel) {
-        try {
-            return sentinel.command("INFO", "sentinel");
-        } catch (BackendUnavailableException e) {
-            return "";
-        }
+        return sentinel.answer("INFO", "sentinel");
     }
 
     private static void await(BooleanSupplier ready, Supplier<String> failure) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!ready.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new BackendUnavailableException(failure.get(), null);
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
+        ThrowawayCluster.awaitReady(ready, READY_TIMEOUT, POLL, failure);
     }
 }

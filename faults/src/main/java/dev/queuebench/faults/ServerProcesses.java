@@ -34,6 +34,11 @@ public interface ServerProcesses {
         public Pids {
             pids = List.copyOf(pids);
         }
+
+        /** The ids of a server that serves every client from one process running as {@code command}. */
+        public static Pids wholeServer(List<Long> pids, String command) {
+            return new Pids(pids, command, "the whole server process (every client of it)");
+        }
     }
 
     /** The inspection registered for {@code backend}, if its module offers one. */

@@ -1,6 +1,11 @@
 package dev.queuebench.faults;
 
+import dev.queuebench.api.BackendUnavailableException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A backend's server in a replicated form ({@link ClusterForm}), started for the chaos suite alone on free loopback
@@ -32,4 +37,18 @@ public interface ThrowawayCluster extends AutoCloseable {
     /** Stops every node and removes their folders. */
     @Override
     void close();
+
+    /**
+     * Returns once {@code ready} holds, asked every {@code poll}; throws {@link BackendUnavailableException} with
+     * {@code failure}'s text, read then so that it can show what was not ready, when {@code timeout} passes first.
+     */
+    static void awaitReady(BooleanSupplier ready, Duration timeout, Duration poll, Supplier<String> failure) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new BackendUnavailableException(failure.get(), null);
+            }
+            LockSupport.parkNanos(poll.toNanos());
+        }
+    }
 }

@@ -7,18 +7,14 @@ import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.FaultyBackends;
-import dev.queuebench.suite.run.Progress;
-import dev.queuebench.suite.workers.LatencyRecorder;
+import dev.queuebench.suite.workers.ConsumerReports;
 import dev.queuebench.suite.workers.Task;
 import dev.queuebench.suite.workers.WorkerPool;
-import dev.queuebench.suite.workers.WorkerPoolTest;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Completes whose answer never came, looked for job by job in the backend (the memory backend under decorators that
@@ -33,15 +29,10 @@ class UnansweredCompletesTest {
      */
     private static final Duration LEASE = Duration.ofSeconds(5);
 
-    private final Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err,
-            false, 1000);
-    private final Ledger ledger = new Ledger();
-    private final WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, new LatencyRecorder(), progress);
-
-    @AfterEach
-    void closeProgress() {
-        progress.close();
-    }
+    @RegisterExtension
+    final ConsumerReports reports = new ConsumerReports();
+    private final Ledger ledger = reports.ledger();
+    private final WorkerPool.LocalEvents events = reports.events();
 
     /**
      * The first job handed out is dropped by the backend (its complete is refused); the second one's complete
@@ -70,7 +61,7 @@ class UnansweredCompletesTest {
                 return completed;
             }
         };
-        List<String> ids = backend.enqueueAll(QUEUE, WorkerPoolTest.payloads(20));
+        List<String> ids = backend.enqueueAll(QUEUE, ConsumerReports.payloads(20));
         ledger.enqueued(QUEUE, ids);
 
         try (WorkerPool pool = new WorkerPool(backend, List.of(QUEUE), 1, 1, Task.NOOP, false, LEASE, events)) {
@@ -103,7 +94,7 @@ class UnansweredCompletesTest {
                 return delegate.complete(job);
             }
         };
-        ledger.enqueued(QUEUE, backend.enqueueAll(QUEUE, WorkerPoolTest.payloads(20)));
+        ledger.enqueued(QUEUE, backend.enqueueAll(QUEUE, ConsumerReports.payloads(20)));
 
         try (WorkerPool pool = new WorkerPool(backend, List.of(QUEUE), 2, 1, Task.NOOP, false, LEASE, events)) {
             Drain.awaitDrained(backend, List.of(QUEUE), ledger);
@@ -126,7 +117,7 @@ class UnansweredCompletesTest {
                 throw new IllegalStateException("connection refused before the call was sent");
             }
         };
-        ledger.enqueued(QUEUE, backend.enqueueAll(QUEUE, WorkerPoolTest.payloads(1)));
+        ledger.enqueued(QUEUE, backend.enqueueAll(QUEUE, ConsumerReports.payloads(1)));
         try (WorkerPool pool = new WorkerPool(backend, List.of(QUEUE), 1, 1, Task.NOOP, false, LEASE, events)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> !ledger.unansweredCompletes().isEmpty());
         }

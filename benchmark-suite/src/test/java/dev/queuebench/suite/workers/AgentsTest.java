@@ -1,29 +1,25 @@
 package dev.queuebench.suite.workers;
 
+import static dev.queuebench.suite.workers.ConsumerReports.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigurationException;
-import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.run.BackendUnderTest;
 import dev.queuebench.suite.run.Main;
-import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.testsupport.TestServers;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +32,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,10 +55,9 @@ class AgentsTest {
     @TempDir
     Path folder;
 
-    private final Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err,
-            false, 1000);
-    private final Ledger ledger = new Ledger();
-    private final WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, new LatencyRecorder(), progress);
+    @RegisterExtension
+    final ConsumerReports reports = new ConsumerReports();
+    private final Ledger ledger = reports.ledger();
 
     @BeforeAll
     static void startAgents() throws IOException {
@@ -88,11 +83,6 @@ class AgentsTest {
         }
     }
 
-    @AfterEach
-    void closeProgress() {
-        progress.close();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"postgres", "redis"})
     void aDrainAcrossTwoAgentsLosesNothingWhenOneAgentsConsumersAreKilledMidRun(String name) {
@@ -107,7 +97,7 @@ class AgentsTest {
                 long heldAtKill;
                 List<String> placements;
                 try (WorkerProcesses workers = WorkerProcesses.consume(target, List.of(queue),
-                        Consumers.processesFor(target), 8, 1, Task.IO, LEASE, events)) {
+                        Consumers.processesFor(target), 8, 1, Task.IO, LEASE, reports.events())) {
                     placements = workers.placements();
                     await().atMost(Duration.ofSeconds(20))
                             .until(() -> workers.holding(0) > 0 && ledger.settledCount() > JOBS / 5);
@@ -133,7 +123,7 @@ class AgentsTest {
             } finally {
                 backend.purge(queue);
                 if (name.equals("redis")) {
-                    deleteRedisKeys(TestServers.redisUrl(), queue);
+                    SharedRedisKeys.deleteKeysOf(TestServers.redisUrl(), queue);
                 }
             }
         }
@@ -152,7 +142,8 @@ class AgentsTest {
             long start = System.nanoTime();
 
             assertThatThrownBy(() -> WorkerProcesses.consume(target, List.of("qb_agents"), 2, 2, 1, Task.NOOP, LEASE,
-                    events)).isInstanceOf(IllegalStateException.class).hasMessageContaining("agent " + address);
+                    reports.events())).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("agent " + address);
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(AgentLink.CONNECT_TIMEOUT);
         }
@@ -182,29 +173,9 @@ class AgentsTest {
                 .hasMessageContaining("10.0.0.6");
     }
 
-    /** Deletes what a purge leaves of {@code queue} on the shared Redis (its id sequence). */
-    private static void deleteRedisKeys(String url, String queue) {
-        RedisClient client = RedisClient.create(url);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            List<String> keys = connection.sync().keys("*" + queue + "*");
-            if (!keys.isEmpty()) {
-                connection.sync().del(keys.toArray(String[]::new));
-            }
-        } finally {
-            client.shutdown();
-        }
-    }
-
     private BackendUnderTest target(QueueBackend backend, BackendConfig config, String agents) {
         RunOptions options = RunOptions.parse(Map.of("backend", backend.name(), "agents", agents), Map.of());
-        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "test", config);
+        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, reports.progress(), "test", config);
     }
 
-    private static List<JobRequest> payloads(int count) {
-        List<JobRequest> jobs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            jobs.add(JobRequest.of(new Payload(System.nanoTime(), Payload.Behaviour.SUCCEED).encode(16)));
-        }
-        return jobs;
-    }
 }

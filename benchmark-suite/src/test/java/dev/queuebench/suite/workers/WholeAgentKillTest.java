@@ -1,11 +1,11 @@
 package dev.queuebench.suite.workers;
 
+import static dev.queuebench.suite.workers.ConsumerReports.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ConfigurationException;
-import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.suite.lab.Lab;
@@ -13,17 +13,12 @@ import dev.queuebench.suite.lab.LabSpec;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.run.BackendUnderTest;
-import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import dev.queuebench.testsupport.TestServers;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,10 +50,9 @@ class WholeAgentKillTest {
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final int JOBS = 1200;
 
-    private final Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err,
-            false, 1000);
-    private final Ledger ledger = new Ledger();
-    private final WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, new LatencyRecorder(), progress);
+    @RegisterExtension
+    final ConsumerReports reports = new ConsumerReports();
+    private final Ledger ledger = reports.ledger();
     private final List<Process> localAgents = new ArrayList<>();
     private final List<ProcessHandle> agentProcesses = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
@@ -65,7 +60,6 @@ class WholeAgentKillTest {
 
     @AfterEach
     void stopAgents() throws IOException, InterruptedException {
-        progress.close();
         agentProcesses.forEach(ProcessHandle::destroyForcibly);
         for (Process agent : localAgents) {
             agent.destroyForcibly();
@@ -97,7 +91,7 @@ class WholeAgentKillTest {
                 List<String> placements;
                 String firstError;
                 try (WorkerProcesses workers = WorkerProcesses.consume(target, List.of(queue),
-                        Consumers.processesFor(target), 8, 1, Task.IO, LEASE, events)) {
+                        Consumers.processesFor(target), 8, 1, Task.IO, LEASE, reports.events())) {
                     placements = workers.placements();
                     worker = ProcessHandle.of(workers.pid(0)).orElseThrow();
                     agentProcesses.add(worker); // killed after the test, should it outlive its agent
@@ -134,7 +128,7 @@ class WholeAgentKillTest {
             } finally {
                 backend.purge(queue);
                 if (name.equals("redis")) {
-                    deleteRedisKeys(url, queue);
+                    SharedRedisKeys.deleteKeysOf(url, queue);
                 }
             }
         }
@@ -167,30 +161,10 @@ class WholeAgentKillTest {
         agentProcesses.add(lab.agentProcess(1));
     }
 
-    /** Deletes what a purge leaves of {@code queue} on the shared Redis (its id sequence). */
-    private static void deleteRedisKeys(String url, String queue) {
-        RedisClient client = RedisClient.create(url);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            List<String> keys = connection.sync().keys("*" + queue + "*");
-            if (!keys.isEmpty()) {
-                connection.sync().del(keys.toArray(String[]::new));
-            }
-        } finally {
-            client.shutdown();
-        }
-    }
-
     private BackendUnderTest target(QueueBackend backend, BackendConfig config) {
         RunOptions options = RunOptions.parse(Map.of("backend", backend.name(), "agents", String.join(",",
                 addresses)), Map.of());
-        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "test", config);
+        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, reports.progress(), "test", config);
     }
 
-    private static List<JobRequest> payloads(int count) {
-        List<JobRequest> jobs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            jobs.add(JobRequest.of(new Payload(System.nanoTime(), Payload.Behaviour.SUCCEED).encode(16)));
-        }
-        return jobs;
-    }
 }

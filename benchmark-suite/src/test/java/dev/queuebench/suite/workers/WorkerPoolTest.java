@@ -1,18 +1,15 @@
 package dev.queuebench.suite.workers;
 
+import static dev.queuebench.suite.workers.ConsumerReports.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.queuebench.api.BackendConfig;
 import dev.queuebench.api.ClaimedJob;
-import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.FaultyBackends;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
-import dev.queuebench.suite.run.Progress;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,15 +28,10 @@ public class WorkerPoolTest {
     private static final String QUEUE = "qb_pool";
     private static final Duration LEASE = Duration.ofSeconds(1);
 
-    private final Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err,
-            false, 1000);
-    private final Ledger ledger = new Ledger();
-    private final WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, new LatencyRecorder(), progress);
-
-    @AfterEach
-    void closeProgress() {
-        progress.close();
-    }
+    @RegisterExtension
+    final ConsumerReports reports = new ConsumerReports();
+    private final Ledger ledger = reports.ledger();
+    private final WorkerPool.LocalEvents events = reports.events();
 
     /** The order {@link WorkerProcessMain}'s protocol states: R, then A before the backend's complete, then C. */
     @ParameterizedTest(name = "batch {0}")
@@ -141,11 +133,4 @@ public class WorkerPoolTest {
         assertThat(ledger.check().completed()).isEqualTo(1);
     }
 
-    public static List<JobRequest> payloads(int count) {
-        List<JobRequest> jobs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            jobs.add(JobRequest.of(new Payload(System.nanoTime(), Payload.Behaviour.SUCCEED).encode(16)));
-        }
-        return jobs;
-    }
 }

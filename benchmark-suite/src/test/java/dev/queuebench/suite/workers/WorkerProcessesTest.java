@@ -1,11 +1,11 @@
 package dev.queuebench.suite.workers;
 
+import static dev.queuebench.suite.workers.ConsumerReports.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.queuebench.api.BackendConfig;
-import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueStats;
@@ -13,12 +13,9 @@ import dev.queuebench.suite.FaultyBackends;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.run.BackendUnderTest;
-import dev.queuebench.suite.run.Progress;
 import dev.queuebench.suite.run.RunOptions;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.File;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -27,8 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,15 +40,10 @@ class WorkerProcessesTest {
     @TempDir
     Path folder;
 
-    private final Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()), System.err,
-            false, 1000);
-    private final Ledger ledger = new Ledger();
-    private final WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, new LatencyRecorder(), progress);
-
-    @AfterEach
-    void closeProgress() {
-        progress.close();
-    }
+    @RegisterExtension
+    final ConsumerReports reports = new ConsumerReports();
+    private final Ledger ledger = reports.ledger();
+    private final WorkerPool.LocalEvents events = reports.events();
 
     @Test
     void everyJobAWorkerProcessCompletesReachesTheLedgerAndTheWorkersEndWhenTheirStdinCloses() {
@@ -217,7 +209,7 @@ class WorkerProcessesTest {
     /** What worker processes are started from: the backend's name and configuration. */
     private BackendUnderTest target(QueueBackend backend, String fault) {
         RunOptions options = RunOptions.parse(Map.of("backend", "sqlite"), Map.of());
-        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, progress, "test",
+        return new BackendUnderTest(backend, new CompositeMeterRegistry(), options, reports.progress(), "test",
                 config(backend.name(), fault));
     }
 
@@ -226,14 +218,6 @@ class WorkerProcessesTest {
         try (WorkerPool pool = new WorkerPool(backend, List.of(QUEUE), 1, 1, Task.NOOP, false, LEASE, events)) {
             Drain.awaitDrained(backend, List.of(QUEUE), ledger);
         }
-    }
-
-    private static List<JobRequest> payloads(int count) {
-        List<JobRequest> jobs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            jobs.add(JobRequest.of(new Payload(System.nanoTime(), Payload.Behaviour.SUCCEED).encode(16)));
-        }
-        return jobs;
     }
 
     /** Jobs the backend still holds in any state but dead. */
