@@ -311,7 +311,8 @@ class RedisBackendTest {
     private void awaitSubscribers(String url, String queue, int count) {
         RedisCommands<String, String> admin = admin(url);
         String channel = "{" + prefix + ":" + queue + "}:wake";
-        await().atMost(ofSeconds(10)).until(() -> admin.pubsubNumsub(channel).get(channel) >= count);
+        // a resubscribe after killed connections waits for Lettuce's reconnect, which a busy machine delays
+        await().atMost(ofSeconds(30)).until(() -> admin.pubsubNumsub(channel).get(channel) >= count);
     }
 
     private static byte[] bytes(String text) {
