@@ -7,6 +7,7 @@
 #
 # Run from the repository root with a JDK >= 21 (JAVA_HOME). Each run's surefire reports of a failing run are kept
 # under REPEAT_RESULTS (default: a new folder under /tmp), with the failing clause and its message in the tally.
+# Each run's line ends with the 1-minute load average as the run ended, since timing clauses depend on it.
 # Exits 1 when any run of any module failed.
 set -euo pipefail
 
@@ -27,6 +28,8 @@ for module in "$@"; do
   for ((run = 1; run <= runs; run++)); do
     started=$(date +%s)
     log="$dir/$module-$run.log"
+    # a run that fails before its tests must not tally or keep the previous run's reports
+    rm -f "$module"/target/surefire-reports/TEST-*TckTest.xml
     if ./mvnw -o -B -q -pl "$module" -am test -Dtest='*TckTest' -Dsurefire.failIfNoSpecifiedTests=false \
         >"$log" 2>&1; then
       outcome=passed
@@ -38,11 +41,13 @@ for module in "$@"; do
       cp "$module"/target/surefire-reports/TEST-*TckTest.xml "$dir/$module-$run/" 2>/dev/null || true
     fi
     tests=$(cat "$module"/target/surefire-reports/TEST-*TckTest.xml 2>/dev/null \
-      | grep -o '<testsuite [^>]*' | sed -n 's/.* tests="\([0-9]*\)".*/\1/p' | awk '{ s += $1 } END { print s }')
+      | grep -o '<testsuite [^>]*' | sed -n 's/.* tests="\([0-9]*\)".*/\1/p' \
+      | awk '{ s += $1 } END { print s }' || true)
     skipped=$(cat "$module"/target/surefire-reports/TEST-*TckTest.xml 2>/dev/null \
-      | grep -o '<testsuite [^>]*' | sed -n 's/.* skipped="\([0-9]*\)".*/\1/p' | awk '{ s += $1 } END { print s }')
-    printf '%s run %2d: %s  %s tests, %s skipped, %ss\n' "$module" "$run" "$outcome" "${tests:-?}" "${skipped:-?}" \
-      "$(($(date +%s) - started))"
+      | grep -o '<testsuite [^>]*' | sed -n 's/.* skipped="\([0-9]*\)".*/\1/p' \
+      | awk '{ s += $1 } END { print s }' || true)
+    printf '%s run %2d: %s  %s tests, %s skipped, %ss, load %s\n' "$module" "$run" "$outcome" "${tests:-?}" \
+      "${skipped:-?}" "$(($(date +%s) - started))" "$(cut -d' ' -f1 /proc/loadavg)"
     if [[ "$outcome" == FAILED ]]; then
       grep -h -B1 -A1 '<failure\|<error' "$dir/$module-$run"/*.xml 2>/dev/null | grep -o 'name="[^"]*"\|message="[^"]\{0,200\}' \
         | sed 's/^/      /' | head -12 || tail -20 "$log"

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.queuebench.api.BackendClosedException;
 import dev.queuebench.api.BackendUnavailableException;
+import dev.queuebench.api.QueueException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -115,7 +116,7 @@ final class Link implements AutoCloseable {
                 channel.confirmSelect();
                 lane = new Lane(channel);
             } catch (IOException | RuntimeException e) {
-                throw RabbitmqErrors.translate(e, config, "opening a channel");
+                throw failure(e, "opening a channel");
             }
             lanes.set(index, lane);
             return lane;
@@ -128,17 +129,26 @@ final class Link implements AutoCloseable {
         try {
             channel = connection().createChannel();
         } catch (IOException | RuntimeException e) {
-            throw RabbitmqErrors.translate(e, config, doing);
+            throw failure(e, doing);
         }
         try {
             return call.call(channel);
         } catch (BackendUnavailableException | BackendClosedException e) {
-            throw e;
+            throw closed ? new BackendClosedException(RabbitmqBackendProvider.NAME) : e;
         } catch (Exception e) {
-            throw RabbitmqErrors.translate(e, config, doing);
+            throw failure(e, doing);
         } finally {
             closeQuietly(channel);
         }
+    }
+
+    /**
+     * The exception for a call that failed while {@code doing} something: {@link BackendClosedException} once this
+     * link is closed (its close ended the call's channel), else the failure translated.
+     */
+    private QueueException failure(Exception e, String doing) {
+        return closed ? new BackendClosedException(RabbitmqBackendProvider.NAME) : RabbitmqErrors.translate(e, config,
+                doing);
     }
 
     /** What the broker says about itself: product and version. */

@@ -88,18 +88,26 @@ public abstract class ClaimClauses extends TckFixture {
     void waitingClaimIsWokenByAnEnqueueWithinItsDeclaredBound(String strategy) throws Exception {
         QueueBackend q = open(strategy);
         String queue = newQueue(q);
+        boolean wakes = declares(q, Feature.WAKE_ON_ENQUEUE);
         List<Duration> wakeUps = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        // Three tries; where wake-ups are declared, up to five until two were within the bound: a burst of load
+        // that starves the JVM (or a server it started) for a second cannot fail a backend that wakes, while a
+        // poller at 1 s that looked as its claim began finds each job some 700 ms after its enqueue, in every try.
+        while (wakeUps.size() < 3 || wakes && wakeUps.size() < 5 && withinWakeBound(wakeUps) < 2) {
             wakeUps.add(timeWakeUp(q, queue));
         }
 
         assertThat(wakeUps).as("enqueue to claim, at most the poll interval plus slack")
                 .allSatisfy(took -> assertThat(took).isLessThan(pollBound(q)));
-        if (declares(q, Feature.WAKE_ON_ENQUEUE)) {
-            // Two of three within the bound: sound on a loaded machine, and a poller at 1 s fails it.
-            assertThat(wakeUps.stream().filter(d -> d.compareTo(WAKE_BOUND) <= 0).count())
-                    .as("wake-ups within %s of the enqueue, of %s", WAKE_BOUND, wakeUps).isGreaterThanOrEqualTo(2);
+        if (wakes) {
+            assertThat(withinWakeBound(wakeUps)).as("wake-ups within %s of the enqueue, of %s", WAKE_BOUND, wakeUps)
+                    .isGreaterThanOrEqualTo(2);
         }
+    }
+
+    /** How many of the wake-ups took at most {@link #WAKE_BOUND}. */
+    private static long withinWakeBound(List<Duration> wakeUps) {
+        return wakeUps.stream().filter(d -> d.compareTo(WAKE_BOUND) <= 0).count();
     }
 
     /** How long after an enqueue a claim that was already waiting (20 s timeout) returned that job. */

@@ -62,6 +62,9 @@ final class Catalogue {
         if (name.equals(judgingLeasesLateInItsCalls().name())) {
             return judgingLeasesLateInItsCalls();
         }
+        if (name.equals(wokenLateInABurstOfLoad().name())) {
+            return wokenLateInABurstOfLoad();
+        }
         return all().stream().filter(v -> v.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no variant " + name));
     }
@@ -81,6 +84,26 @@ final class Catalogue {
     static Variant judgingLeasesLateInItsCalls() {
         return decorated("JudgesLeasesLateInItsCalls", "none: judges leases late within its calls, as under load",
                 q -> new LateJudging(q));
+    }
+
+    /**
+     * Not broken: the reference woken late in a burst of load, as a starved JVM or server is: its first two waiting
+     * claims that find a job return it 400 ms late, every later one at once.
+     */
+    static Variant wokenLateInABurstOfLoad() {
+        return decorated("WokenLateInABurstOfLoad", "none: its first two wake-ups come 400 ms late, as under load",
+                q -> new ForwardingBackend(q) {
+                    private final AtomicInteger lateWakeUps = new AtomicInteger(2);
+
+                    @Override
+                    public List<ClaimedJob> claim(String queue, int max, Duration lease, Duration wait) {
+                        List<ClaimedJob> got = inner.claim(queue, max, lease, wait);
+                        if (!wait.isZero() && !got.isEmpty() && lateWakeUps.getAndDecrement() > 0) {
+                            LateJudging.waitUntil(Instant.now().plusMillis(400));
+                        }
+                        return got;
+                    }
+                });
     }
 
     // ---------------------------------------------------------------- values, order, batches, payloads

@@ -65,6 +65,16 @@ class KitSelfTest {
     }
 
     @Test
+    void backendWokenLateInABurstOfLoadIsNotFailedWhenItsLaterWakeUpsComeInTime() {
+        Set<String> clause = Set.of("waitingClaimIsWokenByAnEnqueueWithinItsDeclaredBound");
+
+        KitRun run = KitRun.clauses(Catalogue.wokenLateInABurstOfLoad(), clause);
+
+        assertThat(run.failed()).isEmpty();
+        assertThat(run.passed()).isEqualTo(clause);
+    }
+
+    @Test
     void brokenCloseFailsItsOwnClauseOnly() {
         KitRun run = KitRun.whole(Catalogue.named("CloseIsNotIdempotent"));
 
