@@ -16,6 +16,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueMetrics;
 import dev.queuebench.api.QueueStats;
+import dev.queuebench.jdbc.ConnectionPool;
 import dev.queuebench.testsupport.TestServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -194,6 +195,42 @@ class PostgresBackendTest {
     }
 
     @Test
+    void freshBackendHoldsOnePoolConnectionAndOpensMoreOnlyWhileLoadHoldsThem() throws Exception {
+        String schema = newSchema();
+        int poolSize = 4;
+        int heldAtOnce = 3;
+        QueueBackend backend = open(schema, "poolSize", String.valueOf(poolSize));
+        backend.enqueue("demand", JobRequest.of(new byte[] {1}));
+        backend.completeAll(backend.claim("demand", 1, LEASE, ZERO));
+        await().atMost(ofSeconds(20)).until(() -> listenersOf(schema) == 1);
+
+        // One call at a time needs one connection: the pool has opened no others.
+        assertThat(poolConnectionsOf(schema)).isEqualTo(ConnectionPool.IDLE_KEPT);
+
+        // Enqueues stalled behind a table lock each hold a connection: the pool opens one for each of them.
+        ExecutorService threads = Executors.newFixedThreadPool(heldAtOnce);
+        try (Connection rival = admin(schema)) {
+            rival.setAutoCommit(false);
+            try (Statement lock = rival.createStatement()) {
+                lock.execute("LOCK TABLE " + schema + ".jobs IN ACCESS EXCLUSIVE MODE");
+            }
+            List<Future<String>> stalled = new ArrayList<>();
+            for (int i = 0; i < heldAtOnce; i++) {
+                stalled.add(threads.submit(() -> backend.enqueue("demand", JobRequest.of(new byte[] {2}))));
+            }
+            await().atMost(ofSeconds(20)).until(() -> count(schema, "wait_event_type = 'Lock'") == heldAtOnce);
+            assertThat(poolConnectionsOf(schema)).isBetween(heldAtOnce, poolSize);
+            rival.commit();
+            for (Future<String> enqueue : stalled) {
+                assertThat(enqueue.get(20, TimeUnit.SECONDS)).isNotBlank();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(backend.stats("demand").ready()).isEqualTo(heldAtOnce);
+    }
+
+    @Test
     void optimisticClaimCountsTheCandidateItLostAsAConflict() throws Exception {
         String schema = newSchema();
         QueueBackend backend = open(schema, "strategy", "optimistic");
@@ -318,6 +355,11 @@ class PostgresBackendTest {
 
     private static int listenersOf(String schema) throws SQLException {
         return count(schema, "query LIKE 'LISTEN%'");
+    }
+
+    /** The backend's connections on {@code schema} other than its listener's: those its pool holds. */
+    private static int poolConnectionsOf(String schema) throws SQLException {
+        return count(schema, "query NOT LIKE 'LISTEN%'");
     }
 
     private static boolean waitingForALock(String schema) throws SQLException {
