@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 public final class ConnectionPool {
     /** The idle connections a pool keeps open however long they wait: one, so a fresh process holds one. */
     public static final int IDLE_KEPT = 1;
-    /** How long a connection beyond {@link #IDLE_KEPT} may sit idle before the pool closes it. */
+    /** How long a connection beyond {@link #IDLE_KEPT} sits idle before HikariCP's next 30 s sweep closes it. */
     public static final Duration IDLE_RETIRED_AFTER = Duration.ofSeconds(30);
 
     private ConnectionPool() {}
