@@ -17,6 +17,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueException;
 import dev.queuebench.api.QueueMetrics;
+import dev.queuebench.jdbc.ConnectionPool;
 import dev.queuebench.testsupport.SchemaInstallRace;
 import dev.queuebench.testsupport.TestServers;
 import dev.queuebench.testsupport.WaitingClaims;
@@ -34,6 +35,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -303,6 +307,52 @@ class MariadbBackendTest {
                 .hasMessageContaining("check the user and password in 'url'")
                 .hasMessageNotContaining("hunter2")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void freshBackendHoldsOnePoolConnectionAndOpensMoreOnlyWhileLoadHoldsThem() throws Exception {
+        String database = newDatabase();
+        String user = newUser();
+        int poolSize = 4;
+        int heldAtOnce = 3;
+        QueueBackend backend = open(withUser(database, user, PASSWORD), "poolSize", String.valueOf(poolSize));
+        backend.enqueue("demand", JobRequest.of(new byte[] {1}));
+        backend.completeAll(backend.claim("demand", 1, LEASE, ZERO));
+
+        // One call at a time needs one connection: the pool has opened no others.
+        assertThat(connectionsOf(user, "TRUE")).isEqualTo(ConnectionPool.IDLE_KEPT);
+
+        // Enqueues stalled behind a table lock each hold a connection: the pool opens one for each of them.
+        String table = database(database) + "." + MariadbConfig.TABLE.defaultText();
+        ExecutorService threads = Executors.newFixedThreadPool(heldAtOnce);
+        try (Connection rival = admin(TestServers.mariadbUrl()); Statement lock = rival.createStatement()) {
+            lock.execute("LOCK TABLES " + table + " WRITE");
+            List<Future<String>> stalled = new ArrayList<>();
+            for (int i = 0; i < heldAtOnce; i++) {
+                stalled.add(threads.submit(() -> backend.enqueue("demand", JobRequest.of(new byte[] {2}))));
+            }
+            await().atMost(ofSeconds(20)).until(() -> connectionsOf(user, "COMMAND = 'Query'") == heldAtOnce);
+            assertThat(connectionsOf(user, "TRUE")).isBetween(heldAtOnce, poolSize);
+            lock.execute("UNLOCK TABLES");
+            for (Future<String> enqueue : stalled) {
+                assertThat(enqueue.get(20, TimeUnit.SECONDS)).isNotBlank();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(backend.stats("demand").ready()).isEqualTo(heldAtOnce);
+    }
+
+    /** How many of {@code user}'s connections the server lists that match {@code condition} (SQL on PROCESSLIST). */
+    private static int connectionsOf(String user, String condition) throws SQLException {
+        try (Connection c = admin(TestServers.mariadbUrl()); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM information_schema.PROCESSLIST WHERE USER = ? AND " + condition)) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     @Test

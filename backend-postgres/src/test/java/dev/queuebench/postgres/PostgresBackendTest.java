@@ -15,6 +15,7 @@ import dev.queuebench.api.QueueBackend;
 import dev.queuebench.api.QueueBackends;
 import dev.queuebench.api.QueueMetrics;
 import dev.queuebench.api.QueueStats;
+import dev.queuebench.jdbc.ConnectionPool;
 import dev.queuebench.testsupport.SchemaInstallRace;
 import dev.queuebench.testsupport.TestServers;
 import dev.queuebench.testsupport.WaitingClaims;
@@ -31,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +165,42 @@ class PostgresBackendTest {
     }
 
     @Test
+    void freshBackendHoldsOnePoolConnectionAndOpensMoreOnlyWhileLoadHoldsThem() throws Exception {
+        String schema = newSchema();
+        int poolSize = 4;
+        int heldAtOnce = 3;
+        QueueBackend backend = open(schema, "poolSize", String.valueOf(poolSize));
+        backend.enqueue("demand", JobRequest.of(new byte[] {1}));
+        backend.completeAll(backend.claim("demand", 1, LEASE, ZERO));
+        await().atMost(ofSeconds(20)).until(() -> listenersOf(schema) == 1);
+
+        // One call at a time needs one connection: the pool has opened no others.
+        assertThat(poolConnectionsOf(schema)).isEqualTo(ConnectionPool.IDLE_KEPT);
+
+        // Enqueues stalled behind a table lock each hold a connection: the pool opens one for each of them.
+        ExecutorService threads = Executors.newFixedThreadPool(heldAtOnce);
+        try (Connection rival = admin(schema)) {
+            rival.setAutoCommit(false);
+            try (Statement lock = rival.createStatement()) {
+                lock.execute("LOCK TABLE " + schema + ".jobs IN ACCESS EXCLUSIVE MODE");
+            }
+            List<Future<String>> stalled = new ArrayList<>();
+            for (int i = 0; i < heldAtOnce; i++) {
+                stalled.add(threads.submit(() -> backend.enqueue("demand", JobRequest.of(new byte[] {2}))));
+            }
+            await().atMost(ofSeconds(20)).until(() -> count(schema, "wait_event_type = 'Lock'") == heldAtOnce);
+            assertThat(poolConnectionsOf(schema)).isBetween(heldAtOnce, poolSize);
+            rival.commit();
+            for (Future<String> enqueue : stalled) {
+                assertThat(enqueue.get(20, TimeUnit.SECONDS)).isNotBlank();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(backend.stats("demand").ready()).isEqualTo(heldAtOnce);
+    }
+
+    @Test
     void optimisticClaimCountsTheCandidateItLostAsAConflict() throws Exception {
         String schema = newSchema();
         QueueBackend backend = open(schema, "strategy", "optimistic");
@@ -285,6 +325,11 @@ class PostgresBackendTest {
 
     private static int listenersOf(String schema) throws SQLException {
         return count(schema, "query LIKE 'LISTEN%'");
+    }
+
+    /** The backend's connections on {@code schema} other than its listener's: those its pool holds. */
+    private static int poolConnectionsOf(String schema) throws SQLException {
+        return count(schema, "query NOT LIKE 'LISTEN%'");
     }
 
     private static boolean waitingForALock(String schema) throws SQLException {
