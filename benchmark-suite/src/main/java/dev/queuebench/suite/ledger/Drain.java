@@ -74,7 +74,7 @@ public final class Drain {
                     WorkerPool.LEASE, new WorkerPool.LocalEvents(ledger, latency, progress));
             long start = starting;
             details.put("processes", Consumers.processesFor(target));
-            details.put(CLAIM_AHEAD, target.options().claimAheadFor(spec.task(), spec.batch()));
+            details.put(CLAIM_AHEAD, target.options().claimAheadFor(spec.task()));
             try (pool) {
                 if (spec.workersFirst()) {
                     ThreadCosts.Mark mark = ThreadCosts.mark();

@@ -59,10 +59,10 @@ public record RunOptions(
     public static final double DEFAULT_REGRESSION_THRESHOLD = 0.10;
 
     /**
-     * Tasks whose one-at-a-time drains claim ahead unless {@code -DclaimAhead} says otherwise: {@code io}, whose 10 ms
-     * handler hides the claim's and the complete's round trips, paid once per job on that path; not {@code noop} or
-     * {@code cpu}, whose figures measure the round trips themselves. A batched drain pays one claim per 16 jobs, so
-     * it has little to gain and keeps the runtime's default.
+     * Tasks whose drains claim ahead unless {@code -DclaimAhead} says otherwise: {@code io}, whose 10 ms handler hides
+     * the claim's and the acknowledgement's round trips (one at a time they are paid once per job; batched, a claim of
+     * 16 that takes 16 round trips, as on RabbitMQ, cost its quorum drain 5-10 %), as an application with slow
+     * handlers would set it; not {@code noop} or {@code cpu}, whose figures measure the round trips themselves.
      */
     public static final Set<Task> CLAIM_AHEAD_TASKS = Set.of(Task.IO);
 
@@ -209,12 +209,11 @@ public record RunOptions(
     }
 
     /**
-     * Whether the handler loops of a case running {@code task} in claims of {@code batch} claim ahead
-     * ({@code QueueWorker.claimAhead}): as {@code -DclaimAhead} says, else for one-at-a-time cases ({@code batch}
-     * 1) of the tasks of {@link #CLAIM_AHEAD_TASKS} only.
+     * Whether the handler loops of a case running {@code task} claim ahead ({@code QueueWorker.claimAhead}): as
+     * {@code -DclaimAhead} says, else for the tasks of {@link #CLAIM_AHEAD_TASKS} only.
      */
-    public boolean claimAheadFor(Task task, int batch) {
-        return claimAhead().orElse(batch == 1 && CLAIM_AHEAD_TASKS.contains(task));
+    public boolean claimAheadFor(Task task) {
+        return claimAhead().orElse(CLAIM_AHEAD_TASKS.contains(task));
     }
 
     /** The agents the consumers run on ({@code -Dagents=h1:7000,h2:7000}), in order; empty: on this host. */

@@ -69,7 +69,7 @@ public interface Consumers extends AutoCloseable {
     static Consumers start(BackendUnderTest target, List<String> queues, int workers, int batch, Task task,
             Duration lease, WorkerPool.LocalEvents events) {
         int processes = processesFor(target);
-        boolean claimAhead = target.options().claimAheadFor(task, batch);
+        boolean claimAhead = target.options().claimAheadFor(task);
         if (inOtherJvms(target, processes)) {
             return WorkerProcesses.consume(target, queues, processes, workers, batch, task, claimAhead, lease, events);
         }

@@ -111,7 +111,7 @@ public final class LatencySuite implements Suite {
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
             OpenLoopProducer.Outcome produced;
-            boolean claimAhead = target.options().claimAheadFor(Task.NOOP, batch);
+            boolean claimAhead = target.options().claimAheadFor(Task.NOOP);
             WorkerPool.LocalEvents events = new WorkerPool.LocalEvents(ledger, latency, progress);
             Consumers pool = onAgents
                     ? Consumers.start(target, List.of(queue), workers, batch, Task.NOOP, WorkerPool.LEASE, events)

@@ -73,18 +73,17 @@ class RunOptionsTest {
     }
 
     @Test
-    void claimAheadDefaultsToTheOneAtATimeIoDrainsAloneAndWhenGivenAppliesToEveryCase() {
+    void claimAheadDefaultsToTheIoDrainsAloneAndWhenGivenAppliesToEveryCase() {
         RunOptions defaults = RunOptions.parse(Map.of("backend", "memory"), Map.of());
         assertThat(defaults.claimAhead()).isEmpty();
-        assertThat(defaults.claimAheadFor(Task.IO, 1)).isTrue();
-        assertThat(defaults.claimAheadFor(Task.IO, 16)).isFalse();
-        assertThat(defaults.claimAheadFor(Task.NOOP, 1)).isFalse();
-        assertThat(defaults.claimAheadFor(Task.CPU, 1)).isFalse();
+        assertThat(defaults.claimAheadFor(Task.IO)).isTrue();
+        assertThat(defaults.claimAheadFor(Task.NOOP)).isFalse();
+        assertThat(defaults.claimAheadFor(Task.CPU)).isFalse();
 
         RunOptions off = RunOptions.parse(Map.of("backend", "memory", "claimAhead", "false"), Map.of());
-        assertThat(off.claimAheadFor(Task.IO, 1)).isFalse();
+        assertThat(off.claimAheadFor(Task.IO)).isFalse();
         RunOptions on = RunOptions.parse(Map.of("backend", "memory", "claimAhead", "true"), Map.of());
-        assertThat(on.claimAheadFor(Task.NOOP, 16)).isTrue();
+        assertThat(on.claimAheadFor(Task.NOOP)).isTrue();
         assertThat(on.reproduceCommand()).contains("-DclaimAhead=true");
         assertThatThrownBy(() -> RunOptions.parse(Map.of("backend", "memory", "claimAhead", "sometimes"), Map.of()))
                 .hasMessageContaining("option 'claimAhead'").hasMessageContaining("'sometimes'");

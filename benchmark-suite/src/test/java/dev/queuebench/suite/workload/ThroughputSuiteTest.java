@@ -12,10 +12,18 @@ class ThroughputSuiteTest {
             for (int batch : new int[] {1, 16}) {
                 int jobs = ThroughputSuite.jobsFor(Task.IO, 5_000, workers, batch);
                 assertThat(jobs % (workers * batch)).as("W=%d batch=%d", workers, batch).isZero();
+                int perWorker = Math.max(100, ThroughputSuite.IO_ROUNDS * batch);
                 assertThat(jobs).as("W=%d batch=%d", workers, batch)
-                        .isBetween(100 * workers, 100 * workers + workers * batch - 1);
+                        .isBetween(perWorker * workers, perWorker * workers + workers * batch - 1);
             }
         }
+    }
+
+    @Test
+    void ioDrainRunsAtLeastItsRoundsOfBatchesPerWorkerWhereTheScenarioHasTheJobs() {
+        assertThat(ThroughputSuite.jobsFor(Task.IO, 5_000, 4, 16)).isEqualTo(4 * 16 * ThroughputSuite.IO_ROUNDS);
+        assertThat(ThroughputSuite.jobsFor(Task.IO, 1_000, 4, 16)).as("smoke: 5 rounds").isEqualTo(4 * 16 * 5);
+        assertThat(ThroughputSuite.jobsFor(Task.IO, 50_000, 4, 16)).as("full: a fiftieth").isEqualTo(4 * 16 * 63);
     }
 
     @Test
