@@ -166,10 +166,7 @@ public final class MarkdownReport {
                 .forEach(d -> line(md, "  - `" + d + "` (" + String.join(", ", report.capabilities().entrySet()
                         .stream().filter(e -> e.getValue().durability() == d).map(Map.Entry::getKey).toList())
                         + "): " + meaning(d)));
-        line(md, "- **One machine.** Every backend ran on this machine (" + report.environment().cores()
-                + " cores), with its server (PostgreSQL, Redis) co-located and sharing the CPU with the benchmark,"
-                + " over loopback. The figures rank the backends under the same conditions; a dedicated server and"
-                + " a network in between change them.");
+        line(md, where(report));
         line(md, "- **Interleaved.** Each case ran on every backend/strategy before the next case started, so drift of"
                 + " the machine hits them alike; the servers may still have served other clients meanwhile.");
         line(md, "- **Repetitions.** Throughput, latency and concurrency cases ran "
@@ -182,6 +179,31 @@ public final class MarkdownReport {
                     + " backends; they show that everything runs.");
         }
         line(md, "");
+    }
+
+    /** Where the servers, the consumers and the producers ran, and what lay between them. */
+    private static String where(RunReport report) {
+        int cores = report.environment().cores();
+        List<String> agents = agents(report.results());
+        String listed = agents.isEmpty() ? "agents" : agents.size() + " agent" + (agents.size() == 1 ? "" : "s")
+                + " (listed at the top)";
+        if (report.results().stream().anyMatch(r -> r.details().containsKey(ResultRecord.RTT_SET_MS))
+                || agents.stream().anyMatch(a -> a.contains(" netns "))) {
+            return "- **One machine, emulated hosts.** The servers, this coordinator and the " + listed + " all ran"
+                    + " on this machine (" + cores + " cores) and shared its CPU. The agents ran in network namespaces,"
+                    + " so their consumers' round trips to the servers crossed the round trip the lab set (set and"
+                    + " measured in each record); the producers ran on the coordinator, over loopback. A real network"
+                    + " adds its own variance, and separate hosts would not share a CPU.";
+        }
+        if (!agents.isEmpty()) {
+            return "- **Agents.** The consumers ran on the " + listed + ", on the hosts named there; the producers on"
+                    + " this coordinator (" + cores + " cores), against the servers the configuration names. Where"
+                    + " those are other hosts, the figures include the network between them, which this run did not"
+                    + " measure.";
+        }
+        return "- **One machine.** Every backend ran on this machine (" + cores + " cores), with its server co-located"
+                + " and sharing the CPU with the benchmark, over loopback. The figures rank the backends under the same"
+                + " conditions; a dedicated server and a network in between change them.";
     }
 
     /** What a declared durability means for a job whose enqueue returned. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The network scenario's report, from fixed records: the golden smoke run's W=4 noop drains and its latency case,
  * each stamped as run at RTT 0, 0.5 and 2 ms the way the runner stamps them, with throughput falling and p99 rising
  * with the round trip. The throughput and p99 charts against the round trip are drawn with exactly those figures and
- * shown in the markdown and HTML reports.
+ * shown in the markdown and HTML reports, whose caveats say the hosts were emulated on one machine.
  */
 class NetworkReportTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
@@ -78,7 +78,8 @@ class NetworkReportTest {
         String markdown = Files.readString(folder.resolve("benchmark_report_" + report.runId() + ".md"),
                 StandardCharsets.UTF_8);
         assertThat(markdown).contains("(charts/throughput_vs_rtt.svg)", "(charts/latency_p99_vs_rtt.svg)",
-                "drain_noop_batched_rtt_2ms W=4");
+                "drain_noop_batched_rtt_2ms W=4", "**One machine, emulated hosts.**")
+                .doesNotContain("**One machine.**");
         String html = Files.readString(folder.resolve("benchmark_report_" + report.runId() + ".html"),
                 StandardCharsets.UTF_8);
         assertThat(html).contains("Drain throughput of noop jobs at W=4 against the round trip",
