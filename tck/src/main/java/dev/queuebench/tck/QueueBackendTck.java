@@ -102,19 +102,14 @@ public abstract class QueueBackendTck extends LeaseClauses {
         QueueBackend q = open(strategy);
         String queue = newQueue(q);
         String other = newQueue(q);
-        q.enqueue(queue, JobRequest.of(bytes("x")).withMaxAttempts(1).withPriority(2));
-        q.enqueue(queue, JobRequest.of(bytes("y")).withPriority(1));
-        q.enqueue(queue, JobRequest.of(bytes("w")));
-        long delayed = enqueueDelayed(q, queue, 1);
-        q.fail(q.claim(queue, 1, LONG_LEASE, ZERO).getFirst(), "dead");
-        ClaimedJob leased = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
+        EveryState filled = fillEveryState(q, queue);
         String kept = q.enqueue(other, JobRequest.of(bytes("other")));
 
-        assertThat(q.purge(queue)).isEqualTo(3 + delayed);
+        assertThat(q.purge(queue)).isEqualTo(3 + filled.delayed());
 
         assertStats(q, queue, new QueueStats(0, 0, 0, 0));
         assertThat(q.deadLetters(queue, 10)).isEmpty();
-        assertThat(q.complete(leased)).isFalse();
+        assertThat(q.complete(filled.lease())).isFalse();
         assertStats(q, other, new QueueStats(1, 0, 0, 0));
         assertThat(q.claim(queue, 1, LONG_LEASE, ZERO)).isEmpty();
         assertThat(q.claim(other, 1, LONG_LEASE, ZERO)).extracting(ClaimedJob::id).containsExactly(kept);
@@ -127,20 +122,14 @@ public abstract class QueueBackendTck extends LeaseClauses {
         QueueBackend q = open(strategy);
         String mine = newQueue(q);
         String theirs = newQueue(q);
-        q.enqueue(theirs, JobRequest.of(bytes("their dead")).withMaxAttempts(1).withPriority(3));
-        q.enqueue(theirs, JobRequest.of(bytes("their leased")).withPriority(2));
-        String theirReady = q.enqueue(theirs, JobRequest.of(bytes("their ready")));
-        long theirDelayed = enqueueDelayed(q, theirs, 1);
-        ClaimedJob theirDeadClaim = q.claim(theirs, 1, LONG_LEASE, ZERO).getFirst();
-        assertThat(q.fail(theirDeadClaim, "theirs").outcome()).isEqualTo(Outcome.DEAD);
-        ClaimedJob theirLease = q.claim(theirs, 1, LONG_LEASE, ZERO).getFirst();
-        QueueStats theirStats = new QueueStats(1, theirDelayed, 1, 1);
+        EveryState their = fillEveryState(q, theirs);
         Consumer<String> unchanged = after -> {
             if (declares(q, Feature.EXACT_STATS)) {
-                assertThat(q.stats(theirs)).as("the other queue's stats after %s", after).isEqualTo(theirStats);
+                assertThat(q.stats(theirs)).as("the other queue's stats after %s", after)
+                        .isEqualTo(new QueueStats(1, their.delayed(), 1, 1));
             }
             assertThat(q.deadLetters(theirs, 10)).as("the other queue's dead letters after %s", after)
-                    .extracting(DeadJob::id).containsExactly(theirDeadClaim.id());
+                    .extracting(DeadJob::id).containsExactly(their.deadId());
         };
 
         List<String> ids = new ArrayList<>();
@@ -177,8 +166,8 @@ public abstract class QueueBackendTck extends LeaseClauses {
         assertThat(q.purge(mine)).isEqualTo(3);
         unchanged.accept("purge");
 
-        assertThat(q.complete(theirLease)).as("the other queue's lease survives").isTrue();
-        assertThat(q.claim(theirs, 1, LONG_LEASE, ZERO)).extracting(ClaimedJob::id).containsExactly(theirReady);
+        assertThat(q.complete(their.lease())).as("the other queue's lease survives").isTrue();
+        assertThat(q.claim(theirs, 1, LONG_LEASE, ZERO)).extracting(ClaimedJob::id).containsExactly(their.readyId());
     }
 
     @ContractTest
@@ -450,6 +439,21 @@ public abstract class QueueBackendTck extends LeaseClauses {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A queue's job in each state: dead, leased (by {@code lease}), ready, and {@code delayed} not yet due. */
+    private record EveryState(String deadId, ClaimedJob lease, String readyId, long delayed) {}
+
+    /** Fills {@code queue} with one job in each state (delayed only where declared), in enqueue and priority order. */
+    private static EveryState fillEveryState(QueueBackend q, String queue) {
+        q.enqueue(queue, JobRequest.of(bytes("dead")).withMaxAttempts(1).withPriority(3));
+        q.enqueue(queue, JobRequest.of(bytes("leased")).withPriority(2));
+        String ready = q.enqueue(queue, JobRequest.of(bytes("ready")));
+        long delayed = enqueueDelayed(q, queue, 1);
+        ClaimedJob dead = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
+        assertThat(q.fail(dead, "dead").outcome()).isEqualTo(Outcome.DEAD);
+        ClaimedJob lease = q.claim(queue, 1, LONG_LEASE, ZERO).getFirst();
+        return new EveryState(dead.id(), lease, ready, delayed);
+    }
 
     /** Enqueues {@code count} jobs due in an hour where the backend declares delayed jobs; returns how many. */
     private static long enqueueDelayed(QueueBackend q, String queue, int count) {
