@@ -49,15 +49,20 @@ public final class ThrowawayNats extends ChildProcessServer {
 
     /** Starts a server with JetStream and a file store in a folder of its own. */
     public static ThrowawayNats start() {
-        return launched(new ThrowawayNats(null));
+        return onFreshPorts(() -> launched(new ThrowawayNats(null)));
     }
 
     /**
      * Starts {@code size} servers named {@code <prefix>1...}, each with JetStream, its own store, and routes to all
      * others (cluster {@code qb}); returns once each accepts clients (JetStream answers once they elected a meta
-     * leader). On failure stops the nodes that started and rethrows.
+     * leader), all of them again on new ports when one found its port taken. On failure stops the nodes that started
+     * and rethrows.
      */
     static List<ThrowawayNats> cluster(String prefix, int size) {
+        return onFreshPorts(() -> startCluster(prefix, size));
+    }
+
+    private static List<ThrowawayNats> startCluster(String prefix, int size) {
         List<ThrowawayNats> nodes = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
             nodes.add(new ThrowawayNats(prefix + i));
@@ -120,7 +125,7 @@ public final class ThrowawayNats extends ChildProcessServer {
         }
         startProcess(command, Map.of());
         awaitReady(this::sendsInfo, Duration.ofSeconds(10), Duration.ofMillis(20),
-                "throwaway nats-server on port " + port + " did not start (see " + folder + ")");
+                "throwaway nats-server on port " + port + " did not start");
     }
 
     /** True when the server greets a new connection with its INFO line (it enables JetStream before it listens). */

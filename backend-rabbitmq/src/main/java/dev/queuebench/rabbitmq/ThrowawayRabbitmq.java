@@ -52,7 +52,7 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
 
     /** Starts a node with its data, logs and configuration in a folder of its own. */
     public static ThrowawayRabbitmq start() {
-        return launched(new ThrowawayRabbitmq("qbchaos", null));
+        return onFreshPorts(() -> launched(new ThrowawayRabbitmq("qbchaos", null)));
     }
 
     /**
@@ -60,7 +60,7 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
      * the same cookie can be joined into one cluster ({@link ThrowawayRabbitmqCluster}).
      */
     static ThrowawayRabbitmq startNode(String name, String cookie) {
-        return launched(new ThrowawayRabbitmq(name, cookie));
+        return onFreshPorts(() -> launched(new ThrowawayRabbitmq(name, cookie)));
     }
 
     /** The Erlang node name, {@code <name>@localhost}. */
@@ -122,7 +122,7 @@ public final class ThrowawayRabbitmq extends ChildProcessServer {
         }
         startProcess(List.of(SERVER.toString()), environment());
         awaitReady(this::answersAmqp, START, Duration.ofMillis(100), "throwaway rabbitmq-server " + node
-                + " on port " + port + " did not start within " + START.toSeconds() + " s (see " + folder + "/log)");
+                + " on port " + port + " did not start within " + START.toSeconds() + " s");
     }
 
     private Map<String, String> environment() {

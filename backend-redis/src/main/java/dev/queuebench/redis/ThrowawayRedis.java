@@ -63,7 +63,7 @@ public final class ThrowawayRedis extends ChildProcessServer {
 
     /** Starts a server that requires {@code password} (none when null). */
     public static ThrowawayRedis start(String password) {
-        return launched(new ThrowawayRedis(password, 0, null, null));
+        return onFreshPorts(() -> launched(new ThrowawayRedis(password, 0, null, null)));
     }
 
     /**
@@ -72,12 +72,12 @@ public final class ThrowawayRedis extends ChildProcessServer {
      * {@code nodeTimeout}; {@link ThrowawayRedisCluster} joins such nodes into a cluster.
      */
     static ThrowawayRedis clusterNode(Duration nodeTimeout) {
-        return launched(new ThrowawayRedis(null, 0, null, nodeTimeout));
+        return onFreshPorts(() -> launched(new ThrowawayRedis(null, 0, null, nodeTimeout)));
     }
 
     /** Starts a server without a password that replicates {@code primary} ({@code --replicaof}). */
     static ThrowawayRedis replicaOf(ThrowawayRedis primary) {
-        return launched(new ThrowawayRedis(null, primary.port, null, null));
+        return onFreshPorts(() -> launched(new ThrowawayRedis(null, primary.port, null, null)));
     }
 
     /**
@@ -91,7 +91,7 @@ public final class ThrowawayRedis extends ChildProcessServer {
                 "sentinel down-after-milliseconds " + master + " " + downAfter.toMillis(),
                 "sentinel failover-timeout " + master + " 10000",
                 "sentinel parallel-syncs " + master + " 1", "");
-        return launched(new ThrowawayRedis(null, 0, conf, null));
+        return onFreshPorts(() -> launched(new ThrowawayRedis(null, 0, conf, null)));
     }
 
     /** Runs {@code redis-cli} with {@code arguments}; returns its output, or throws naming what it printed. */

@@ -7,14 +7,18 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A {@link ThrowawayServer} that is one child process of this JVM (with whatever it forks): started with a command line
@@ -23,6 +27,8 @@ import java.util.function.Predicate;
  * and removes the folder. A subclass keeps what is its own: command line, configuration files, readiness check.
  */
 public abstract class ChildProcessServer extends ThrowawayServer {
+    private static final int OUTPUT_TAIL_LINES = 5;
+    private static final int OUTPUT_READ_BYTES = 64 * 1024;
     private final String name;
     private final Duration stopGrace;
     private Process process;
@@ -68,17 +74,53 @@ public abstract class ChildProcessServer extends ThrowawayServer {
 
     /**
      * Returns once {@code ready} holds and the server's port is this process's (or a descendant's), asked every
-     * {@code poll}; throws with {@code failure} when the process ends or {@code timeout} passes first, and says so
-     * when another process holds the port (a server that answers there is then not this one).
+     * {@code poll}; throws with {@code failure} and the end of the server's output when the process ends or
+     * {@code timeout} passes first, says so when another process holds the port (a server that answers there is then
+     * not this one), and throws {@link PortTakenException} when the server exited saying a port was in use.
      */
     protected void awaitReady(BooleanSupplier ready, Duration timeout, Duration poll, String failure) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean() || !listensOnPort()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new BackendUnavailableException(failure + portHolders(), null);
+            boolean exited = !process.isAlive();
+            if (exited || System.nanoTime() > deadline) {
+                List<String> output = output();
+                List<String> said = new ArrayList<>(output.stream().filter(ChildProcessServer::saysPortInUse)
+                        .limit(1).toList());
+                output.subList(Math.max(0, output.size() - OUTPUT_TAIL_LINES), output.size()).stream()
+                        .filter(line -> !said.contains(line)).forEach(said::add);
+                String message = failure + portHolders() + (said.isEmpty() ? "" : "; it wrote: "
+                        + String.join(" | ", said).strip());
+                throw exited && output.stream().anyMatch(ChildProcessServer::saysPortInUse)
+                        ? new PortTakenException(message) : new BackendUnavailableException(message, null);
             }
             LockSupport.parkNanos(poll.toNanos());
         }
+    }
+
+    private static boolean saysPortInUse(String line) {
+        String lower = line.toLowerCase(Locale.ROOT);
+        return lower.contains("address already in use") || lower.contains("eaddrinuse");
+    }
+
+    /**
+     * The lines the server wrote to {@code stdout} and to the {@code *.log} files of its folder (the last
+     * {@value #OUTPUT_READ_BYTES} bytes of each): a failure's message must carry them, since a failed start removes
+     * the folder.
+     */
+    private List<String> output() {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().equals("stdout")
+                    || f.getFileName().toString().endsWith(".log")).sorted().toList()) {
+                byte[] bytes = Files.readAllBytes(file);
+                int from = Math.max(0, bytes.length - OUTPUT_READ_BYTES);
+                new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).lines()
+                        .filter(line -> !line.isBlank()).forEach(lines::add);
+            }
+        } catch (IOException e) {
+            // no folder or no output: the message goes without it
+        }
+        return lines;
     }
 
     private boolean listensOnPort() {

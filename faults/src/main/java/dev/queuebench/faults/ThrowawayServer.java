@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 public abstract class ThrowawayServer implements AutoCloseable {
     private static final long COMMAND_TIMEOUT_SECONDS = 60;
     private static final long STOP_SECONDS = 5;
+    private static final int PORT_TRIES = 3;
 
     protected final Path folder;
     protected final int port;
@@ -50,6 +52,31 @@ public abstract class ThrowawayServer implements AutoCloseable {
         } catch (RuntimeException e) {
             server.close();
             throw e;
+        }
+    }
+
+    /**
+     * {@code start}'s server; when its launch finds a port it picked taken (a port from {@link #freePort()} is only
+     * free a moment, and any process may bind it meanwhile), a new one on new ports, up to {@value #PORT_TRIES} in all.
+     */
+    public static <T> T onFreshPorts(Supplier<T> start) {
+        for (int tries = 1; ; tries++) {
+            try {
+                return start.get();
+            } catch (PortTakenException e) {
+                if (tries == PORT_TRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A launch whose server exited because a port picked for it was taken before it could bind it. */
+    public static final class PortTakenException extends BackendUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        public PortTakenException(String message) {
+            super(message, null);
         }
     }
 
