@@ -19,6 +19,12 @@ public final class QueueMetrics {
     public static final String LOCK_ERRORS = "queuebench.lock.errors";
     /** A claim that returned no job. */
     public static final String CLAIM_EMPTY = "queuebench.claim.empty";
+    /**
+     * A timer of the claim statement that returned jobs: one claim attempt (for SQL backends: borrowing a connection,
+     * the claim's statements and their commit), recorded once per attempt that leased at least one job, so its
+     * distribution is per claim call, not per job; the wait for a job before it is not in it.
+     */
+    public static final String CLAIM_STATEMENT = "queuebench.claim.statement";
     /** A timer per operation, tagged {@code op}. */
     public static final String OP = "queuebench.op";
 
@@ -69,6 +75,14 @@ public final class QueueMetrics {
 
     public void emptyClaim(String queue) {
         counter(CLAIM_EMPTY, queue).increment();
+    }
+
+    /** Records one claim attempt that leased jobs, {@code nanos} long, under {@link #CLAIM_STATEMENT}. */
+    public void claimStatement(String queue, long nanos) {
+        timers.computeIfAbsent(CLAIM_STATEMENT + '\0' + queue, k -> Timer.builder(CLAIM_STATEMENT)
+                .tag(TAG_BACKEND, backend)
+                .tag(TAG_QUEUE, queue)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code body} and records its duration under {@link #OP}, whether it returns or throws. */
