@@ -19,6 +19,7 @@ import dev.queuebench.jdbc.ConnectionPool;
 import dev.queuebench.testsupport.SchemaInstallRace;
 import dev.queuebench.testsupport.TestServers;
 import dev.queuebench.testsupport.WaitingClaims;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -133,6 +134,24 @@ class PostgresBackendTest {
                 () -> producer.enqueue("wake", JobRequest.of(new byte[] {7})), ofSeconds(5));
 
         assertThat(woken).isLessThan(ofSeconds(2));
+    }
+
+    @Test
+    void claimStatementTimesTheAttemptThatLeasedTheJobNotTheWaitBeforeIt() throws Exception {
+        String schema = newSchema();
+        QueueBackend backend = open(schema, "pollInterval", "10s");
+        QueueBackend producer = open(schema);
+
+        WaitingClaims.timeToWake(backend, "timed", LEASE,
+                () -> producer.enqueue("timed", JobRequest.of(new byte[] {7})), ofSeconds(5));
+
+        Timer statement = registry.get(QueueMetrics.CLAIM_STATEMENT).tag(QueueMetrics.TAG_QUEUE, "timed").timer();
+        Timer claim = registry.get(QueueMetrics.OP).tag(QueueMetrics.TAG_QUEUE, "timed")
+                .tag(QueueMetrics.TAG_OP, QueueMetrics.Op.CLAIM.tag()).timer();
+        assertThat(statement.count()).as("only the attempt that leased the job").isEqualTo(1);
+        // the claim parked 300 ms before the enqueue: the statement is the claim's time less (most of) that wait
+        assertThat(statement.totalTime(TimeUnit.MILLISECONDS)).isPositive()
+                .isLessThan(claim.totalTime(TimeUnit.MILLISECONDS) - 250);
     }
 
     @Test
