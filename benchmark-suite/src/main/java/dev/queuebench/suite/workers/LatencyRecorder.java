@@ -14,8 +14,8 @@ import org.HdrHistogram.Recorder;
 /**
  * Latency from a job's intended enqueue time to its handler's start, in an HdrHistogram (microsecond resolution,
  * three significant digits). Only jobs intended at or after {@code measureFromNanos} count, so a warm-up phase can
- * run through the same workers unrecorded. With {@link LatencyStages}, each handler start also goes to them. Thread-safe:
- * every worker records into it.
+ * run through the same workers unrecorded. With {@link LatencyStages}, each handler start also goes to them.
+ * Thread-safe: every worker records into it.
  */
 public final class LatencyRecorder {
     /** Points of the percentile curve per halving of the distance to 100 % (HdrHistogram's percentile output). */

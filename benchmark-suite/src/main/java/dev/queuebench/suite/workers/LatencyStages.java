@@ -72,7 +72,7 @@ public final class LatencyStages {
         schedule = new Schedule(startNanos, periodNanos, Math.toIntExact(jobs));
     }
 
-    /** Job {@code i} of the schedule: its enqueue call was made at {@code startNanos}, returned at {@code returnedNanos}. */
+    /** Job {@code i} of the schedule: its enqueue call was made at {@code startNanos}, returned at the other. */
     public void enqueued(long i, long startNanos, long returnedNanos) {
         Schedule s = schedule;
         s.enqueueStart[(int) i] = startNanos;
