@@ -126,24 +126,14 @@ class PostgresBackendTest {
 
     @Test
     void waitingClaimWakesOnNotifyLongBeforeThePollInterval() throws Exception {
-        String schema = newSchema();
-        QueueBackend backend = open(schema, "pollInterval", "10s");
-        QueueBackend producer = open(schema);
-
-        Duration woken = WaitingClaims.timeToWake(backend, "wake", LEASE,
-                () -> producer.enqueue("wake", JobRequest.of(new byte[] {7})), ofSeconds(5));
+        Duration woken = wakeWaitingClaim("wake");
 
         assertThat(woken).isLessThan(ofSeconds(2));
     }
 
     @Test
     void claimStatementTimesTheAttemptThatLeasedTheJobNotTheWaitBeforeIt() throws Exception {
-        String schema = newSchema();
-        QueueBackend backend = open(schema, "pollInterval", "10s");
-        QueueBackend producer = open(schema);
-
-        WaitingClaims.timeToWake(backend, "timed", LEASE,
-                () -> producer.enqueue("timed", JobRequest.of(new byte[] {7})), ofSeconds(5));
+        wakeWaitingClaim("timed");
 
         Timer statement = registry.get(QueueMetrics.CLAIM_STATEMENT).tag(QueueMetrics.TAG_QUEUE, "timed").timer();
         Timer claim = registry.get(QueueMetrics.OP).tag(QueueMetrics.TAG_QUEUE, "timed")
@@ -314,6 +304,18 @@ class PostgresBackendTest {
         }
 
         await().atMost(ofSeconds(30)).until(() -> vacuumsOf(schema) > 0);
+    }
+
+    /**
+     * How long a claim on {@code queue} of a backend polling every 10 s, parked 300 ms, took to return a job another
+     * backend enqueued (see {@link WaitingClaims#timeToWake}).
+     */
+    private Duration wakeWaitingClaim(String queue) throws Exception {
+        String schema = newSchema();
+        QueueBackend backend = open(schema, "pollInterval", "10s");
+        QueueBackend producer = open(schema);
+        return WaitingClaims.timeToWake(backend, queue, LEASE,
+                () -> producer.enqueue(queue, JobRequest.of(new byte[] {7})), ofSeconds(5));
     }
 
     private double counted(String counter, String queue) {
