@@ -160,9 +160,10 @@ public final class LatencySuite implements Suite {
 
     /**
      * The harness's stages, then the backend's claim statement beside them ({@value #CLAIM_STATEMENT}: a value per
-     * claim call that leased jobs, not per job), and under {@value #MISSING} why a stage is absent. The wake-up is
-     * not a stage of its own: a meter cannot be subtracted from a job's {@code to_claim}, so it shows only as the
-     * distance between the distributions of {@code to_claim} and {@code claim_statement}.
+     * claim call that leased jobs, not per job, over the whole run: a meter cannot leave the warm-up out), and under
+     * {@value #MISSING} why a stage is absent. The wake-up is not a stage of its own: a meter cannot be subtracted
+     * from a job's {@code to_claim}, so it shows only as the distance between the distributions of {@code to_claim}
+     * and {@code claim_statement}.
      */
     private static Map<String, Object> stages(Map<String, Object> measured, CaseMeters meters, Consumers pool) {
         Map<String, Object> stages = new LinkedHashMap<>(measured);
