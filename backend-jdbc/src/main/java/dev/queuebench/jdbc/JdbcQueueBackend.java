@@ -158,11 +158,9 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         while (true) {
             long seen = signals.generation(queue);
-            long attemptStart = System.nanoTime();
-            ClaimAttempt result = attempt.get();
+            ClaimAttempt result = metrics.claimStatement(queue, attempt, a -> !a.jobs().isEmpty());
             metrics.claimConflicts(queue, result.conflicts());
             if (!result.jobs().isEmpty()) {
-                metrics.claimStatement(queue, System.nanoTime() - attemptStart);
                 return result.jobs();
             }
             if (result.died() > 0 || result.conflicts() > 0) {
