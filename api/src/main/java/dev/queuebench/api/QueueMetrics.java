@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +20,13 @@ public final class QueueMetrics {
     public static final String LOCK_ERRORS = "queuebench.lock.errors";
     /** A claim that returned no job. */
     public static final String CLAIM_EMPTY = "queuebench.claim.empty";
+    /**
+     * A timer of the claim statement that returned jobs: one claim attempt (for SQL backends: borrowing a connection,
+     * the claim's statements and their commit; for Redis: the claim script or {@code WATCH}/{@code MULTI} round),
+     * recorded once per attempt that leased at least one job, so its distribution is per claim call, not per job; the
+     * wait for a job before it is not in it. Optional: a backend without one such place records none.
+     */
+    public static final String CLAIM_STATEMENT = "queuebench.claim.statement";
     /** A timer per operation, tagged {@code op}. */
     public static final String OP = "queuebench.op";
 
@@ -69,6 +77,22 @@ public final class QueueMetrics {
 
     public void emptyClaim(String queue) {
         counter(CLAIM_EMPTY, queue).increment();
+    }
+
+    /**
+     * Makes one claim {@code attempt} and, when {@code leased} says it leased jobs, records its duration under
+     * {@link #CLAIM_STATEMENT}; returns what the attempt returned.
+     */
+    public <T> T claimStatement(String queue, Supplier<T> attempt, Predicate<T> leased) {
+        long start = System.nanoTime();
+        T result = attempt.get();
+        if (leased.test(result)) {
+            timers.computeIfAbsent(CLAIM_STATEMENT + '\0' + queue, k -> Timer.builder(CLAIM_STATEMENT)
+                    .tag(TAG_BACKEND, backend)
+                    .tag(TAG_QUEUE, queue)
+                    .register(registry)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        return result;
     }
 
     /** Runs {@code body} and records its duration under {@link #OP}, whether it returns or throws. */

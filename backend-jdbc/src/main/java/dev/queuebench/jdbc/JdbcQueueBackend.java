@@ -4,6 +4,7 @@ import dev.queuebench.api.AbstractQueueBackend;
 import dev.queuebench.api.Capabilities;
 import dev.queuebench.api.ClaimedJob;
 import dev.queuebench.api.QueueException;
+import dev.queuebench.api.QueueMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -150,14 +151,14 @@ public abstract class JdbcQueueBackend extends AbstractQueueBackend {
      * Makes claim attempts until one leases jobs or {@code waitTimeout} is over. After an attempt that met no job at
      * all it waits on {@code signals} for a wake-up of the queue, at most {@code pollInterval} (and at most
      * {@link #untilNextLook}); after one that met jobs it could not lease it tries again at once, since others may
-     * be right behind them.
+     * be right behind them. The attempt that leased jobs is timed under {@link QueueMetrics#CLAIM_STATEMENT}.
      */
     protected final List<ClaimedJob> claimUntil(String queue, Duration waitTimeout, Duration pollInterval,
             QueueSignals signals, Supplier<ClaimAttempt> attempt) {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         while (true) {
             long seen = signals.generation(queue);
-            ClaimAttempt result = attempt.get();
+            ClaimAttempt result = metrics.claimStatement(queue, attempt, a -> !a.jobs().isEmpty());
             metrics.claimConflicts(queue, result.conflicts());
             if (!result.jobs().isEmpty()) {
                 return result.jobs();

@@ -19,6 +19,7 @@ import dev.queuebench.jdbc.ConnectionPool;
 import dev.queuebench.testsupport.SchemaInstallRace;
 import dev.queuebench.testsupport.TestServers;
 import dev.queuebench.testsupport.WaitingClaims;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -125,14 +126,22 @@ class PostgresBackendTest {
 
     @Test
     void waitingClaimWakesOnNotifyLongBeforeThePollInterval() throws Exception {
-        String schema = newSchema();
-        QueueBackend backend = open(schema, "pollInterval", "10s");
-        QueueBackend producer = open(schema);
-
-        Duration woken = WaitingClaims.timeToWake(backend, "wake", LEASE,
-                () -> producer.enqueue("wake", JobRequest.of(new byte[] {7})), ofSeconds(5));
+        Duration woken = wakeWaitingClaim("wake");
 
         assertThat(woken).isLessThan(ofSeconds(2));
+    }
+
+    @Test
+    void claimStatementTimesTheAttemptThatLeasedTheJobNotTheWaitBeforeIt() throws Exception {
+        wakeWaitingClaim("timed");
+
+        Timer statement = registry.get(QueueMetrics.CLAIM_STATEMENT).tag(QueueMetrics.TAG_QUEUE, "timed").timer();
+        Timer claim = registry.get(QueueMetrics.OP).tag(QueueMetrics.TAG_QUEUE, "timed")
+                .tag(QueueMetrics.TAG_OP, QueueMetrics.Op.CLAIM.tag()).timer();
+        assertThat(statement.count()).as("only the attempt that leased the job").isEqualTo(1);
+        // the claim parked 300 ms before the enqueue: the statement is the claim's time less (most of) that wait
+        assertThat(statement.totalTime(TimeUnit.MILLISECONDS)).isPositive()
+                .isLessThan(claim.totalTime(TimeUnit.MILLISECONDS) - 250);
     }
 
     @Test
@@ -295,6 +304,18 @@ class PostgresBackendTest {
         }
 
         await().atMost(ofSeconds(30)).until(() -> vacuumsOf(schema) > 0);
+    }
+
+    /**
+     * How long a claim on {@code queue} of a backend polling every 10 s, parked 300 ms, took to return a job another
+     * backend enqueued (see {@link WaitingClaims#timeToWake}).
+     */
+    private Duration wakeWaitingClaim(String queue) throws Exception {
+        String schema = newSchema();
+        QueueBackend backend = open(schema, "pollInterval", "10s");
+        QueueBackend producer = open(schema);
+        return WaitingClaims.timeToWake(backend, queue, LEASE,
+                () -> producer.enqueue(queue, JobRequest.of(new byte[] {7})), ofSeconds(5));
     }
 
     private double counted(String counter, String queue) {

@@ -155,7 +155,8 @@ final class RedisQueueBackend extends AbstractQueueBackend {
         WakeUps.Signal signal = waitTimeout.isZero() ? null : wakeUps.subscribe(k.wakeChannel());
         while (true) {
             long seen = signal == null ? 0 : signal.generation();
-            ClaimBatch batch = claimer.claim(k, maxJobs, leaseMillis);
+            ClaimBatch batch = metrics.claimStatement(k.queue(), () -> claimer.claim(k, maxJobs, leaseMillis),
+                    b -> !b.jobs().isEmpty());
             long remaining = deadline - System.nanoTime();
             if (!batch.jobs().isEmpty() || signal == null || remaining <= 0) {
                 return batch.jobs();

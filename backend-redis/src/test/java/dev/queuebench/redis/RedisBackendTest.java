@@ -44,6 +44,8 @@ class RedisBackendTest {
     private final String prefix = "qbtest-" + UUID.randomUUID().toString().substring(0, 8);
     private final String clientName = prefix;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Where the backends {@link #open} opens record. */
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @AfterEach
     void closeResources() throws Exception {
@@ -199,7 +201,6 @@ class RedisBackendTest {
     @Test
     void busyServerCountsALockError() throws Exception {
         LocalRedisServers server = own(LocalRedisServers.standalone("--busy-reply-threshold", "50"));
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         QueueBackend q = own(QueueBackends.open("redis", BackendConfig.of(Map.of("url", server.url(),
                 "clientName", clientName)).withMeterRegistry(registry)));
         RedisCommands<String, String> blocker = admin(server.url());
@@ -212,6 +213,19 @@ class RedisBackendTest {
 
         assertThat(registry.get(QueueMetrics.LOCK_ERRORS).tag("queue", "busy").counter().count()).isPositive();
         busyScript.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void eitherStrategyTimesTheClaimThatLeasedAJobAndNotTheEmptyOne() {
+        for (String strategy : List.of("lua", "watch")) {
+            QueueBackend q = open(Map.of("strategy", strategy));
+            q.enqueue(strategy, JobRequest.of(bytes("x")));
+            assertThat(q.claim(strategy, 1, LEASE, ZERO)).hasSize(1);
+            assertThat(q.claim(strategy, 1, LEASE, ZERO)).isEmpty();
+
+            assertThat(registry.get(QueueMetrics.CLAIM_STATEMENT).tag(QueueMetrics.TAG_QUEUE, strategy).timer()
+                    .count()).as(strategy).isEqualTo(1);
+        }
     }
 
     @Test
@@ -277,7 +291,7 @@ class RedisBackendTest {
 
     private QueueBackend open(Map<String, String> settings) {
         BackendConfig config = BackendConfig.of(Map.of("url", TestServers.redisUrl(), "prefix", prefix,
-                "clientName", clientName));
+                "clientName", clientName)).withMeterRegistry(registry);
         for (var entry : settings.entrySet()) {
             config = config.with(entry.getKey(), entry.getValue());
         }

@@ -104,9 +104,9 @@ final class SqliteQueueBackend extends AbstractQueueBackend {
         boolean woken = true; // the first try claims at once, like one after an enqueue of this process
         while (true) {
             long seen = wakeup.version();
-            List<ClaimedJob> jobs = woken || claimable(queue)
-                    ? config.strategy().claim(connections, metrics, queue, maxJobs, leaseDuration)
-                    : List.of();
+            List<ClaimedJob> jobs = woken || claimable(queue) ? metrics.claimStatement(queue,
+                    () -> config.strategy().claim(connections, metrics, queue, maxJobs, leaseDuration),
+                    claimed -> !claimed.isEmpty()) : List.of();
             long remaining = deadline - System.nanoTime();
             if (!jobs.isEmpty() || remaining <= 0) {
                 return jobs;

@@ -88,6 +88,21 @@ class LockingTest {
     }
 
     @Test
+    void eitherStrategyTimesTheClaimThatLeasedAJobAndNotTheEmptyOne() {
+        for (String strategy : List.of("immediate", "optimistic")) {
+            BackendConfig config = config().with("strategy", strategy);
+            try (QueueBackend backend = QueueBackends.open(SqliteBackendProvider.NAME, config)) {
+                backend.enqueue(strategy, JobRequest.of(new byte[] {1}));
+                assertThat(backend.claim(strategy, 1, LEASE, Duration.ZERO)).hasSize(1);
+                assertThat(backend.claim(strategy, 1, LEASE, Duration.ZERO)).isEmpty();
+
+                assertThat(config.meterRegistry().get(QueueMetrics.CLAIM_STATEMENT).timer().count()).as(strategy)
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void optimisticClaimWhoseCandidateIsTakenMeanwhileCountsAConflictAndTheLockItWaitedFor() throws Exception {
         BackendConfig config = config().with("strategy", "optimistic");
         try (QueueBackend backend = QueueBackends.open(SqliteBackendProvider.NAME, config);

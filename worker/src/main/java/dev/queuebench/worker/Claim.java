@@ -23,6 +23,8 @@ final class Claim {
     State state = State.WAITING;
     /** The lease lasts at least until this {@link System#nanoTime()} plus the lease duration. */
     long leaseStartNanos;
+    /** The {@link System#nanoTime()} at which the claim call that returned this job returned. */
+    final long returnedNanos;
     volatile boolean lost;
     /** Acknowledged as discarded rather than done; set before the claim is handed to the acknowledger. */
     boolean discard;
@@ -30,10 +32,11 @@ final class Claim {
     boolean handedOver;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Claim(ClaimedJob job, WorkerMeters.QueueMeters meters, long leaseStartNanos) {
+    Claim(ClaimedJob job, WorkerMeters.QueueMeters meters, long leaseStartNanos, long returnedNanos) {
         this.job = job;
         this.meters = meters;
         this.leaseStartNanos = leaseStartNanos;
+        this.returnedNanos = returnedNanos;
     }
 
     /** True exactly once: for the caller that reports this claim's final event. */

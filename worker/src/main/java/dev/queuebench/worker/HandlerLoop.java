@@ -181,9 +181,10 @@ final class HandlerLoop {
     }
 
     private List<Claim> claims(List<ClaimedJob> jobs, long sentNanos) {
+        long returnedNanos = System.nanoTime();
         List<Claim> claims = new ArrayList<>(jobs.size());
         for (ClaimedJob job : jobs) {
-            Claim claim = new Claim(job, worker.meters.queue(job.queue()), sentNanos);
+            Claim claim = new Claim(job, worker.meters.queue(job.queue()), sentNanos, returnedNanos);
             claims.add(claim);
             worker.events.claimed(claim);
         }

@@ -15,6 +15,15 @@ public final class Job {
         return claim.job;
     }
 
+    /**
+     * The {@link System#nanoTime()} at which the claim call that returned this job returned, read once per claim
+     * call (every job of one batch has the same): the handler's start minus it is the time the job waited in the
+     * worker.
+     */
+    public long claimReturnedNanos() {
+        return claim.returnedNanos;
+    }
+
     public String id() {
         return claim.job.id();
     }

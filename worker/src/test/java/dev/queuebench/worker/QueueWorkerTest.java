@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
@@ -84,6 +86,21 @@ class QueueWorkerTest {
         assertThat(calls).filteredOn(c -> c.startsWith("claim:")).containsOnly("claim:1");
         assertThat(calls).filteredOn(c -> c.startsWith("complete:")).hasSize(names.size());
         assertThat(calls).noneMatch(c -> c.startsWith("completeAll:"));
+    }
+
+    @Test
+    void eachJobOfABatchCarriesTheOneReturnTimeOfItsClaimTakenBeforeItsHandlerStarts() {
+        enqueue("q", 10);
+        long before = System.nanoTime();
+        Map<String, long[]> seen = new ConcurrentHashMap<>();
+        start(QueueWorker.builder(backend).queue("q").concurrency(1).claimBatch(10).handler(job -> {
+            seen.put(job.id(), new long[] {job.claimReturnedNanos(), System.nanoTime()});
+            return JobResult.done();
+        }));
+        await().until(() -> seen.size() == 10);
+
+        assertThat(seen.values()).allSatisfy(t -> assertThat(t[0]).isGreaterThan(before).isLessThanOrEqualTo(t[1]));
+        assertThat(seen.values().stream().map(t -> t[0]).distinct()).as("one claim of ten, one return").hasSize(1);
     }
 
     @Test

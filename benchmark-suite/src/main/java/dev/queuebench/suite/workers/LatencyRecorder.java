@@ -14,7 +14,8 @@ import org.HdrHistogram.Recorder;
 /**
  * Latency from a job's intended enqueue time to its handler's start, in an HdrHistogram (microsecond resolution,
  * three significant digits). Only jobs intended at or after {@code measureFromNanos} count, so a warm-up phase can
- * run through the same workers unrecorded. Thread-safe: every worker records into it.
+ * run through the same workers unrecorded. With {@link LatencyStages}, each handler start also goes to them.
+ * Thread-safe: every worker records into it.
  */
 public final class LatencyRecorder {
     /** Points of the percentile curve per halving of the distance to 100 % (HdrHistogram's percentile output). */
@@ -25,17 +26,25 @@ public final class LatencyRecorder {
     /** The first handler start recorded (measured or not), {@link Long#MIN_VALUE} before any. */
     private final AtomicLong firstStartNanos = new AtomicLong(Long.MIN_VALUE);
     private final Histogram total = new Histogram(3);
+    private final LatencyStages stages;
 
     /** Records every job. */
     public LatencyRecorder() {
         this.recordAll = true;
         this.measureFromNanos = 0;
+        this.stages = null;
     }
 
     /** Records jobs intended at or after {@code measureFromNanos} ({@link System#nanoTime()}). */
     public LatencyRecorder(long measureFromNanos) {
+        this(measureFromNanos, null);
+    }
+
+    /** Records jobs intended at or after {@code measureFromNanos}, passing every handler start to {@code stages}. */
+    public LatencyRecorder(long measureFromNanos, LatencyStages stages) {
         this.recordAll = false;
         this.measureFromNanos = measureFromNanos;
+        this.stages = stages;
     }
 
     /**
@@ -48,6 +57,17 @@ public final class LatencyRecorder {
 
     /** Records one handler start at {@code startNanos} for a job intended at {@code intendedNanos}. */
     public void record(long intendedNanos, long startNanos) {
+        record(intendedNanos, LatencyStages.UNKNOWN, startNanos);
+    }
+
+    /**
+     * Records one handler start at {@code startNanos} for a job intended at {@code intendedNanos} whose claim call
+     * returned at {@code claimReturnedNanos} ({@link LatencyStages#UNKNOWN} if not known).
+     */
+    public void record(long intendedNanos, long claimReturnedNanos, long startNanos) {
+        if (stages != null) {
+            stages.started(intendedNanos, claimReturnedNanos, startNanos);
+        }
         if (firstStartNanos.get() == Long.MIN_VALUE) {
             firstStartNanos.compareAndSet(Long.MIN_VALUE, startNanos);
         }

@@ -67,6 +67,16 @@ public final class WorkerPool implements Consumers {
          */
         void started(ClaimedJob job, Payload payload, long startNanos, Instant startedAt);
 
+        /**
+         * As {@link #started(ClaimedJob, Payload, long, Instant)}, and the claim call that returned {@code job}
+         * returned at {@code claimReturnedNanos}; by default that time is dropped (a worker process's reports do not
+         * carry it).
+         */
+        default void started(ClaimedJob job, Payload payload, long claimReturnedNanos, long startNanos,
+                Instant startedAt) {
+            started(job, payload, startNanos, startedAt);
+        }
+
         /** The handler gave the job back with {@code fail}; its lease ended no later than {@code before}. */
         void released(ClaimedJob job, Instant before);
 
@@ -90,8 +100,14 @@ public final class WorkerPool implements Consumers {
     public record LocalEvents(Ledger ledger, LatencyRecorder latency, Progress progress) implements Events {
         @Override
         public void started(ClaimedJob job, Payload payload, long startNanos, Instant startedAt) {
+            started(job, payload, LatencyStages.UNKNOWN, startNanos, startedAt);
+        }
+
+        @Override
+        public void started(ClaimedJob job, Payload payload, long claimReturnedNanos, long startNanos,
+                Instant startedAt) {
             ledger.started(job, startedAt);
-            latency.record(payload.intendedNanos(), startNanos);
+            latency.record(payload.intendedNanos(), claimReturnedNanos, startNanos);
         }
 
         @Override
@@ -215,7 +231,7 @@ public final class WorkerPool implements Consumers {
         long startNanos = System.nanoTime();
         ClaimedJob claimed = job.claimed();
         Payload payload = Payload.decode(claimed.payload());
-        events.started(claimed, payload, startNanos, Instant.now());
+        events.started(claimed, payload, job.claimReturnedNanos(), startNanos, Instant.now());
         if (payload.behaviour() == Payload.Behaviour.SLOW_ONCE && job.attempt() == 1) {
             sleepPast(claimed.leaseExpiresAt().plus(STALE_SLACK));
         }

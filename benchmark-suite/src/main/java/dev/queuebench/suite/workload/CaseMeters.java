@@ -2,6 +2,7 @@ package dev.queuebench.suite.workload;
 
 import dev.queuebench.api.QueueMetrics;
 import dev.queuebench.suite.report.ResultRecord.OpLatency;
+import dev.queuebench.suite.workers.LatencyStages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CaseMeters implements AutoCloseable {
     private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
+    /** The percentiles of {@link QueueMetrics#CLAIM_STATEMENT}, those of a latency stage. */
+    private static final double[] STAGE_PERCENTILES = {0.5, 0.9, 0.99};
 
     private final CompositeMeterRegistry composite;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -36,11 +40,12 @@ public final class CaseMeters implements AutoCloseable {
                 .meterFilter(new MeterFilter() {
                     @Override
                     public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                        if (!id.getName().equals(QueueMetrics.OP)) {
+                        boolean op = id.getName().equals(QueueMetrics.OP);
+                        if (!op && !id.getName().equals(QueueMetrics.CLAIM_STATEMENT)) {
                             return config;
                         }
                         return DistributionStatisticConfig.builder()
-                                .percentiles(PERCENTILES)
+                                .percentiles(op ? PERCENTILES : STAGE_PERCENTILES)
                                 .percentilePrecision(2)
                                 .expiry(Duration.ofDays(1))
                                 .bufferLength(1)
@@ -74,14 +79,7 @@ public final class CaseMeters implements AutoCloseable {
             Timer timer = registry.find(QueueMetrics.OP).tag(QueueMetrics.TAG_OP, op.tag()).timer();
             if (timer != null && timer.count() > 0) {
                 HistogramSnapshot snapshot = timer.takeSnapshot();
-                double[] p = new double[PERCENTILES.length];
-                for (ValueAtPercentile v : snapshot.percentileValues()) {
-                    for (int i = 0; i < PERCENTILES.length; i++) {
-                        if (v.percentile() == PERCENTILES[i]) {
-                            p[i] = round(v.value(TimeUnit.MILLISECONDS));
-                        }
-                    }
-                }
+                double[] p = percentiles(snapshot, PERCENTILES);
                 ops.put(op.tag(), new OpLatency(snapshot.count(), p[0], p[1], p[2],
                         round(snapshot.max(TimeUnit.MILLISECONDS)), round(snapshot.mean(TimeUnit.MILLISECONDS))));
             }
@@ -89,10 +87,38 @@ public final class CaseMeters implements AutoCloseable {
         return ops;
     }
 
+    /**
+     * The backend's {@link QueueMetrics#CLAIM_STATEMENT} timer during the case, as {@link LatencyStages#figures}
+     * writes a stage (one value per claim call that leased jobs, not per job); empty when the backend records none.
+     */
+    public Optional<Map<String, Object>> claimStatement() {
+        Timer timer = registry.find(QueueMetrics.CLAIM_STATEMENT).timer();
+        if (timer == null || timer.count() == 0) {
+            return Optional.empty();
+        }
+        HistogramSnapshot snapshot = timer.takeSnapshot();
+        double[] p = percentiles(snapshot, STAGE_PERCENTILES);
+        return Optional.of(LatencyStages.figures(snapshot.count(), p[0], p[1], p[2],
+                round(snapshot.max(TimeUnit.MILLISECONDS))));
+    }
+
     @Override
     public void close() {
         composite.remove(registry);
         registry.close();
+    }
+
+    /** The snapshot's values at {@code levels}, in ms, in their order. */
+    private static double[] percentiles(HistogramSnapshot snapshot, double[] levels) {
+        double[] p = new double[levels.length];
+        for (ValueAtPercentile v : snapshot.percentileValues()) {
+            for (int i = 0; i < levels.length; i++) {
+                if (v.percentile() == levels[i]) {
+                    p[i] = round(v.value(TimeUnit.MILLISECONDS));
+                }
+            }
+        }
+        return p;
     }
 
     private long count(String name) {

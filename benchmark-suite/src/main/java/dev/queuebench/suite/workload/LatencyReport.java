@@ -11,6 +11,7 @@ import dev.queuebench.suite.report.SelectionSummary.Dimension;
 import dev.queuebench.suite.report.SuiteReport;
 import dev.queuebench.suite.report.Table;
 import dev.queuebench.suite.report.Targets;
+import dev.queuebench.suite.workers.LatencyStages;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the report shows of the latency suite: its table, one percentile chart per rate, the p50/p95/p99 targets,
+ * What the report shows of the latency suite: its table, the per-stage breakdown (when the records have one), one
+ * percentile chart per rate, the p50/p95/p99 targets,
  * p50 and p99 compared with a baseline, and the p99 at a fixed rate in the selection summary with its pick.
  */
 final class LatencyReport implements SuiteReport {
@@ -44,7 +46,46 @@ final class LatencyReport implements SuiteReport {
                 table.cell(r.id().caseName() + " " + op + " p99", r, o == null ? "–" : Table.ms(o.p99()));
             }
         }
-        return table.lines(targets);
+        List<String> lines = new ArrayList<>(table.lines(targets));
+        lines.addAll(stages(mine));
+        return lines;
+    }
+
+    /**
+     * The stages of each case that has them ({@value LatencyStages#DETAIL}), a row per target and case, a column of
+     * p50 / p99 per stage; none when no record has them (runs made before they were measured).
+     */
+    private static List<String> stages(List<ResultRecord> mine) {
+        List<String> columns = List.of(LatencyStages.SCHEDULE_LAG, LatencyStages.ENQUEUE, LatencyStages.TO_CLAIM,
+                LatencySuite.CLAIM_STATEMENT, LatencyStages.HANDLER_START, LatencyStages.TOTAL);
+        List<String> md = new ArrayList<>();
+        for (ResultRecord r : mine) {
+            if (!(r.details().get(LatencyStages.DETAIL) instanceof Map<?, ?> stages)) {
+                continue;
+            }
+            if (md.isEmpty()) {
+                md.add("**Latency by stage**, p50 / p99 in ms of each stage's own distribution (they do not add up"
+                        + " to the total's): `schedule_lag` intended time → enqueue call, `enqueue` the producer's"
+                        + " call, `to_claim` its return → the return of the claim that took the job (wake-up and"
+                        + " claim statement), `handler_start` that return → the handler's start, `total` intended"
+                        + " time → handler start. `claim_statement` is the backend's own timer of the claim"
+                        + " attempts that leased jobs, a value per claim call, not per job: the wake-up shows only"
+                        + " as the distance between it and `to_claim`. – where a stage was not measured (see the"
+                        + " record's `stages_ms.missing`).");
+                md.add("");
+                md.add("| target | case | " + String.join(" | ", columns) + " |");
+                md.add("|---|---|" + "---:|".repeat(columns.size()));
+            }
+            md.add("| " + r.id().target() + " | " + r.id().caseName() + " | " + String.join(" | ", columns.stream()
+                    .map(c -> stages.get(c) instanceof Map<?, ?> s && s.get("p50") instanceof Number p50
+                            && s.get("p99") instanceof Number p99
+                            ? Table.ms(p50.doubleValue()) + " / " + Table.ms(p99.doubleValue()) : "–")
+                    .toList()) + " |");
+        }
+        if (!md.isEmpty()) {
+            md.add("");
+        }
+        return md;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.queuebench.suite.workload;
 
 import dev.queuebench.api.QueueBackend;
+import dev.queuebench.api.QueueMetrics;
 import dev.queuebench.suite.ledger.Drain;
 import dev.queuebench.suite.ledger.Ledger;
 import dev.queuebench.suite.report.ResultRecord;
@@ -14,6 +15,7 @@ import dev.queuebench.suite.run.Scenario;
 import dev.queuebench.suite.run.Suite;
 import dev.queuebench.suite.workers.Consumers;
 import dev.queuebench.suite.workers.LatencyRecorder;
+import dev.queuebench.suite.workers.LatencyStages;
 import dev.queuebench.suite.workers.Task;
 import dev.queuebench.suite.workers.WorkerPool;
 import java.time.Duration;
@@ -39,6 +41,10 @@ public final class LatencySuite implements Suite {
     private static final String QUEUE = "qb_latency";
     private static final Duration JIT_WARM_UP = Duration.ofSeconds(3);
     private static final int JIT_WARM_UP_RATE = 2000;
+    /** Key in {@value LatencyStages#DETAIL}: the backend's {@link QueueMetrics#CLAIM_STATEMENT} timer. */
+    static final String CLAIM_STATEMENT = "claim_statement";
+    /** Key in {@value LatencyStages#DETAIL}: each stage not measured, with why. */
+    static final String MISSING = "missing";
 
     @Override
     public String name() {
@@ -82,32 +88,34 @@ public final class LatencySuite implements Suite {
     }
 
     /**
-     * One fixed-rate run: measured from intended enqueue time to handler start, after a warm-up; the consumers on the
-     * run's agents when it has any, else threads here.
+     * One fixed-rate run: measured from intended enqueue time to handler start, after a warm-up, with each job's
+     * {@link LatencyStages} and the backend's claim statement in the details under {@value LatencyStages#DETAIL};
+     * the consumers on the run's agents when it has any, else threads here.
      */
     static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
             String phase) {
         return openLoop(target, rate, duration, workers, batch, phase, Ledger.retiringCompleted(),
-                !target.options().agents().isEmpty());
+                !target.options().agents().isEmpty(), new LatencyStages());
     }
 
     /**
      * {@link #openLoop(BackendUnderTest, int, Duration, int, int, String)} keeping its book in {@code ledger}, the
-     * consumers threads of this JVM (the memory suite measures this JVM's heap with them in it).
+     * consumers threads of this JVM (the memory suite measures this JVM's heap with them in it), without stages
+     * (their arrays would be in that heap).
      */
     static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
             String phase, Ledger ledger) {
-        return openLoop(target, rate, duration, workers, batch, phase, ledger, false);
+        return openLoop(target, rate, duration, workers, batch, phase, ledger, false, null);
     }
 
     private static CaseOutcome openLoop(BackendUnderTest target, int rate, Duration duration, int workers, int batch,
-            String phase, Ledger ledger, boolean onAgents) {
+            String phase, Ledger ledger, boolean onAgents, LatencyStages stages) {
         QueueBackend backend = target.backend();
         Progress progress = target.progress();
         String queue = target.queue(QUEUE);
         backend.purge(queue);
         Duration warmUp = Duration.ofMillis(Math.min(1000, duration.toMillis() / 5));
-        LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos());
+        LatencyRecorder latency = new LatencyRecorder(System.nanoTime() + warmUp.toNanos(), stages);
         try (CaseMeters meters = new CaseMeters(target.registry())) {
             progress.begin(phase, rate * duration.plus(warmUp).toMillis() / 1000);
             OpenLoopProducer.Outcome produced;
@@ -118,10 +126,11 @@ public final class LatencySuite implements Suite {
                     : new WorkerPool(backend, List.of(queue), workers, batch, Task.NOOP,
                             target.options().virtualThreads(), claimAhead, WorkerPool.LEASE, events);
             long start = System.nanoTime();
-            latency.measureFrom(start + warmUp.toNanos());
+            long measureFrom = start + warmUp.toNanos();
+            latency.measureFrom(measureFrom);
             try (pool) {
                 produced = new OpenLoopProducer(backend, queue, rate, target.options().payloadBytes(), ledger)
-                        .run(duration.plus(warmUp));
+                        .run(duration.plus(warmUp), stages);
                 Drain.awaitDrained(backend, List.of(queue), ledger);
             }
             long elapsed = Math.max(1, System.nanoTime() - start);
@@ -138,11 +147,38 @@ public final class LatencySuite implements Suite {
             details.put("producer_max_behind_ms", Math.round(produced.maxBehindMs() * 10) / 10.0);
             details.put("enqueue_errors", produced.errors());
             details.put(Drain.CLAIM_AHEAD, claimAhead);
+            if (stages != null) {
+                details.put(LatencyStages.DETAIL, stages(stages.summary(measureFrom), meters, pool));
+            }
             String firstError = produced.firstError() != null ? produced.firstError() : pool.firstError();
             return new CaseOutcome(elapsed / 1_000_000, verdict.completed() * 1e9 / elapsed, verdict,
                     latency.summary(), meters.claimConflicts(), meters.claims(), meters.lockErrors(),
                     pool.errors() + produced.errors(), firstError, meters.operations(), details, null,
                     produced.costs().plus(pool.costs().totals()), null);
         }
+    }
+
+    /**
+     * The harness's stages, then the backend's claim statement beside them ({@value #CLAIM_STATEMENT}: a value per
+     * claim call that leased jobs, not per job, over the whole run: a meter cannot leave the warm-up out), and under
+     * {@value #MISSING} why a stage is absent. The wake-up is not a stage of its own: a meter cannot be subtracted
+     * from a job's {@code to_claim}, so it shows only as the distance between the distributions of {@code to_claim}
+     * and {@code claim_statement}.
+     */
+    private static Map<String, Object> stages(Map<String, Object> measured, CaseMeters meters, Consumers pool) {
+        Map<String, Object> stages = new LinkedHashMap<>(measured);
+        Map<String, String> missing = new LinkedHashMap<>();
+        if (!(pool instanceof WorkerPool)) {
+            String why = "the consumers ran in other JVMs, whose reports carry the handler start but not when its"
+                    + " claim returned";
+            missing.put(LatencyStages.TO_CLAIM, why);
+            missing.put(LatencyStages.HANDLER_START, why);
+        }
+        meters.claimStatement().ifPresentOrElse(figures -> stages.put(CLAIM_STATEMENT, figures),
+                () -> missing.put(CLAIM_STATEMENT, "the backend does not record " + QueueMetrics.CLAIM_STATEMENT));
+        if (!missing.isEmpty()) {
+            stages.put(MISSING, missing);
+        }
+        return stages;
     }
 }

@@ -3,6 +3,7 @@ package dev.queuebench.suite.workload;
 import dev.queuebench.api.JobRequest;
 import dev.queuebench.api.QueueBackend;
 import dev.queuebench.suite.ledger.Ledger;
+import dev.queuebench.suite.workers.LatencyStages;
 import dev.queuebench.suite.workers.Payload;
 import dev.queuebench.suite.workers.ThreadCosts;
 import java.time.Duration;
@@ -58,9 +59,17 @@ public final class OpenLoopProducer {
 
     /** Enqueues {@code rate × duration} jobs on schedule from now; returns when the last one was enqueued. */
     public Outcome run(Duration duration) {
+        return run(duration, null);
+    }
+
+    /** {@link #run(Duration)}, timing each enqueue call into {@code stages} (when not null). */
+    public Outcome run(Duration duration, LatencyStages stages) {
         long total = Math.max(1, ratePerSecond * duration.toMillis() / 1000);
         double periodNanos = 1e9 / ratePerSecond;
         long start = System.nanoTime();
+        if (stages != null) {
+            stages.begin(start, periodNanos, total);
+        }
         AtomicLong next = new AtomicLong();
         AtomicLong enqueued = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -74,11 +83,15 @@ public final class OpenLoopProducer {
                 for (long wait = intended - System.nanoTime(); wait > 0; wait = intended - System.nanoTime()) {
                     LockSupport.parkNanos(wait);
                 }
-                maxBehind.accumulateAndGet(System.nanoTime() - intended, Math::max);
                 byte[] payload = new Payload(intended, behaviours.apply(i)).encode(payloadBytes);
+                long called = System.nanoTime();
+                maxBehind.accumulateAndGet(called - intended, Math::max);
                 try {
-                    ledger.enqueued(queue, List.of(backend.enqueue(queue,
-                            JobRequest.of(payload).withMaxAttempts(maxAttempts))));
+                    String id = backend.enqueue(queue, JobRequest.of(payload).withMaxAttempts(maxAttempts));
+                    if (stages != null) {
+                        stages.enqueued(i, called, System.nanoTime());
+                    }
+                    ledger.enqueued(queue, List.of(id));
                     enqueued.incrementAndGet();
                 } catch (RuntimeException e) {
                     errors.incrementAndGet();
