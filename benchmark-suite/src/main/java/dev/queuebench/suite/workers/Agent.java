@@ -187,7 +187,7 @@ public final class Agent {
                         connected = false;
                     }
                 }
-                if (connected && owedSince < 0 && line.startsWith("A\t")) {
+                if (connected && owedSince < 0 && line.startsWith(WorkerProcessMain.ANNOUNCEMENT)) {
                     owedSince = passedOn;
                 }
                 if (connected && owedSince >= 0 && (!report.ready() || passedOn - owedSince >= ACK_EVERY)) {

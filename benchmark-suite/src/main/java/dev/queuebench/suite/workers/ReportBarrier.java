@@ -8,11 +8,18 @@ package dev.queuebench.suite.workers;
  */
 final class ReportBarrier {
     private long written;
+    private long announced;
     private long passedOn;
 
-    /** One more line written (called while the line is written, under the report's lock). */
-    synchronized void written() {
+    /**
+     * One more line written, an announcement ({@code A}) or not (called while the line is written, under the report's
+     * lock).
+     */
+    synchronized void written(boolean announcement) {
         written++;
+        if (announcement) {
+            announced = written;
+        }
     }
 
     /** The agent has passed on the first {@code count} lines. */
@@ -24,12 +31,13 @@ final class ReportBarrier {
     }
 
     /**
-     * Waits until every line written so far has been passed on.
+     * Waits until every announcement written so far has been passed on. Not every line: the agent acknowledges after
+     * announcements only, so a line written after the last one (another loop's {@code R}) may wait for the next.
      *
      * @throws IllegalStateException when interrupted first: the caller must not go on to complete
      */
     synchronized void await() {
-        long target = written;
+        long target = announced;
         while (passedOn < target) {
             try {
                 wait();

@@ -74,6 +74,8 @@ public final class WorkerProcessMain {
     static final String PASSED_ON = "P";
     /** From the agent on stdin: stop as a local worker does when its stdin closes. */
     static final String STOP = "STOP";
+    /** How an announcement line begins: the worker is about to complete a job ({@link ReportBarrier}). */
+    static final String ANNOUNCEMENT = "A\t";
     /** The exit status of a worker whose agent went away (its stdin ended without STOP). */
     static final int AGENT_GONE = 3;
 
@@ -200,7 +202,7 @@ public final class WorkerProcessMain {
 
         @Override
         public void completing(ClaimedJob job) {
-            line("A\t" + job.queue() + "\t" + job.id() + "\t" + job.attempt());
+            line(ANNOUNCEMENT + job.queue() + "\t" + job.id() + "\t" + job.attempt());
         }
 
         @Override
@@ -231,7 +233,7 @@ public final class WorkerProcessMain {
                 out.println(line);
                 out.flush();
                 if (barrier != null) {
-                    barrier.written();
+                    barrier.written(line.startsWith(ANNOUNCEMENT));
                 }
             }
         }
