@@ -414,12 +414,16 @@ public abstract class LeaseClauses extends ClaimClauses {
         Instant runAt = Instant.now().plusMillis(800);
         q.enqueue(queue, JobRequest.of(bytes("later")).withRunAt(runAt));
 
+        Instant earlyStarted = Instant.now();
         List<ClaimedJob> early = q.claim(queue, 1, LONG_LEASE, ZERO);
-        if (Instant.now().isBefore(runAt.minus(clockTolerance()))) {
+        Instant earlyReturned = Instant.now();
+        if (earlyReturned.isBefore(runAt.minus(clockTolerance()))) {
             assertThat(early).as("a claim that ended before runAt").isEmpty();
             assertStats(q, queue, new QueueStats(0, 1, 0, 0));
         }
-        TimedClaim job = awaitClaim(q, queue, ofMillis(800).plus(SLACK));
+        // a claim held up past runAt (a queue's first use can be slow) may rightly take the job
+        TimedClaim job = early.isEmpty() ? awaitClaim(q, queue, ofMillis(800).plus(SLACK))
+                : new TimedClaim(early.getFirst(), earlyStarted, earlyReturned);
 
         assertThat(job.returned()).isAfterOrEqualTo(runAt.minus(clockTolerance()));
         assertThat(job.job().payload()).isEqualTo(bytes("later"));
